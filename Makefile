@@ -1,0 +1,29 @@
+# Everything a fresh machine needs is installed by these targets.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: build test schema bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(PY) build.py
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+schema: $(STAMP)
+	$(VENV)/bin/dossier schema
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_validate.py
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,3 @@
+from cmc_dossier.cli import main
+
+main()

@@ -1,0 +1,256 @@
+"""Raw YAML documents to typed facts: schema errors become located diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from cmc_dossier.diagnostics import Diagnostic, Location
+from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.loader import RawDocument
+from cmc_dossier.model.base import FactBase
+from cmc_dossier.model.dossier import Dossier, Entry
+from cmc_dossier.model.kinds import FACT_ADAPTER, KIND_NAMES, FactKinds
+from cmc_dossier.model.product import SUPPORTED_SCHEMA_VERSIONS, Manifest, Narrative
+from cmc_dossier.model.walk import identified_items
+
+ReadText = Callable[[Path], str | None]
+_KIND_CLASSES: dict[str, type[BaseModel]] = dict(zip(KIND_NAMES, FactKinds, strict=True))
+_CODE_BY_ERROR = {
+    "missing": "DOS102",
+    "missing_conditional": "DOS102",
+    "extra_forbidden": "DOS103",
+    "union_tag_invalid": "DOS101",
+    "union_tag_not_found": "DOS101",
+}
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else None
+
+
+def _model_at(cls: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that holds the last key of `path`, for 'did you mean' hints."""
+    current: Any = cls
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        fields = {info.alias or name: info for name, info in current.model_fields.items()}
+        if part not in fields:
+            return None
+        current = _innermost_model(fields[part].annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _innermost_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation) if get_origin(annotation) else ():
+        found = _innermost_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_names(cls: type[BaseModel] | None) -> list[str]:
+    if cls is None:
+        return []
+    return [info.alias or name for name, info in cls.model_fields.items()]
+
+
+def _schema_diagnostics(
+    document: RawDocument, kind: str, error: ValidationError
+) -> list[Diagnostic]:
+    found = []
+    cls = _KIND_CLASSES[kind]
+    for item in error.errors(include_url=False):
+        path = tuple(item["loc"])[1:]  # the first part is the discriminator tag
+        error_type = item["type"]
+        code = _CODE_BY_ERROR.get(error_type, "DOS104")
+        field_name = ".".join(str(p) for p in path) or kind
+        hint = None
+        if code == "DOS102" and error_type == "missing":
+            location = document.locate(path[:-1])
+            message = f"{kind} {_id_of(document)}: required field `{field_name}` is missing"
+        elif code == "DOS102":
+            location = document.locate(path)
+            message = f"{kind} {_id_of(document)}: {item['msg']}"
+        elif code == "DOS103":
+            location = document.locate(path, key=True)
+            message = f"{kind} has no field `{path[-1]}`"
+            hint = did_you_mean(str(path[-1]), _field_names(_model_at(cls, path[:-1])))
+            hint = hint or "allowed: " + ", ".join(_field_names(_model_at(cls, path[:-1])))
+        else:
+            location = document.locate(path)
+            message = f"`{field_name}`: {item['msg']} (got {_shown(item.get('input'))})"
+            expected = (item.get("ctx") or {}).get("expected")
+            if expected:
+                hint = f"allowed: {expected}"
+        found.append(diagnostic(code, message, location, hint=hint))
+    return found
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dict | list):
+        return type(value).__name__
+    return repr(str(value)) if value is not None else "nothing"
+
+
+def _id_of(document: RawDocument) -> str:
+    value = document.data.get("id")
+    return f"'{value}'" if isinstance(value, str) else "(no id)"
+
+
+def _kind_problem(document: RawDocument) -> Diagnostic | None:
+    kind = document.data.get("kind")
+    if kind is None:
+        return diagnostic(
+            "DOS101",
+            "fact has no `kind`",
+            document.start,
+            hint="add `kind:` with one of: " + ", ".join(KIND_NAMES),
+        )
+    if kind not in KIND_NAMES:
+        return diagnostic(
+            "DOS101",
+            f"unknown kind '{kind}'",
+            document.locate(("kind",)),
+            hint=did_you_mean(str(kind), KIND_NAMES) or "kinds: " + ", ".join(KIND_NAMES),
+        )
+    return None
+
+
+def _register(
+    entry: Entry, location: Location, index: dict[str, Entry], seen: dict[str, Location]
+) -> Diagnostic | None:
+    if entry.id in index:
+        first = seen[entry.id]
+        return diagnostic(
+            "DOS105",
+            f"ID '{entry.id}' is already used by the {index[entry.id].kind} at {first}",
+            location,
+            hint="IDs are permanent and unique across the dossier; choose a new one",
+            related=(first,),
+        )
+    index[entry.id] = entry
+    seen[entry.id] = location
+    return None
+
+
+def _read_narrative(
+    narrative: Narrative, document: RawDocument, root: Path, read_text: ReadText
+) -> tuple[tuple[Path, str] | None, Diagnostic | None]:
+    assert narrative.file is not None
+    relative = (document.source.name.parent / narrative.file).resolve()
+    text = None
+    if relative.is_relative_to(root.resolve()):
+        text = read_text(relative)
+    if text is None:
+        return None, diagnostic(
+            "DOS011",
+            f"narrative file '{narrative.file}' cannot be read",
+            document.locate(("file",)),
+            hint="the path is relative to this YAML file and must stay inside the dossier",
+        )
+    return (document.source.name.parent / narrative.file, text), None
+
+
+def assemble(
+    documents: list[RawDocument], root: Path, read_text: ReadText
+) -> tuple[Dossier, list[Diagnostic]]:
+    """Validate every document against its kind and index every ID, reporting all problems."""
+    diagnostics: list[Diagnostic] = []
+    facts: list[FactBase] = []
+    index: dict[str, Entry] = {}
+    seen: dict[str, Location] = {}
+    origins: dict[str, RawDocument] = {}
+    manifests: list[tuple[Manifest, RawDocument]] = []
+    unreadable: set[str] = set()
+    narrative_files: dict[str, tuple[Path, str]] = {}
+
+    for document in documents:
+        problem = _kind_problem(document)
+        if problem is not None:
+            diagnostics.append(problem)
+            _remember_unreadable(document, unreadable)
+            continue
+        kind = str(document.data["kind"])
+        try:
+            fact: FactBase = FACT_ADAPTER.validate_python(document.data)
+        except ValidationError as error:
+            diagnostics.extend(_schema_diagnostics(document, kind, error))
+            _remember_unreadable(document, unreadable)
+            continue
+        duplicate = _register(
+            Entry(fact.id, kind, fact, fact, ()), document.locate(("id",)), index, seen
+        )
+        if duplicate is not None:
+            diagnostics.append(duplicate)
+            continue
+        facts.append(fact)
+        origins[fact.id] = document
+        for path, item in identified_items(fact):
+            entry = Entry(item.id, type(item).__name__, item, fact, path)
+            duplicate = _register(entry, document.locate((*path, "id")), index, seen)
+            if duplicate is not None:
+                diagnostics.append(duplicate)
+        if isinstance(fact, Manifest):
+            manifests.append((fact, document))
+        if isinstance(fact, Narrative) and fact.file is not None:
+            found, problem = _read_narrative(fact, document, root, read_text)
+            if found:
+                narrative_files[fact.id] = found
+            if problem:
+                diagnostics.append(problem)
+
+    manifest = _manifest(manifests, root, diagnostics)
+    dossier = Dossier(manifest, facts, index, dict(origins), narrative_files, frozenset(unreadable))
+    return dossier, diagnostics
+
+
+def _remember_unreadable(document: RawDocument, unreadable: set[str]) -> None:
+    value = document.data.get("id")
+    if isinstance(value, str):
+        unreadable.add(value)
+
+
+def _manifest(
+    manifests: list[tuple[Manifest, RawDocument]], root: Path, diagnostics: list[Diagnostic]
+) -> Manifest | None:
+    if not manifests:
+        diagnostics.append(
+            diagnostic(
+                "DOS106",
+                "the dossier has no manifest (`kind: Manifest`)",
+                Location(root),
+                hint="add dossier.yaml with the product, modality, phase and contexts",
+            )
+        )
+        return None
+    first, _ = manifests[0]
+    for _, document in manifests[1:]:
+        diagnostics.append(
+            diagnostic(
+                "DOS106",
+                f"a second manifest; the first is '{first.id}'",
+                document.start,
+                hint="keep one manifest per dossier",
+            )
+        )
+    if first.schema_version not in SUPPORTED_SCHEMA_VERSIONS:
+        diagnostics.append(
+            diagnostic(
+                "DOS107",
+                f"schema_version '{first.schema_version}' is not supported",
+                manifests[0][1].locate(("schema_version",)),
+                hint="supported: " + ", ".join(SUPPORTED_SCHEMA_VERSIONS),
+            )
+        )
+    return first

@@ -1,0 +1,33 @@
+"""Checks over the whole validated dossier; each returns diagnostics and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cmc_dossier.checks import modality, process, references, results
+from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.model.dossier import Dossier
+
+Check = Callable[[Dossier], list[Diagnostic]]
+
+CHECKS: tuple[Check, ...] = (
+    references.check_references,
+    references.check_prose,
+    process.check_process_membership,
+    process.check_ranges,
+    process.check_critical_parameters,
+    results.check_batch_results,
+    results.check_stability_results,
+    modality.check_microbial_safety,
+    modality.check_integrating_vector,
+    modality.check_viral_vector_declared,
+    modality.check_adventitious_agents,
+    modality.check_established_condition_contexts,
+)
+
+
+def run_checks(dossier: Dossier) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for check in CHECKS:
+        found.extend(check(dossier))
+    return found

@@ -1,0 +1,104 @@
+"""Process description consistency: unit operation order, ranges, parameter criticality."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from cmc_dossier.diagnostics import Diagnostic, Location
+from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.manufacture import ManufacturingProcess, ProcessParameter, UnitOperation
+
+
+def check_process_membership(dossier: Dossier) -> list[Diagnostic]:
+    found = []
+    places: dict[str, list[Location]] = defaultdict(list)
+    for process in dossier.of_kind(ManufacturingProcess):
+        for index, operation_id in enumerate(process.unit_operations):
+            places[operation_id].append(dossier.locate(process.id, ("unit_operations", index)))
+    for operation in dossier.of_kind(UnitOperation):
+        where = places.get(operation.id, [])
+        if not where:
+            found.append(
+                diagnostic(
+                    "DOS205",
+                    f"unit operation '{operation.id}' is in no manufacturing process",
+                    dossier.locate(operation.id, ("id",)),
+                    hint="list it under `unit_operations` of its ManufacturingProcess",
+                )
+            )
+        for repeat in where[1:]:
+            found.append(
+                diagnostic(
+                    "DOS204",
+                    f"unit operation '{operation.id}' is listed again (first at {where[0]})",
+                    repeat,
+                    hint="a unit operation has one place in one process; define a new one "
+                    "for a repeated step",
+                    related=(where[0],),
+                )
+            )
+    return found
+
+
+def check_ranges(dossier: Dossier) -> list[Diagnostic]:
+    found = []
+    for parameter in dossier.of_kind(ProcessParameter):
+        ranges = {
+            "normal_operating_range": parameter.normal_operating_range,
+            "proven_acceptable_range": parameter.proven_acceptable_range,
+        }
+        for name, span in ranges.items():
+            if span and span.low is not None and span.high is not None and span.low > span.high:
+                found.append(
+                    diagnostic(
+                        "DOS303",
+                        f"{parameter.id}: `{name}` low {span.low} is above high {span.high}",
+                        dossier.locate(parameter.id, (name,)),
+                    )
+                )
+        target = parameter.target
+        for name, span in ranges.items():
+            if span is None or target is None:
+                continue
+            if (span.low is not None and target < span.low) or (
+                span.high is not None and target > span.high
+            ):
+                found.append(
+                    diagnostic(
+                        "DOS303",
+                        f"{parameter.id}: target {target} lies outside `{name}` {span}",
+                        dossier.locate(parameter.id, ("target",)),
+                    )
+                )
+        normal, proven = ranges.values()
+        if normal and proven and not _inside(normal, proven):
+            found.append(
+                diagnostic(
+                    "DOS303",
+                    f"{parameter.id}: normal operating range {normal} is not inside the "
+                    f"proven acceptable range {proven}",
+                    dossier.locate(parameter.id, ("normal_operating_range",)),
+                    hint="the NOR must lie within the PAR (ICH Q8(R2))",
+                )
+            )
+    return found
+
+
+def _inside(inner, outer) -> bool:  # type: ignore[no-untyped-def]
+    low_ok = outer.low is None or (inner.low is not None and inner.low >= outer.low)
+    high_ok = outer.high is None or (inner.high is not None and inner.high <= outer.high)
+    return low_ok and high_ok
+
+
+def check_critical_parameters(dossier: Dossier) -> list[Diagnostic]:
+    return [
+        diagnostic(
+            "DOS304",
+            f"critical process parameter '{parameter.id}' names no CQA in `affects`",
+            dossier.locate(parameter.id, ("criticality",)),
+            hint="list the CQAs this parameter affects, or reclassify it as key or non-critical",
+        )
+        for parameter in dossier.of_kind(ProcessParameter)
+        if parameter.criticality == "critical" and not parameter.affects
+    ]

@@ -1,0 +1,99 @@
+"""Every reference resolves, to a fact of a kind the field allows."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+from cmc_dossier.diagnostics import Diagnostic, Location
+from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.product import Narrative
+from cmc_dossier.model.prose import find_references, quotable_fields
+from cmc_dossier.model.walk import prose, references
+
+
+def _suggest(dossier: Dossier, target: str, kinds: tuple[str, ...]) -> str:
+    candidates = [entry_id for entry_id, entry in dossier.index.items() if entry.kind in kinds]
+    close = difflib.get_close_matches(target, candidates, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return f"no {' or '.join(kinds)} has this ID; IDs are case-sensitive"
+
+
+def check_references(dossier: Dossier) -> list[Diagnostic]:
+    found = []
+    for fact in dossier.facts:
+        for reference in references(fact):
+            entry = dossier.index.get(reference.target)
+            if entry is None:
+                if reference.target in dossier.unreadable_ids:
+                    continue  # that fact has its own schema error already
+                found.append(
+                    diagnostic(
+                        "DOS201",
+                        f"unknown {'/'.join(reference.kinds)} '{reference.target}'",
+                        dossier.locate(fact.id, reference.path, key=reference.is_key),
+                        hint=_suggest(dossier, reference.target, reference.kinds),
+                    )
+                )
+            elif entry.kind not in reference.kinds:
+                found.append(
+                    diagnostic(
+                        "DOS202",
+                        f"'{reference.target}' is a {entry.kind}, "
+                        f"but this field takes a {' or '.join(reference.kinds)}",
+                        dossier.locate(fact.id, reference.path, key=reference.is_key),
+                        hint=_suggest(dossier, reference.target, reference.kinds),
+                    )
+                )
+    return found
+
+
+def _prose_sources(dossier: Dossier) -> Iterator[tuple[str, Callable[[int], Location]]]:
+    """Each prose text with a function from an offset in it to its place in the source."""
+    for fact in dossier.facts:
+        origin = dossier.origins[fact.id]
+        for path, text in prose(fact):
+            yield text, partial(origin.locate_in_text, path, text)
+        if isinstance(fact, Narrative) and fact.id in dossier.narrative_files:
+            file, text = dossier.narrative_files[fact.id]
+            yield text, partial(_in_file, file, text)
+
+
+def _in_file(file: Path, text: str, offset: int) -> Location:
+    before = text[:offset]
+    return Location(file, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def check_prose(dossier: Dossier) -> list[Diagnostic]:
+    found = []
+    every_kind = tuple({entry.kind for entry in dossier.index.values()})
+    for text, where in _prose_sources(dossier):
+        for reference in find_references(text):
+            entry = dossier.index.get(reference.target)
+            if entry is None:
+                found.append(
+                    diagnostic(
+                        "DOS201",
+                        f"prose refers to unknown ID '{reference.target}'",
+                        where(reference.offset),
+                        hint=_suggest(dossier, reference.target, every_kind),
+                    )
+                )
+                continue
+            if reference.field is None:
+                continue
+            fields = quotable_fields(entry.value)
+            if reference.field not in fields:
+                found.append(
+                    diagnostic(
+                        "DOS203",
+                        f"{entry.kind} '{entry.id}' has no field '{reference.field}' to quote",
+                        where(reference.offset),
+                        hint="fields that can be quoted: " + ", ".join(sorted(fields)),
+                    )
+                )
+    return found

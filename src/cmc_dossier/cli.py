@@ -1,0 +1,109 @@
+"""The `dossier` command line. Thin: every command calls the package and formats results."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cmc_dossier import __version__
+from cmc_dossier.diagnostics.codes import CODES
+from cmc_dossier.diagnostics.formatters import FORMATTERS
+
+app = typer.Typer(
+    name="dossier",
+    help="CMC regulatory dossiers (EU IMPD quality, US IND Module 3) as code.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cmc-dossier {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """CMC regulatory dossiers (EU IMPD quality, US IND Module 3) as code."""
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="Dossier folder (or one fact file).")] = Path(
+        "dossier"
+    ),
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+) -> None:
+    """Check every fact file: YAML, schema, references and domain rules."""
+    from cmc_dossier.validation import validate_folder
+
+    result = validate_folder(path)
+    typer.echo(FORMATTERS[output_format.value](result.diagnostics))
+    raise typer.Exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
+
+
+@app.command()
+def explain(
+    code: Annotated[str | None, typer.Argument(help="A diagnostic code, e.g. DOS201.")] = None,
+) -> None:
+    """Explain a diagnostic code, or list them all."""
+    if code is None:
+        for info in CODES.values():
+            typer.echo(f"{info.code}  {info.severity:<7}  {info.title}")
+        return
+    info = CODES.get(code.upper())
+    if info is None:
+        typer.echo(f"unknown code '{code}'; `dossier explain` lists them", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    typer.echo(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}")
+
+
+@app.command()
+def schema(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the schemas.")] = Path(
+        "schemas"
+    ),
+) -> None:
+    """Write the JSON Schema of fact files (for editors and CI)."""
+    from cmc_dossier.schema import write_schemas
+
+    for written in write_schemas(output):
+        typer.echo(f"wrote {written}")
+
+
+def main() -> None:
+    """Entry point: never show a Python traceback for input problems."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as error:  # a bug in cmc-dossier, not in the user's dossier
+        if os.environ.get("CMC_DOSSIER_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(error).__name__}: {error}\n"
+            "this is a bug in cmc-dossier; rerun with CMC_DOSSIER_DEBUG=1 for details",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,1 @@
+"""The typed CMC facts. Knows nothing of YAML files, rendering or git."""

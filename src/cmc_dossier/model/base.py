@@ -1,0 +1,194 @@
+"""Building blocks shared by every fact kind: strict config, value types, references.
+
+The loader hands over unquoted scalars as `PlainScalar` text. Text fields take them as
+typed; numeric and boolean fields here parse the digits themselves and refuse quoted
+text, so "1.10" stays Decimal('1.10') and `NO` is never a boolean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from cmc_dossier.model.vocabulary import (
+    EuCtaCategory,
+    EuPostApprovalCategory,
+    UsIndCategory,
+    UsPostApprovalCategory,
+)
+from cmc_dossier.scalars import PlainScalar
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$"
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=False, regex_engine="python-re"
+    )
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, PlainScalar) and _NUMBER.fullmatch(value):
+        try:
+            return Decimal(value)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+            pass
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "number_expected",
+            "expected a number written without quotes, got {text!r}",
+            {"text": str(value)},
+        )
+    return value
+
+
+def _integer(value: Any) -> Any:
+    if isinstance(value, PlainScalar) and re.fullmatch(r"[-+]?\d+", value):
+        return int(value)
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "integer_expected",
+            "expected a whole number written without quotes, got {text!r}",
+            {"text": str(value)},
+        )
+    return value
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, PlainScalar) and value in ("true", "false"):
+        return value == "true"
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "boolean_expected",
+            "expected true or false, got {text!r}",
+            {"text": str(value)},
+        )
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Integer = Annotated[int, BeforeValidator(_integer)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Text = Annotated[str, Field(min_length=1)]
+FactId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+IsoDate = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$",
+        description="ISO 8601 date, day optional (2025-03 or 2025-03-14), kept as typed",
+    ),
+]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+
+
+@dataclass(frozen=True, slots=True)
+class RefTo:
+    """Marks a field as a reference to the ID of a fact (or identified item) of these kinds."""
+
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownText:
+    """Marks a field as Markdown prose that may hold [[ID]] references."""
+
+
+def Ref(*kinds: str) -> Any:
+    return Annotated[str, Field(pattern=ID_PATTERN), RefTo(kinds)]
+
+
+Markdown = Annotated[str, Field(min_length=1), MarkdownText()]
+
+
+class Ownership(StrictModel):
+    """Who keeps a fact up to date and whose approval its changes need."""
+
+    maintained_by: Ref("Organization")
+    approved_by: list[Ref("Organization")] = Field(min_length=1)
+
+
+class ReportingCategories(StrictModel):
+    """Declared reporting category of an established condition, per regulatory context."""
+
+    model_config = ConfigDict(populate_by_name=False)
+
+    us_ind: UsIndCategory | None = Field(default=None, alias="us-ind")
+    eu_cta: EuCtaCategory | None = Field(default=None, alias="eu-cta")
+    us_post_approval: UsPostApprovalCategory | None = Field(default=None, alias="us-post-approval")
+    eu_post_approval: EuPostApprovalCategory | None = Field(default=None, alias="eu-post-approval")
+
+    def declared(self) -> dict[str, str]:
+        """The declared categories keyed by context name, as written in YAML."""
+        return {
+            name.replace("_", "-"): value
+            for name, value in (
+                ("us_ind", self.us_ind),
+                ("eu_cta", self.eu_cta),
+                ("us_post_approval", self.us_post_approval),
+                ("eu_post_approval", self.eu_post_approval),
+            )
+            if value is not None
+        }
+
+
+class EstablishedCondition(StrictModel):
+    """ICH Q12 established condition: legally binding, so changing it needs a submission."""
+
+    reporting: ReportingCategories | None = None
+    justification: Markdown | None = None
+
+
+class FactBase(StrictModel):
+    id: FactId
+    ownership: Ownership | None = None
+
+    @property
+    def label(self) -> str:
+        return str(getattr(self, "title", self.id))
+
+
+class CarriesEstablishedCondition(StrictModel):
+    established_condition: EstablishedCondition | None = None
+
+
+class IdentifiedItem(StrictModel):
+    """A nested item with its own permanent ID (a specification test, for instance)."""
+
+    id: FactId
+
+
+class Range(StrictModel):
+    low: Number | None = None
+    high: Number | None = None
+
+    @model_validator(mode="after")
+    def _one_side(self) -> Range:
+        if self.low is None and self.high is None:
+            raise PydanticCustomError("missing_conditional", "a range needs `low`, `high` or both")
+        return self
+
+    def __str__(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"{self.low}–{self.high}"
+        if self.low is not None:
+            return f"≥ {self.low}"
+        return f"≤ {self.high}"
+
+
+def require_one_of(model: BaseModel, *names: str) -> None:
+    if sum(getattr(model, name) is not None for name in names) != 1:
+        raise PydanticCustomError(
+            "missing_conditional",
+            "give exactly one of {names}",
+            {"names": ", ".join(f"`{n}`" for n in names)},
+        )

@@ -1,0 +1,110 @@
+"""Control: analytical methods, specifications and their tests, reference standards, batches."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, computed_field
+
+from cmc_dossier.model.base import (
+    CarriesEstablishedCondition,
+    FactBase,
+    IdentifiedItem,
+    IsoDate,
+    Markdown,
+    Ref,
+    StrictModel,
+    Text,
+)
+from cmc_dossier.model.criteria import ParsedCriterion, parse_criterion
+from cmc_dossier.model.vocabulary import (
+    BatchUse,
+    MethodStatus,
+    MethodType,
+    Phase,
+    ReferenceStandardType,
+    SpecificationSubject,
+    TestUsage,
+)
+
+
+class ValidationCharacteristic(StrictModel):
+    characteristic: Text = Field(description="e.g. specificity, accuracy, LOQ")
+    acceptance: Text
+    result: Text
+
+
+class AnalyticalMethod(FactBase, CarriesEstablishedCondition):
+    kind: Literal["AnalyticalMethod"]
+    title: Text
+    technique: Text
+    purpose: Text
+    type: MethodType
+    compendial_reference: Text | None = None
+    status: MethodStatus
+    status_as_of_phase: Phase
+    performed_at: list[Ref("Site")] = Field(min_length=1)
+    description: Markdown | None = None
+    validation_summary: list[ValidationCharacteristic] = []
+
+
+class SpecificationTest(IdentifiedItem, CarriesEstablishedCondition):
+    """One test of a specification (ICH Q12 App. 1: test, method and criterion are ECs)."""
+
+    test: Text
+    attribute: Ref("CQA")
+    method: Ref("AnalyticalMethod")
+    acceptance_criterion: Text
+    usage: TestUsage = "release-and-stability"
+    justification: Markdown | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def parsed_criterion(self) -> ParsedCriterion | None:
+        return parse_criterion(self.acceptance_criterion)
+
+    @property
+    def label(self) -> str:
+        return self.test
+
+
+class Specification(FactBase, CarriesEstablishedCondition):
+    kind: Literal["Specification"]
+    title: Text
+    applies_to: SpecificationSubject
+    subject: Ref("DrugSubstance", "DrugProduct", "Material")
+    version: Text
+    tests: list[SpecificationTest] = Field(min_length=1)
+    justification: Markdown | None = None
+
+
+class ReferenceStandard(FactBase):
+    kind: Literal["ReferenceStandard"]
+    title: Text
+    type: ReferenceStandardType
+    source: Text
+    lot: Text | None = None
+    qualification: Markdown
+    storage: Text | None = None
+    methods: list[Ref("AnalyticalMethod")] = Field(min_length=1)
+
+
+class Batch(FactBase):
+    kind: Literal["Batch"]
+    batch_number: Text
+    product: Ref("DrugSubstance", "DrugProduct", "Material")
+    scale: Text
+    use: list[BatchUse] = Field(min_length=1)
+    site: Ref("Site")
+    manufacture_date: IsoDate
+    process_version: Text | None = None
+    input_batches: list[Ref("Batch")] = []
+    specification: Ref("Specification") | None = None
+    results: dict[Ref("SpecificationTest"), Text] = Field(
+        default={}, description="Result per specification test ID, as reported"
+    )
+    remarks: Markdown | None = None
+
+    @property
+    def label(self) -> str:
+        return self.batch_number

@@ -1,0 +1,57 @@
+"""The closed set of fact kinds and the one validator that reads any of them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Union, get_args
+
+from pydantic import Field, TypeAdapter
+
+from cmc_dossier.model.control import AnalyticalMethod, Batch, ReferenceStandard, Specification
+from cmc_dossier.model.manufacture import (
+    HoldTime,
+    InProcessControl,
+    ManufacturingProcess,
+    Material,
+    ProcessParameter,
+    UnitOperation,
+)
+from cmc_dossier.model.product import (
+    CQA,
+    DrugProduct,
+    DrugSubstance,
+    Manifest,
+    Narrative,
+    Organization,
+    QTPPElement,
+    Site,
+)
+from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+
+FactKinds = (
+    Manifest,
+    Organization,
+    Site,
+    QTPPElement,
+    CQA,
+    DrugSubstance,
+    DrugProduct,
+    Material,
+    ManufacturingProcess,
+    UnitOperation,
+    ProcessParameter,
+    InProcessControl,
+    HoldTime,
+    AnalyticalMethod,
+    Specification,
+    ReferenceStandard,
+    Batch,
+    StabilityStudy,
+    ContainerClosure,
+    AdventitiousAgentSafety,
+    Narrative,
+)
+Fact = Annotated[Union[FactKinds], Field(discriminator="kind")]  # noqa: UP007
+FACT_ADAPTER: TypeAdapter[Fact] = TypeAdapter(Fact)
+KIND_NAMES: tuple[str, ...] = tuple(
+    get_args(cls.model_fields["kind"].annotation)[0] for cls in FactKinds
+)

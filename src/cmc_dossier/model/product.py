@@ -1,0 +1,209 @@
+"""Who and what: the manifest, organisations, sites, QTPP, CQAs, substance, product, prose."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from cmc_dossier.model.base import (
+    CarriesEstablishedCondition,
+    CountryCode,
+    FactBase,
+    Flag,
+    IsoDate,
+    Markdown,
+    Ownership,
+    Ref,
+    StrictModel,
+    Text,
+    require_one_of,
+)
+from cmc_dossier.model.ctd import SectionCode
+from cmc_dossier.model.vocabulary import (
+    AttributeType,
+    Context,
+    CqaCategory,
+    Criticality,
+    GmpStatus,
+    ImpdCase,
+    Modality,
+    OrganizationRole,
+    Phase,
+    QtppAspect,
+    SectionStatus,
+    SiteActivity,
+    ViralVector,
+)
+
+SUPPORTED_SCHEMA_VERSIONS = ("1",)
+
+
+class ProductIdentity(StrictModel):
+    name: Text
+    code: Text
+    inn: Text | None = None
+
+
+class ImpdSettings(StrictModel):
+    case: ImpdCase = "full"
+
+
+class Manifest(FactBase):
+    """The dossier as a whole: product, modality, phase and the contexts it is filed in."""
+
+    kind: Literal["Manifest"]
+    schema_version: Text = Field(description="Schema version of the fact files, e.g. 1")
+    product: ProductIdentity
+    modality: Modality
+    viral_vector: ViralVector | None = Field(
+        default=None, description="Vector carrying the transgene (gene therapy, modified cells)"
+    )
+    phase: Phase
+    contexts: list[Context] = Field(min_length=1)
+    sponsor: Ref("Organization")
+    default_ownership: Ownership
+    document_version: Text = "0.1"
+    impd: ImpdSettings = ImpdSettings()
+
+    @property
+    def label(self) -> str:
+        return self.product.name
+
+
+class Organization(FactBase):
+    kind: Literal["Organization"]
+    name: Text
+    role: OrganizationRole
+    country: CountryCode
+    description: Markdown | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+class Address(StrictModel):
+    lines: list[Text] = Field(min_length=1)
+    city: Text
+    postal_code: Text | None = None
+    country: CountryCode
+
+
+class GmpEvidence(StrictModel):
+    status: GmpStatus
+    authority: Text | None = None
+    reference: Text | None = None
+    date: IsoDate | None = None
+
+
+class Site(FactBase, CarriesEstablishedCondition):
+    """A manufacturing or testing site (an established condition under ICH Q12 P.3.1)."""
+
+    kind: Literal["Site"]
+    name: Text
+    organization: Ref("Organization")
+    address: Address
+    activities: list[SiteActivity] = Field(min_length=1)
+    gmp: GmpEvidence
+    fei: Text | None = Field(default=None, description="FDA Establishment Identifier")
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+class QTPPElement(FactBase):
+    kind: Literal["QTPPElement"]
+    aspect: QtppAspect
+    title: Text
+    target: Markdown
+    source: Text = Field(description="Source of the information or justification")
+
+
+class CQA(FactBase):
+    kind: Literal["CQA"]
+    title: Text
+    category: CqaCategory
+    attribute_type: AttributeType = "other"
+    derived_from: list[Ref("QTPPElement")] = Field(min_length=1)
+    criticality: Criticality
+    rationale: Markdown
+    clinical_relevance: Markdown | None = None
+
+
+class DrugSubstance(FactBase):
+    kind: Literal["DrugSubstance"]
+    name: Text
+    code: Text | None = None
+    other_names: list[Text] = []
+    description: Markdown
+    structure: Markdown | None = None
+    general_properties: Markdown | None = None
+    manufacturers: list[Ref("Site")] = Field(min_length=1)
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+class Component(StrictModel):
+    material: Ref("Material", "DrugSubstance")
+    function: Text
+    quantity: Text = Field(description="Amount per unit as typed, e.g. '7.5 % (v/v)'")
+    quality_standard: Text | None = None
+
+
+class BatchFormula(StrictModel):
+    batch_size: Text
+    components: list[Component] = Field(min_length=1)
+
+
+class DrugProduct(FactBase, CarriesEstablishedCondition):
+    kind: Literal["DrugProduct"]
+    name: Text
+    dosage_form: Text
+    route: Text
+    strength: Text
+    description: Markdown
+    composition: list[Component] = Field(min_length=1)
+    batch_formula: BatchFormula | None = None
+    container_closure: Ref("ContainerClosure") | None = None
+    manufacturers: list[Ref("Site")] = Field(min_length=1)
+    sterile: Flag = True
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+class Narrative(FactBase):
+    """Prose for one CTD section, or an explicit statement that it is not applicable yet."""
+
+    kind: Literal["Narrative"]
+    section: SectionCode
+    title: Text | None = None
+    status: SectionStatus = "provided"
+    body: Markdown | None = None
+    file: Text | None = Field(default=None, description="Markdown file, relative to this YAML")
+    reason: Markdown | None = None
+    expected: Text | None = Field(default=None, description="When the content will be provided")
+
+    @model_validator(mode="after")
+    def _content_fits_status(self) -> Narrative:
+        if self.status == "provided":
+            require_one_of(self, "body", "file")
+        elif self.status == "not-applicable" and self.reason is None:
+            raise PydanticCustomError(
+                "missing_conditional", "a not-applicable section needs a `reason`"
+            )
+        elif self.status == "to-be-provided" and self.expected is None:
+            raise PydanticCustomError(
+                "missing_conditional", "a to-be-provided section needs `expected` (when)"
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.title or self.section

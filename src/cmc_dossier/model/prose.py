@@ -1,0 +1,43 @@
+"""The reference syntax of prose: [[ID]] names a fact, [[ID:field]] quotes one of its values.
+
+This is the only thing ever interpreted inside user text. It is matched by one regular
+expression and resolved against the fact index; nothing in prose is evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from cmc_dossier.model.base import Range
+from cmc_dossier.model.manufacture import Duration
+
+PROSE_REFERENCE = re.compile(r"\[\[([A-Za-z][A-Za-z0-9._-]*?)(?::([a-z_]+))?\]\]")
+_QUOTABLE = (str, Decimal, int, Range, Duration)
+
+
+@dataclass(frozen=True, slots=True)
+class ProseReference:
+    target: str
+    field: str | None
+    offset: int
+    end: int
+
+
+def find_references(text: str) -> Iterator[ProseReference]:
+    for match in PROSE_REFERENCE.finditer(text):
+        yield ProseReference(match.group(1), match.group(2), match.start(), match.end())
+
+
+def quotable_fields(value: BaseModel) -> dict[str, str]:
+    """The single values of a fact that prose may quote, as they are shown everywhere."""
+    shown: dict[str, str] = {}
+    for name in type(value).model_fields:
+        item = getattr(value, name)
+        if isinstance(item, _QUOTABLE) and not isinstance(item, bool):
+            shown[name] = str(item)
+    return shown
