@@ -92,10 +92,10 @@ def schema(
         typer.echo(f"wrote {written}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: never show a Python traceback for input problems."""
     try:
-        app()
+        app(args=argv)
     except SystemExit:
         raise
     except Exception as error:  # a bug in cmc-dossier, not in the user's dossier

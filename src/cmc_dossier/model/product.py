@@ -123,8 +123,11 @@ class QTPPElement(FactBase):
 
 
 class CQA(FactBase):
+    """A quality attribute; of the drug product unless `subject` names a material or substance."""
+
     kind: Literal["CQA"]
     title: Text
+    subject: Ref("DrugSubstance", "DrugProduct", "Material") | None = None
     category: CqaCategory
     attribute_type: AttributeType = "other"
     derived_from: list[Ref("QTPPElement")] = Field(min_length=1)

@@ -110,6 +110,7 @@ AttributeType = Literal[
     "potency",
     "viability",
     "cell-count",
+    "cell-purity",
     "transduction-efficiency",
     "vector-copy-number",
     "replication-competent-virus",
