@@ -13,14 +13,17 @@ FACT_SUFFIXES = (".yaml", ".yml")
 
 
 def discover_fact_files(root: Path) -> list[Path]:
-    """Every YAML file under root in a stable order; hidden folders are not facts."""
+    """Every YAML file under root in a stable order; hidden folders are not facts.
+
+    A broken link named like a fact file is listed too, so that reading it fails loudly.
+    """
     if root.is_file():
         return [root]
     return sorted(
         path
         for path in root.rglob("*")
         if path.suffix in FACT_SUFFIXES
-        and path.is_file()
+        and not path.is_dir()
         and not any(part.startswith(".") for part in path.relative_to(root).parts)
     )
 

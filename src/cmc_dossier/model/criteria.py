@@ -16,6 +16,8 @@ Comparator = Literal[">=", "<=", ">", "<", "="]
 Qualitative = Literal["conforms", "not-detected", "negative", "absent", "no-growth", "report"]
 
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)?(?:\s*[x×]\s*10\s*\^?\s*(?:[-+−]?\d+)|[eE][-+]?\d+)?"
+_POWER = re.compile(r"\s*[x×]\s*10\s*\^?\s*[-+−]?\d+|[eE][-+]?\d+")
+_PH = re.compile(r"^\s*pH\s+")
 _COMPARATORS: dict[str, Comparator] = {
     "≥": ">=", ">=": ">=", "nlt": ">=", "not less than": ">=", "at least": ">=",
     "≤": "<=", "<=": "<=", "nmt": "<=", "not more than": "<=", "at most": "<=",
@@ -75,14 +77,16 @@ def parse_criterion(text: str) -> ParsedCriterion | None:
             value=_decimal(limit.group("value")),
             unit=limit.group("unit") or None,
         )
-    span = _RANGE.match(text)
+    ph = _PH.match(text)
+    span = _RANGE.match(text[ph.end() :] if ph else text)
     if span:
-        unit = span.group("unit") or (span.group("unit1") or "").strip() or None
+        unit = span.group("unit") or (span.group("unit1") or "").strip() or ("pH" if ph else None)
+        low_text, high_text = span.group("low"), span.group("high")
+        power = _POWER.search(high_text)
+        if power and not _POWER.search(low_text):
+            low_text += power.group()  # "1.6–2.4 × 10^13": both ends share the power of ten
         return ParsedCriterion(
-            form="range",
-            low=_decimal(span.group("low")),
-            high=_decimal(span.group("high")),
-            unit=unit,
+            form="range", low=_decimal(low_text), high=_decimal(high_text), unit=unit
         )
     for pattern, meaning in _QUALITATIVE:
         if pattern.search(text.strip()):

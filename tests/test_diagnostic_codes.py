@@ -1,0 +1,251 @@
+"""One broken fixture per diagnostic code: the code is reported, at its line, and alone.
+
+The expected place is marked in the fixture text itself with `# <- CODE`; where a file
+cannot hold a comment (bytes, empty files, folders) the case names the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from cmc_dossier.diagnostics.codes import CODES
+from cmc_dossier.validation import validate_folder
+
+
+@dataclass
+class Case:
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    base: str | None = "small-molecule"
+    replace: dict[str, str] = field(default_factory=dict)
+    line: tuple[str, int] | None = None  # (file, line) when no marker can be written
+    also: frozenset[str] = frozenset()  # other codes this mistake necessarily causes
+
+
+CQA_HEAD = "kind: CQA\nid: CQA-NEW\ntitle: New attribute\ncategory: general\n"
+CQA_TAIL = "derived_from: [QTPP-DP]\ncriticality: non-critical\nrationale: Needed.\n"
+
+CASES: dict[str, Case] = {
+    "DOS001": Case(files={"broken.yaml": b"kind: CQA\ntitle: caf\xe9\n"}, line=("broken.yaml", 2)),
+    "DOS002": Case(files={"broken.yaml": b"\xef\xbb\xbfkind: CQA\n"}, line=("broken.yaml", 1)),
+    "DOS003": Case(
+        files={"broken.yaml": CQA_HEAD + "derived_from:\n\t- QTPP-DP\n"}, line=("broken.yaml", 6)
+    ),
+    "DOS004": Case(files={"broken.yaml": "kind: CQA\nid: CQA-NEW\n  title: x  # <- DOS004\n"}),
+    "DOS005": Case(files={"broken.yaml": ""}, line=("broken.yaml", 1)),
+    "DOS006": Case(files={"broken.yaml": CQA_HEAD + CQA_TAIL + "title: Again  # <- DOS006\n"}),
+    "DOS007": Case(
+        files={
+            "broken.yaml": "kind: CQA\nid: CQA-NEW\ntitle: &t Title\nrationale: *t  # <- DOS007\n"
+        }
+    ),
+    "DOS008": Case(
+        files={
+            "broken.yaml": CQA_HEAD
+            + CQA_TAIL
+            + "clinical_relevance: !!python/object:os.system x  # <- DOS008\n"
+        }
+    ),
+    "DOS009": Case(base=None),
+    "DOS010": Case(files={"broken.yaml": "- kind: CQA  # <- DOS010\n- id: X\n"}),
+    "DOS011": Case(
+        files={
+            "broken.yaml": "kind: Narrative\nid: N-1\nsection: 3.2.P.2.1\n"
+            "file: missing.md  # <- DOS011\n"
+        }
+    ),
+    "DOS012": Case(files={}, line=("dangling.yaml", 0)),
+    "DOS101": Case(files={"broken.yaml": "kind: CQAA  # <- DOS101\nid: X\n"}),
+    "DOS102": Case(
+        files={
+            "broken.yaml": "kind: CQA  # <- DOS102\nid: CQA-NEW\ntitle: T\ncategory: general\n"
+            + CQA_TAIL.replace("rationale: Needed.\n", "")
+        }
+    ),
+    "DOS103": Case(
+        files={"broken.yaml": CQA_HEAD + CQA_TAIL + "criticallity: critical  # <- DOS103\n"}
+    ),
+    "DOS104": Case(
+        files={
+            "broken.yaml": "kind: CQA\nid: CQA-NEW\ntitle: T\ncategory: general\nderived_from: [QTPP-DP]\ncriticality: NO  # <- DOS104\nrationale: R\n"
+        }
+    ),
+    "DOS105": Case(
+        files={
+            "broken.yaml": CQA_HEAD.replace("id: CQA-NEW\n", "id: CQA-ASSAY  # <- DOS105\n")
+            + CQA_TAIL
+        }
+    ),
+    "DOS106": Case(
+        files={
+            "second.yaml": "kind: Manifest  # <- DOS106\nid: DOSSIER-2\nschema_version: 1\nproduct: {name: X, code: X}\nmodality: small-molecule\nphase: 1\ncontexts: [us-ind]\nsponsor: ORG-S\ndefault_ownership: {maintained_by: ORG-S, approved_by: [ORG-S]}\n"
+        }
+    ),
+    "DOS107": Case(replace={"schema_version: 1\n": "schema_version: 2  # <- DOS107\n"}),
+    "DOS201": Case(
+        files={
+            "broken.yaml": CQA_HEAD
+            + "derived_from: [QTPP-DPP]  # <- DOS201\ncriticality: critical\nrationale: R\n"
+        }
+    ),
+    "DOS202": Case(
+        files={
+            "broken.yaml": CQA_HEAD
+            + "derived_from: [CQA-ASSAY]  # <- DOS202\ncriticality: critical\nrationale: R\n"
+        }
+    ),
+    "DOS203": Case(
+        files={
+            "broken.yaml": CQA_HEAD
+            + CQA_TAIL.replace(
+                "rationale: Needed.\n",
+                "rationale: |\n  Linked to the assay limit\n  of [[T-ASSAY:acceptance]].  # <- DOS203\n",
+            )
+        }
+    ),
+    "DOS204": Case(
+        files={
+            "broken.yaml": "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
+            "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations:\n  - UO-1\n"
+            "  - UO-1  # <- DOS204\n---\nkind: UnitOperation\nid: UO-1\ntitle: Blend\n"
+            "description: D\n"
+        }
+    ),
+    "DOS205": Case(
+        files={
+            "broken.yaml": "kind: UnitOperation\nid: UO-LOST  # <- DOS205\ntitle: Blend\ndescription: D\n"
+        }
+    ),
+    "DOS206": Case(
+        files={
+            "broken.yaml": "kind: Batch\nid: B-1\nbatch_number: '001'\nproduct: DP-1\nscale: Pilot\n"
+            "use: [clinical]\nsite: SITE-1\nmanufacture_date: 2026-01\nspecification: SPEC-DS\n"
+            "results:\n  T-ASSAY: 99.1 %  # <- DOS206\n---\nkind: Specification\nid: SPEC-DS\n"
+            "title: DS spec\napplies_to: drug-substance\nsubject: DS-1\nversion: '1'\ntests:\n"
+            "  - {id: T-DS-ASSAY, test: Assay, attribute: CQA-ASSAY, method: M-HPLC, "
+            "acceptance_criterion: 98.0–102.0 %}\n"
+        }
+    ),
+    "DOS207": Case(
+        files={
+            "broken.yaml": "kind: Batch\nid: B-1\nbatch_number: '001'\nproduct: DP-1\nscale: Pilot\n"
+            "use: [stability]\nsite: SITE-1\nmanufacture_date: 2026-01\n---\n"
+            "kind: StabilityStudy\nid: STAB-1\ntitle: Long term\nsubject: DP-1\n"
+            "study_type: long-term\nspecification: SPEC-DP\nbatches: [B-1]\n"
+            "conditions: [{key: lt, storage: 25 °C/60 % RH}]\ntime_points: ['0', 3 M]\n"
+            "results:\n  - batch: B-1\n    condition: lt\n    time_point: 6 M  # <- DOS207\n"
+            "    values: {T-ASSAY: 99.0 %}\n"
+        }
+    ),
+    "DOS301": Case(
+        base="autologous-cell-therapy",
+        replace={
+            "modality: autologous-cell-therapy": "modality: autologous-cell-therapy  # <- DOS301",
+            "attribute_type: mycoplasma": "attribute_type: other",
+        },
+    ),
+    "DOS302": Case(
+        base="allogeneic-cell-therapy",
+        replace={
+            "modality: allogeneic-cell-therapy": "modality: allogeneic-cell-therapy  # <- DOS302",
+            "attribute_type: vector-copy-number": "attribute_type: other",
+        },
+    ),
+    "DOS303": Case(
+        files={
+            "broken.yaml": "kind: ProcessParameter\nid: PP-1\ntitle: Blend time\n"
+            "unit_operation: UO-1\ncriticality: key\nunit: min\ntarget: 10\n"
+            "proven_acceptable_range: {low: 12, high: 8}  # <- DOS303\n"
+            "affects: [CQA-ASSAY]\njustification: J\n---\n"
+            "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
+            "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
+            "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
+        }
+    ),
+    "DOS304": Case(
+        files={
+            "broken.yaml": "kind: ProcessParameter\nid: PP-1\ntitle: Blend time\n"
+            "unit_operation: UO-1\ncriticality: critical  # <- DOS304\njustification: J\n---\n"
+            "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
+            "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
+            "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
+        }
+    ),
+    "DOS305": Case(
+        files={
+            "broken.yaml": "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
+            "established_condition:\n  reporting:\n    us-ind: information-amendment\n"
+            "    eu-post-approval: IB  # <- DOS305\n---\n"
+            "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
+            "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n"
+        }
+    ),
+    "DOS306": Case(
+        replace={"modality: small-molecule": "modality: small-molecule  # <- DOS306"},
+        files={
+            "broken.yaml": "kind: Material\nid: MAT-LACTOSE\ntitle: Lactose monohydrate\n"
+            "category: excipient\ngrade: Ph. Eur.\nsupplier: Commercial\n"
+            "origin: {source: animal, species: bovine milk}\nrisk_class: low\n"
+        },
+    ),
+    "DOS307": Case(
+        base="viral-vector-gene-therapy",
+        replace={
+            "modality: viral-vector-gene-therapy\nviral_vector: aav\n": (
+                "modality: viral-vector-gene-therapy  # <- DOS307\n"
+            )
+        },
+    ),
+}
+
+
+def _marked(root: Path, code: str) -> tuple[str, int] | None:
+    for path in sorted(root.rglob("*.yaml")):
+        if path.is_symlink():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if f"# <- {code}" in line:
+                return path.name, number
+    return None
+
+
+def test_every_code_has_a_case() -> None:
+    assert sorted(CASES) == sorted(CODES)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_broken_fixture_yields_its_code_at_its_line(code: str, dossier_from) -> None:
+    case = CASES[code]
+    root = dossier_from(case.base, case.files, case.replace)
+    if code == "DOS012":
+        (root / "dangling.yaml").symlink_to(root / "nowhere.yaml")
+    expected = case.line or _marked(root, code)
+    result = validate_folder(root)
+    found = [d for d in result.diagnostics if d.code == code]
+    assert found, (
+        f"{code} not reported; got {[(d.code, str(d.location)) for d in result.diagnostics]}"
+    )
+    if expected is None:  # a folder-level problem
+        assert all(d.location and d.location.file == root for d in found)
+    else:
+        file, line = expected
+        # a diagnostic about two places (duplicates) names the other one as related
+        places = [
+            (loc.file.name, loc.line) for d in found for loc in (d.location, *d.related) if loc
+        ]
+        assert (file, line) in places
+    others = {d.code for d in result.diagnostics} - {code} - case.also
+    assert not others, f"{code} fixture also reported {others}"
+    assert found[0].severity == CODES[code].severity
+    assert found[0].hint or CODES[code].explanation
+
+
+def test_missing_manifest_is_reported_at_the_folder(dossier_from) -> None:
+    root = dossier_from(
+        files={"only.yaml": "kind: Organization\nid: ORG-X\nname: X\nrole: cto\ncountry: DE\n"},
+        base=None,
+    )
+    result = validate_folder(root)
+    assert [(d.code, d.location.file) for d in result.diagnostics] == [("DOS106", root)]

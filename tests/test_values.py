@@ -1,0 +1,121 @@
+"""Values keep what the user typed: text as text, numbers with their digits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cmc_dossier.model.criteria import parse_criterion
+from cmc_dossier.validation import validate_folder
+
+PARAMETER = """kind: ProcessParameter
+id: PP-1
+title: Blend time
+unit_operation: UO-1
+criticality: key
+unit: {unit}
+target: {target}
+normal_operating_range: {{low: 1.10, high: 20}}
+justification: J
+---
+kind: ManufacturingProcess
+id: PROC-1
+title: P
+stage: drug-product
+product: DP-1
+sites: [SITE-1]
+description: D
+unit_operations: [UO-1]
+---
+kind: UnitOperation
+id: UO-1
+title: Blend
+description: D
+"""
+
+
+def parameter(dossier_from, target: str, unit: str = "min"):
+    root = dossier_from(files={"pp.yaml": PARAMETER.format(target=target, unit=unit)})
+    result = validate_folder(root)
+    return result, (result.dossier.index["PP-1"].value if "PP-1" in result.dossier.index else None)
+
+
+def test_numbers_keep_their_digits(dossier_from) -> None:
+    result, pp = parameter(dossier_from, "10.50")
+    assert result.errors == []
+    assert pp.target == Decimal("10.50") and str(pp.target) == "10.50"
+    assert str(pp.normal_operating_range.low) == "1.10"
+
+
+def test_text_fields_keep_yaml_11_words(dossier_from) -> None:
+    result, pp = parameter(dossier_from, "10", unit="NO")
+    assert result.errors == [] and pp.unit == "NO"
+
+
+@pytest.mark.parametrize("target", ["'10'", "ten", "1:20", "true"])
+def test_quoted_or_non_numeric_values_are_refused_for_numbers(dossier_from, target: str) -> None:
+    result, _ = parameter(dossier_from, target)
+    [error] = result.errors
+    assert error.code == "DOS104" and error.location.line == 7
+    assert "without quotes" in error.message
+
+
+def test_booleans_accept_only_true_and_false(dossier_from) -> None:
+    root = dossier_from(replace={"sterile: false": "sterile: NO"})
+    [error] = validate_folder(root).errors
+    assert error.code == "DOS104" and "true or false" in error.message
+
+
+def test_acceptance_criterion_text_is_kept_and_parsed(dossier_from) -> None:
+    result = validate_folder(dossier_from())
+    test = result.dossier.index["T-DEG"].value
+    assert test.acceptance_criterion == "NMT 1.0 %"
+    assert test.parsed_criterion.comparator == "<="
+    assert test.parsed_criterion.value == Decimal("1.0")
+    assert test.model_dump(mode="json")["parsed_criterion"]["value"] == "1.0"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("≥ 70 %", ("limit", ">=", "70", None, None, "%")),
+        ("NLT 70 %", ("limit", ">=", "70", None, None, "%")),
+        ("NMT 0.5 EU/mL", ("limit", "<=", "0.5", None, None, "EU/mL")),
+        ("< 10 CFU/mL", ("limit", "<", "10", None, None, "CFU/mL")),
+        ("≥ 1.0 × 10^8 TU/mL", ("limit", ">=", "1.0E+8", None, None, "TU/mL")),
+        ("95.0–105.0 % of label claim", ("range", None, None, "95.0", "105.0", "% of label claim")),
+        ("80 % to 125 %", ("range", None, None, "80", "125", "%")),
+        ("1.6–2.4 × 10^13 vg/mL", ("range", None, None, "1.6E+13", "2.4E+13", "vg/mL")),
+        ("pH 6.8–7.4", ("range", None, None, "6.8", "7.4", "pH")),
+    ],
+)
+def test_criteria_that_parse(text: str, expected: tuple) -> None:
+    parsed = parse_criterion(text)
+    shown = (
+        parsed.form,
+        parsed.comparator,
+        None if parsed.value is None else str(parsed.value),
+        None if parsed.low is None else str(parsed.low),
+        None if parsed.high is None else str(parsed.high),
+        parsed.unit,
+    )
+    assert shown == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("Conforms to reference", "conforms"),
+        ("Not detected", "not-detected"),
+        ("Negative", "negative"),
+        ("No growth", "no-growth"),
+        ("Report result", "report"),
+    ],
+)
+def test_qualitative_criteria(text: str, meaning: str) -> None:
+    assert parse_criterion(text).qualitative == meaning
+
+
+def test_free_text_criterion_has_no_structured_form() -> None:
+    assert parse_criterion("Colourless to slightly yellow dispersion") is None
