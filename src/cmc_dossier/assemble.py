@@ -127,20 +127,26 @@ def _kind_problem(document: RawDocument) -> Diagnostic | None:
     return None
 
 
+Place = tuple[RawDocument, tuple[str | int, ...]]
+
+
 def _register(
-    entry: Entry, location: Location, index: dict[str, Entry], seen: dict[str, Location]
+    entry: Entry, place: Place, index: dict[str, Entry], seen: dict[str, Place]
 ) -> Diagnostic | None:
+    """Index an ID; places are kept unresolved, since positions cost a parse."""
     if entry.id in index:
-        first = seen[entry.id]
+        first_document, first_path = seen[entry.id]
+        first = first_document.locate(first_path)
+        document, path = place
         return diagnostic(
             "DOS105",
             f"ID '{entry.id}' is already used by the {index[entry.id].kind} at {first}",
-            location,
+            document.locate(path),
             hint="IDs are permanent and unique across the dossier; choose a new one",
             related=(first,),
         )
     index[entry.id] = entry
-    seen[entry.id] = location
+    seen[entry.id] = place
     return None
 
 
@@ -169,7 +175,7 @@ def assemble(
     diagnostics: list[Diagnostic] = []
     facts: list[FactBase] = []
     index: dict[str, Entry] = {}
-    seen: dict[str, Location] = {}
+    seen: dict[str, Place] = {}
     origins: dict[str, RawDocument] = {}
     manifests: list[tuple[Manifest, RawDocument]] = []
     unreadable: set[str] = set()
@@ -189,7 +195,7 @@ def assemble(
             _remember_unreadable(document, unreadable)
             continue
         duplicate = _register(
-            Entry(fact.id, kind, fact, fact, ()), document.locate(("id",)), index, seen
+            Entry(fact.id, kind, fact, fact, ()), (document, ("id",)), index, seen
         )
         if duplicate is not None:
             diagnostics.append(duplicate)
@@ -198,7 +204,7 @@ def assemble(
         origins[fact.id] = document
         for path, item in identified_items(fact):
             entry = Entry(item.id, type(item).__name__, item, fact, path)
-            duplicate = _register(entry, document.locate((*path, "id")), index, seen)
+            duplicate = _register(entry, (document, (*path, "id")), index, seen)
             if duplicate is not None:
                 diagnostics.append(duplicate)
         if isinstance(fact, Manifest):

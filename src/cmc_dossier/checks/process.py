@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from cmc_dossier.diagnostics import Diagnostic, Location
+from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import ManufacturingProcess, ProcessParameter, UnitOperation
@@ -12,13 +12,13 @@ from cmc_dossier.model.manufacture import ManufacturingProcess, ProcessParameter
 
 def check_process_membership(dossier: Dossier) -> list[Diagnostic]:
     found = []
-    places: dict[str, list[Location]] = defaultdict(list)
+    listings: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for process in dossier.of_kind(ManufacturingProcess):
         for index, operation_id in enumerate(process.unit_operations):
-            places[operation_id].append(dossier.locate(process.id, ("unit_operations", index)))
+            listings[operation_id].append((process.id, index))
     for operation in dossier.of_kind(UnitOperation):
-        where = places.get(operation.id, [])
-        if not where:
+        listed = listings.get(operation.id, [])
+        if not listed:
             found.append(
                 diagnostic(
                     "DOS205",
@@ -27,16 +27,19 @@ def check_process_membership(dossier: Dossier) -> list[Diagnostic]:
                     hint="list it under `unit_operations` of its ManufacturingProcess",
                 )
             )
-        for repeat in where[1:]:
-            found.append(
+        places = [dossier.locate(p, ("unit_operations", i)) for p, i in listed[1:]]
+        if places:
+            first = dossier.locate(listed[0][0], ("unit_operations", listed[0][1]))
+            found.extend(
                 diagnostic(
                     "DOS204",
-                    f"unit operation '{operation.id}' is listed again (first at {where[0]})",
-                    repeat,
+                    f"unit operation '{operation.id}' is listed again (first at {first})",
+                    place,
                     hint="a unit operation has one place in one process; define a new one "
                     "for a repeated step",
-                    related=(where[0],),
+                    related=(first,),
                 )
+                for place in places
             )
     return found
 

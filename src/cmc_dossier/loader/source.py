@@ -7,7 +7,7 @@ keeps a 50k-fact dossier's memory close to the facts themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -18,12 +18,19 @@ from cmc_dossier.diagnostics import Location
 PathKey = str | int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False)
 class SourceFile:
     """One fact file's text and the name it is shown under (a path or a git path)."""
 
     name: Path
     text: str
+
+    @cached_property
+    def nodes(self) -> list[yaml.Node]:
+        """The composed documents, built once and only when a position is asked for."""
+        from cmc_dossier.loader.strict_yaml import compose_documents
+
+        return compose_documents(self.text)
 
 
 @dataclass(eq=False)
@@ -35,17 +42,14 @@ class RawDocument:
     line: int
     column: int
     data: dict[str, object]
-    _nodes: dict[int, yaml.Node] = field(default_factory=dict, repr=False)
 
     @property
     def start(self) -> Location:
         return Location(self.source.name, self.line, self.column)
 
-    @cached_property
+    @property
     def _root(self) -> yaml.Node | None:
-        from cmc_dossier.loader.strict_yaml import compose_documents
-
-        nodes = compose_documents(self.source.text)
+        nodes = self.source.nodes
         return nodes[self.index] if self.index < len(nodes) else None
 
     def locate(self, path: tuple[PathKey, ...], *, key: bool = False) -> Location:

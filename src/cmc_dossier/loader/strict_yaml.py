@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 from yaml.cyaml import CParser
@@ -32,11 +33,30 @@ _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
 
 
 class _Composer(CParser, BaseResolver):
-    """libyaml parsing and composition; BaseResolver resolves no implicit types."""
+    """libyaml parsing and composition that resolves no implicit type.
+
+    An untagged node gets the generic tag of its kind; path-based resolution is skipped,
+    which also spares a Python call per node for work whose result we would ignore.
+    """
+
+    _TAGS: ClassVar[dict[type, str]] = {
+        yaml.ScalarNode: _STR,
+        yaml.SequenceNode: _SEQ,
+        yaml.MappingNode: _MAP,
+    }
 
     def __init__(self, text: str) -> None:
         CParser.__init__(self, text)
         BaseResolver.__init__(self)
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return self._TAGS[kind]
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 def compose_documents(text: str) -> list[yaml.Node]:
