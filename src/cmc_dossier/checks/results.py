@@ -14,30 +14,39 @@ def _test_ids(dossier: Dossier, specification_id: str | None) -> set[str] | None
     return {test.id for test in specification.tests} if specification else None
 
 
+def _foreign_tests(
+    dossier: Dossier,
+    fact_id: str,
+    path: tuple[str | int, ...],
+    results: dict[str, str],
+    specification_id: str | None,
+) -> list[Diagnostic]:
+    """Results naming tests that exist but belong to another specification."""
+    allowed = _test_ids(dossier, specification_id)
+    if allowed is None:
+        return []
+    return [
+        diagnostic(
+            "DOS206",
+            f"'{test_id}' is not a test of specification '{specification_id}'",
+            dossier.locate(fact_id, (*path, test_id), key=True),
+            hint="tests of that specification: " + ", ".join(sorted(allowed)),
+        )
+        for test_id in results
+        if test_id in dossier.index and test_id not in allowed
+    ]
+
+
 def check_batch_results(dossier: Dossier) -> list[Diagnostic]:
     found = []
     for batch in dossier.of_kind(Batch):
-        allowed = _test_ids(dossier, batch.specification)
-        if allowed is None:
-            continue
-        for test_id in batch.results:
-            if test_id in dossier.index and test_id not in allowed:
-                found.append(
-                    diagnostic(
-                        "DOS206",
-                        f"batch '{batch.id}' reports '{test_id}', which is not a test of "
-                        f"its specification '{batch.specification}'",
-                        dossier.locate(batch.id, ("results", test_id), key=True),
-                        hint="tests of that specification: " + ", ".join(sorted(allowed)),
-                    )
-                )
+        found += _foreign_tests(dossier, batch.id, ("results",), batch.results, batch.specification)
     return found
 
 
 def check_stability_results(dossier: Dossier) -> list[Diagnostic]:
     found = []
     for study in dossier.of_kind(StabilityStudy):
-        allowed_tests = _test_ids(dossier, study.specification) or set()
         conditions = {condition.key for condition in study.conditions}
         for index, result in enumerate(study.results):
             design = (
@@ -55,16 +64,7 @@ def check_stability_results(dossier: Dossier) -> list[Diagnostic]:
                             hint="the study defines: " + ", ".join(sorted(allowed)),
                         )
                     )
-            for test_id in result.values:
-                if test_id in dossier.index and test_id not in allowed_tests:
-                    found.append(
-                        diagnostic(
-                            "DOS206",
-                            f"'{test_id}' is not a test of the study's specification "
-                            f"'{study.specification}'",
-                            dossier.locate(
-                                study.id, ("results", index, "values", test_id), key=True
-                            ),
-                        )
-                    )
+            found += _foreign_tests(
+                dossier, study.id, ("results", index, "values"), result.values, study.specification
+            )
     return found

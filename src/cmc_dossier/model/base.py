@@ -8,8 +8,9 @@ text, so "1.10" stays Decimal('1.10') and `NO` is never a boolean.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -33,47 +34,42 @@ class StrictModel(BaseModel):
     )
 
 
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
+def _plain(
+    parse: Callable[[str], Any | None], error_type: str, expected: str
+) -> Callable[[Any], Any]:
+    """A before-validator that parses unquoted YAML text and refuses quoted text.
+
+    `parse` returns None where the text is not of the expected form.
+    """
+
+    def validate(value: Any) -> Any:
+        parsed = parse(value) if isinstance(value, PlainScalar) else None
+        if parsed is not None:
+            return parsed
+        if isinstance(value, str):
+            raise PydanticCustomError(
+                error_type, f"expected {expected}, got {{text!r}}", {"text": str(value)}
+            )
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, PlainScalar) and _NUMBER.fullmatch(value):
-        try:
-            return Decimal(value)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-            pass
-    if isinstance(value, str):
-        raise PydanticCustomError(
-            "number_expected",
-            "expected a number written without quotes, got {text!r}",
-            {"text": str(value)},
-        )
-    return value
+
+    return validate
 
 
-def _integer(value: Any) -> Any:
-    if isinstance(value, PlainScalar) and re.fullmatch(r"[-+]?\d+", value):
-        return int(value)
-    if isinstance(value, str):
-        raise PydanticCustomError(
-            "integer_expected",
-            "expected a whole number written without quotes, got {text!r}",
-            {"text": str(value)},
-        )
-    return value
+def _decimal_text(text: str) -> Decimal | None:
+    return Decimal(text) if _NUMBER.fullmatch(text) else None
 
 
-def _flag(value: Any) -> Any:
-    if isinstance(value, PlainScalar) and value in ("true", "false"):
-        return value == "true"
-    if isinstance(value, str):
-        raise PydanticCustomError(
-            "boolean_expected",
-            "expected true or false, got {text!r}",
-            {"text": str(value)},
-        )
-    return value
+def _integer_text(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"[-+]?\d+", text) else None
+
+
+def _boolean_text(text: str) -> bool | None:
+    return {"true": True, "false": False}.get(text)
+
+
+_number = _plain(_decimal_text, "number_expected", "a number written without quotes")
+_integer = _plain(_integer_text, "integer_expected", "a whole number written without quotes")
+_flag = _plain(_boolean_text, "boolean_expected", "true or false")
 
 
 Number = Annotated[Decimal, BeforeValidator(_number)]
