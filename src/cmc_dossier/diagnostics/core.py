@@ -54,11 +54,3 @@ def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     if location is None:
         return ("", 0, 0, diagnostic.code)
     return (str(location.file), location.line, location.column, diagnostic.code)
-
-
-class DiagnosticError(Exception):
-    """Raised where a stage cannot go on; carries what to tell the user."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("; ".join(d.message for d in diagnostics))
-        self.diagnostics = diagnostics

@@ -59,21 +59,15 @@ def _decimal_text(text: str) -> Decimal | None:
     return Decimal(text) if _NUMBER.fullmatch(text) else None
 
 
-def _integer_text(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"[-+]?\d+", text) else None
-
-
 def _boolean_text(text: str) -> bool | None:
     return {"true": True, "false": False}.get(text)
 
 
 _number = _plain(_decimal_text, "number_expected", "a number written without quotes")
-_integer = _plain(_integer_text, "integer_expected", "a whole number written without quotes")
 _flag = _plain(_boolean_text, "boolean_expected", "true or false")
 
 
 Number = Annotated[Decimal, BeforeValidator(_number)]
-Integer = Annotated[int, BeforeValidator(_integer)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Text = Annotated[str, Field(min_length=1)]
 FactId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
