@@ -1,4 +1,4 @@
-"""Build the worked example in ./dossier with one command; thin over the package."""
+"""Build the worked example in ./dossier into ./build with one command; thin over the package."""
 
 from __future__ import annotations
 
@@ -8,5 +8,5 @@ from pathlib import Path
 from cmc_dossier.cli import main
 
 if __name__ == "__main__":
-    example = Path(__file__).resolve().parent / "dossier"
-    main(["validate", os.path.relpath(example)])
+    here = Path(__file__).resolve().parent
+    main(["build", os.path.relpath(here / "dossier"), "--output", os.path.relpath(here / "build")])

@@ -211,8 +211,11 @@ def _marked(root: Path, code: str) -> tuple[str, int] | None:
     return None
 
 
+BUILD_CODES = {"DOS401", "DOS402", "DOS403"}  # raised by `dossier build`: see test_build.py
+
+
 def test_every_code_has_a_case() -> None:
-    assert sorted(CASES) == sorted(CODES)
+    assert sorted(CASES) == sorted(set(CODES) - BUILD_CODES)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.diagnostics.hints import did_you_mean
 from cmc_dossier.loader import RawDocument
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.dossier import Dossier, Entry
@@ -27,11 +27,6 @@ _CODE_BY_ERROR = {
     "union_tag_invalid": "DOS101",
     "union_tag_not_found": "DOS101",
 }
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
-    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else None
 
 
 def _model_at(cls: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:

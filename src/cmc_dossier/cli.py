@@ -63,6 +63,81 @@ def validate(
     raise typer.Exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
+class Target(StrEnum):
+    ind = "ind"
+    impd = "impd"
+    all = "all"
+
+
+class Format(StrEnum):
+    md = "md"
+    docx = "docx"
+    all = "all"
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    """A progress display on a terminal; nothing in CI or when output is redirected."""
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    return Progress(transient=True)
+
+
+@app.command()
+def build(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path("build"),
+    target: Annotated[Target, typer.Option("--target", "-t", help="Document set.")] = Target.all,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="Markdown, DOCX or both.")
+    ] = Format.all,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="DRAFT watermark even on a clean commit.")
+    ] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option(help="Folder of templates overriding the built-in ones by name."),
+    ] = None,
+) -> None:
+    """Validate, then build the IND Module 3 and the IMPD as Markdown and DOCX."""
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.publish.pipeline import BuildOptions
+    from cmc_dossier.publish.pipeline import build as run_build
+
+    if templates is None and (path.parent / "templates").is_dir():
+        templates = path.parent / "templates"
+    options = BuildOptions(
+        root=path,
+        output=output,
+        targets=("ind", "impd") if target is Target.all else (target.value,),
+        formats=("md", "docx") if output_format is Format.all else (output_format.value,),
+        draft=draft,
+        templates=templates,
+    )
+    bar = _progress_bar()
+    if bar is None:
+        report = run_build(options)
+    else:
+        with bar:
+            tasks: dict[str, object] = {}
+
+            def show(name: str, done: int, total: int) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(f"DOCX {name}", total=total)
+                bar.update(tasks[name], completed=done)  # type: ignore[arg-type]
+
+            report = run_build(options, show)
+    if report.diagnostics:
+        typer.echo(as_text(report.diagnostics))
+    if report.failed:
+        typer.echo("build stopped; the previous output is unchanged", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    for name, files in report.written.items():
+        typer.echo(f"{name}: {len(files)} files in {output / name}")
+    typer.echo(f"pandoc runs: {report.pandoc_runs}, reused unchanged: {report.reused}")
+
+
 @app.command()
 def explain(
     code: Annotated[str | None, typer.Argument(help="A diagnostic code, e.g. DOS201.")] = None,

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.diagnostics.hints import did_you_mean
+from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
-from cmc_dossier.model.prose import find_references, quotable_fields
+from cmc_dossier.model.prose import find_references, is_section, quotable_fields
 from cmc_dossier.model.walk import prose, references
 
 
 def _suggest(dossier: Dossier, target: str, kinds: tuple[str, ...]) -> str:
-    candidates = [entry_id for entry_id, entry in dossier.index.items() if entry.kind in kinds]
-    close = difflib.get_close_matches(target, candidates, n=3, cutoff=0.5)
-    if close:
-        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    return f"no {' or '.join(kinds)} has this ID; IDs are case-sensitive"
+    candidates = (entry_id for entry_id, entry in dossier.index.items() if entry.kind in kinds)
+    return did_you_mean(target, candidates, cutoff=0.5) or (
+        f"no {' or '.join(kinds)} has this ID; IDs are case-sensitive"
+    )
 
 
 def check_references(dossier: Dossier) -> list[Diagnostic]:
@@ -73,6 +73,18 @@ def check_prose(dossier: Dossier) -> list[Diagnostic]:
     every_kind = tuple({entry.kind for entry in dossier.index.values()})
     for text, where in _prose_sources(dossier):
         for reference in find_references(text):
+            if is_section(reference.target):
+                if reference.target not in SECTION_BY_CODE:
+                    found.append(
+                        diagnostic(
+                            "DOS201",
+                            f"prose cites unknown CTD section '{reference.target}'",
+                            where(reference.offset),
+                            hint=did_you_mean(reference.target, list(SECTION_BY_CODE))
+                            or "sections are cited by their US/ICH number, e.g. [[3.2.P.5.1]]",
+                        )
+                    )
+                continue
             entry = dossier.index.get(reference.target)
             if entry is None:
                 found.append(

@@ -2,7 +2,7 @@
 
 Codes never change meaning once published; a retired code is never reused. Ranges:
 DOS0xx reading files, DOS1xx facts against the schema, DOS2xx references between facts,
-DOS3xx domain rules (modality, process, control strategy).
+DOS3xx domain rules (modality, process, control strategy), DOS4xx document builds.
 """
 
 from __future__ import annotations
@@ -257,6 +257,29 @@ CODES: dict[str, Code] = {
             "Product modality needs a viral vector type",
             "Gene therapy products name the vector in the manifest (`viral_vector`), which "
             "decides the expected safety tests.",
+        ),
+        Code(
+            "DOS401",
+            _W,
+            "CTD section without content",
+            "A section of the document has no facts and no Narrative saying why. The build "
+            "writes 'To be provided' there; state it explicitly with a Narrative of status "
+            "not-applicable (with the reason) or to-be-provided (with when), so reviewers "
+            "see a decision rather than a gap.",
+        ),
+        Code(
+            "DOS402",
+            _E,
+            "Template error",
+            "A document template (yours, overriding one of cmc-dossier's, or a built-in one) "
+            "failed to render. The message names the template and line; nothing was written.",
+        ),
+        Code(
+            "DOS403",
+            _E,
+            "pandoc failed",
+            "pandoc could not convert a rendered document to DOCX. The message gives pandoc's "
+            "own words; nothing was written.",
         ),
     )
 }

@@ -20,7 +20,7 @@ from cmc_dossier.model.base import (
     Text,
     require_one_of,
 )
-from cmc_dossier.model.ctd import SectionCode
+from cmc_dossier.model.ctd import SECTION_BY_CODE, SectionCode
 from cmc_dossier.model.vocabulary import (
     AttributeType,
     Context,
@@ -65,6 +65,9 @@ class Manifest(FactBase):
     sponsor: Ref("Organization")
     default_ownership: Ownership
     document_version: Text = "0.1"
+    ind_paper_size: Literal["a4", "letter"] = Field(
+        default="a4", description="Page size of the US IND documents; the IMPD is always A4"
+    )
     impd: ImpdSettings = ImpdSettings()
 
     @property
@@ -209,4 +212,4 @@ class Narrative(FactBase):
 
     @property
     def label(self) -> str:
-        return self.title or self.section
+        return self.title or SECTION_BY_CODE[self.section].title

@@ -1,4 +1,6 @@
-"""The reference syntax of prose: [[ID]] names a fact, [[ID:field]] quotes one of its values.
+"""The reference syntax of prose: [[ID]] names a fact, [[ID:field]] quotes one of its values,
+[[3.2.P.5.1]] cites a CTD section (numbered per target: 3.2.P.5.1 in the IND, P.5.1 in the
+IMPD). Fact IDs start with a letter, so a section code is never mistaken for one.
 
 This is the only thing ever interpreted inside user text. It is matched by one regular
 expression and resolved against the fact index; nothing in prose is evaluated.
@@ -16,7 +18,9 @@ from pydantic import BaseModel
 from cmc_dossier.model.base import Range
 from cmc_dossier.model.manufacture import Duration
 
-PROSE_REFERENCE = re.compile(r"\[\[([A-Za-z][A-Za-z0-9._-]*?)(?::([a-z_]+))?\]\]")
+PROSE_REFERENCE = re.compile(
+    r"\[\[(3\.2\.[SPAR](?:\.[0-9]+)*|[A-Za-z][A-Za-z0-9._-]*?)(?::([a-z_]+))?\]\]"
+)
 _QUOTABLE = (str, Decimal, int, Range, Duration)
 
 
@@ -31,6 +35,10 @@ class ProseReference:
 def find_references(text: str) -> Iterator[ProseReference]:
     for match in PROSE_REFERENCE.finditer(text):
         yield ProseReference(match.group(1), match.group(2), match.start(), match.end())
+
+
+def is_section(target: str) -> bool:
+    return target.startswith("3.2.")
 
 
 def quotable_fields(value: BaseModel) -> dict[str, str]:

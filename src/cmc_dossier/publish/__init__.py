@@ -1,0 +1,1 @@
+"""Rendered Markdown to deliverables: DOCX through pandoc, written atomically."""

@@ -1,0 +1,245 @@
+"""`dossier build`: validate, render every document, publish DOCX, swap the output in whole.
+
+Output goes to a staging folder beside the target folder and replaces it only when every
+document is written, so a failed build leaves the previous output as it was. A DOCX whose
+inputs (Markdown, reference document, stamp, pandoc version) are unchanged is copied from
+the previous output instead of running pandoc again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import jinja2
+
+from cmc_dossier.diagnostics import Diagnostic, Location, Severity
+from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.publish.docx import PandocError, Stamp, cache_key, to_docx
+from cmc_dossier.render.documents import Document, Renderer
+from cmc_dossier.validation import validate_folder
+from cmc_dossier.vcs import revision_of
+
+CACHE_FILE = ".build-cache.json"
+FORMATS = ("md", "docx")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildOptions:
+    root: Path
+    output: Path
+    targets: tuple[str, ...] = ("ind", "impd")
+    formats: tuple[str, ...] = FORMATS
+    draft: bool = False
+    templates: Path | None = None
+
+
+@dataclass
+class BuildReport:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: dict[str, list[Path]] = field(default_factory=dict)
+    pandoc_runs: int = 0
+    reused: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def _template_error(error: jinja2.TemplateError) -> Diagnostic:
+    place = None
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        name = frame.f_code.co_filename
+        if name.endswith(".j2"):
+            place = Location(Path(name), line, 1)
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        place = Location(Path(error.filename), error.lineno, 1)
+    return diagnostic("DOS402", f"template error: {error}", place, hint="fix the template named")
+
+
+def _reference_document(options: BuildOptions, paper: str) -> tuple[bytes, Path]:
+    name = f"reference-{paper}.docx"
+    if options.templates is not None and (options.templates / name).is_file():
+        path = options.templates / name
+        return path.read_bytes(), path
+    resource = files("cmc_dossier") / "templates" / name
+    with as_file(resource) as path:
+        return path.read_bytes(), Path(path)
+
+
+def _previous_cache(folder: Path) -> dict[str, str]:
+    try:
+        return json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _outputs(final: Path, documents: list[Document], formats: tuple[str, ...]) -> list[Path]:
+    return [
+        final / f"{d.path}.{suffix}" for d in documents for suffix in FORMATS if suffix in formats
+    ]
+
+
+def _unchanged(
+    final: Path,
+    documents: list[Document],
+    formats: tuple[str, ...],
+    old_cache: dict[str, str],
+    reference: bytes,
+    stamp_of: Callable[[Document], Stamp],
+) -> bool:
+    """True when the target folder already holds exactly what this build would write."""
+    if not final.is_dir():
+        return False
+    expected = set(_outputs(final, documents, formats)) | {final / CACHE_FILE}
+    present = {p for p in final.rglob("*") if p.is_file()}
+    if expected != present:
+        return False
+    for document in documents:
+        markdown = document.markdown.encode("utf-8")
+        if "md" in formats and (final / f"{document.path}.md").read_bytes() != markdown:
+            return False
+        key = cache_key(document.markdown, reference, stamp_of(document))
+        if "docx" in formats and old_cache.get(str(document.path)) != key:
+            return False
+    return ("docx" in formats) == bool(old_cache)
+
+
+def _write(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    report = BuildReport()
+    validation = validate_folder(options.root)
+    report.diagnostics.extend(validation.diagnostics)
+    if validation.errors or validation.dossier is None:
+        return report
+    dossier = validation.dossier
+    manifest = dossier.manifest
+    assert manifest is not None  # a dossier without manifest has an error above
+    revision = revision_of(options.root)
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", revision.timestamp))
+    draft = options.draft or revision.dirty
+    commit = revision.short + (
+        " (uncommitted changes)" if revision.dirty and revision.commit else ""
+    )
+
+    for target in options.targets:
+        renderer = Renderer(dossier, target, options.templates, options.output / ".cache" / "jinja")
+        try:
+            documents = renderer.documents()
+        except jinja2.TemplateError as error:
+            report.diagnostics.append(_template_error(error))
+            return report
+        seen = {d.message for d in report.diagnostics}
+        for gap in renderer.gaps:
+            if gap.message not in seen:
+                seen.add(gap.message)
+                report.diagnostics.append(gap)
+        paper = manifest.ind_paper_size if target == "ind" else "a4"
+        reference, reference_path = _reference_document(options, paper)
+        stamp_of = lambda document: Stamp(  # noqa: E731
+            manifest.product.name, document.title, manifest.document_version, commit, draft
+        )
+        try:
+            report.written[target] = _publish(
+                options,
+                target,
+                documents,
+                reference,
+                reference_path,
+                stamp_of,
+                epoch,
+                report,
+                progress,
+            )
+        except PandocError as error:
+            report.diagnostics.append(
+                diagnostic("DOS403", f"pandoc failed: {error}", hint="see pandoc's message")
+            )
+            return report
+    return report
+
+
+def _publish(
+    options: BuildOptions,
+    target: str,
+    documents: list[Document],
+    reference: bytes,
+    reference_path: Path,
+    stamp_of: Callable[[Document], Stamp],
+    epoch: int,
+    report: BuildReport,
+    progress: Progress | None,
+) -> list[Path]:
+    final = options.output / target
+    staging = options.output / f".{target}.staging"
+    previous = options.output / f".{target}.previous"
+    for leftover in (staging, previous):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    old_cache = _previous_cache(final)
+    new_cache: dict[str, str] = {}
+    written: list[Path] = []
+    if _unchanged(final, documents, options.formats, old_cache, reference, stamp_of):
+        report.reused += len(old_cache)
+        return _outputs(final, documents, options.formats)
+    try:
+        pending: list[tuple[Document, str]] = []
+        for document in documents:
+            relative = str(document.path)
+            if "md" in options.formats:
+                _write(staging / f"{relative}.md", document.markdown.encode("utf-8"))
+                written.append(final / f"{relative}.md")
+            if "docx" not in options.formats:
+                continue
+            key = cache_key(document.markdown, reference, stamp_of(document))
+            new_cache[relative] = key
+            old_file = final / f"{relative}.docx"
+            if old_cache.get(relative) == key and old_file.is_file():
+                _write(staging / f"{relative}.docx", old_file.read_bytes())
+                report.reused += 1
+            else:
+                pending.append((document, relative))
+            written.append(final / f"{relative}.docx")
+
+        def convert(item: tuple[Document, str]) -> None:
+            document, relative = item
+            data = to_docx(
+                document.markdown, reference, str(reference_path), stamp_of(document), epoch
+            )
+            _write(staging / f"{relative}.docx", data)
+
+        done = 0
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for _ in pool.map(convert, pending):
+                done += 1
+                if progress:
+                    progress(target, done, len(pending))
+        report.pandoc_runs += len(pending)
+        _write(staging / CACHE_FILE, json.dumps(new_cache, indent=1, sort_keys=True).encode())
+        options.output.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            final.rename(previous)
+        try:
+            staging.rename(final)
+        except OSError:
+            previous.rename(final)  # put the previous output back
+            raise
+        if previous.exists():
+            shutil.rmtree(previous)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return written

@@ -1,0 +1,284 @@
+"""Render the documents of a target as Markdown: headings in CTD order, section templates.
+
+Templates are Jinja2 with StrictUndefined. A dossier repository may override any template by
+name with a file of the same name in its own templates folder. Facts reach templates only as
+data; every user string goes through an escaping filter, so no fact text is ever read as
+Markdown structure, template syntax or raw document code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+
+from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.product import Narrative
+from cmc_dossier.model.prose import is_section, quotable_fields
+from cmc_dossier.render import text
+from cmc_dossier.render.outline import (
+    ECTD_ROOT,
+    IMPD_CASE_TEXT,
+    IMPD_PARTS,
+    Heading,
+    cite,
+    descendants,
+    ectd_folders,
+    outline,
+)
+from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part
+
+
+@dataclass(frozen=True)
+class Document:
+    """One deliverable: a path under the target folder (no suffix), a title, its Markdown."""
+
+    path: PurePosixPath
+    title: str
+    markdown: str
+
+
+@dataclass
+class _TableCounter:
+    prefix: str
+    count: int = 0
+
+    def __call__(self, caption: str) -> str:
+        self.count += 1
+        return f"Table {self.prefix}-{self.count}. {text.escape(caption)}"
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+@dataclass
+class Renderer:
+    dossier: Dossier
+    target: str
+    overrides: Path | None = None
+    cache: Path | None = None  # compiled templates, reused while their source is unchanged
+    gaps: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.view = DossierView(self.dossier)
+        loaders: list[jinja2.BaseLoader] = []
+        if self.overrides is not None and self.overrides.is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(self.overrides)))
+        loaders.append(jinja2.PackageLoader("cmc_dossier", "templates"))
+        self.environment = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            extensions=["jinja2.ext.do"],
+            bytecode_cache=_bytecode_cache(self.cache),
+        )
+        self.environment.filters.update(
+            t=text.escape,
+            cell=self._cell,
+            prose=self._prose,
+            ref=self._reference,
+            label=self._label,
+            term=text.term,
+            cite=lambda code: cite(code, self.target),
+        )
+        self.environment.globals.update(d=self.view, target=self.target, cite=self._cite_text)
+
+    # --- filters ----------------------------------------------------------------------------
+
+    def _resolve(self, fact_id: str, field_name: str | None) -> text.Markdown:
+        if is_section(fact_id):
+            return text.escape(cite(fact_id, self.target))
+        entry = self.dossier.index.get(fact_id)
+        if entry is None:
+            return text.escape(f"[[{fact_id}]]")
+        if field_name is not None:
+            return text.escape(quotable_fields(entry.value).get(field_name, f"[[{fact_id}]]"))
+        label = str(getattr(entry.value, "label", fact_id))
+        home = self.view.home(entry)
+        return text.escape(f"{label} ({cite(home, self.target)})" if home else label)
+
+    def _prose(self, value: str | None) -> text.Markdown:
+        return text.prose(value, self._resolve) if value else text.Markdown("")
+
+    def _cell(self, value: Any, prose: bool = False) -> text.Markdown:
+        if value is None or value == "" or value == []:
+            return text.Markdown("—")
+        if isinstance(value, list):
+            return text.Markdown("; ".join(self._cell(item, prose) for item in value))
+        return text.cell(value, self._resolve if prose else None)
+
+    def _reference(self, fact_id: str) -> text.Markdown:
+        return self._resolve(fact_id, None)
+
+    def _label(self, fact_id: str) -> text.Markdown:
+        """A fact's label alone, for tables where a citation per cell is noise."""
+        entry = self.dossier.index.get(fact_id)
+        return text.escape(getattr(entry.value, "label", fact_id) if entry else fact_id)
+
+    def _cite_text(self, code: str) -> str:
+        return cite(code, self.target)
+
+    # --- sections ---------------------------------------------------------------------------
+
+    def heading_text(self, heading: Heading) -> str:
+        title = f"{heading.number} {heading.title}"
+        if heading.section.code == "3.2.S" and (substance := self.view.all_substances()):
+            title += f" [{substance}]"
+        if heading.section.code == "3.2.P" and (product := self.view.product_name()):
+            title += f" [{product}]"
+        return text.escape(title)
+
+    def _statements(self, narratives: list[Narrative]) -> list[str]:
+        blocks = []
+        for narrative in narratives:
+            if narrative.status == "not-applicable":
+                blocks.append("**Not applicable.** " + self._prose(narrative.reason))
+            elif narrative.status == "to-be-provided":
+                block = f"**To be provided:** {text.escape(narrative.expected or '')}."
+                if narrative.reason:
+                    block += " " + self._prose(narrative.reason)
+                blocks.append(block)
+            else:
+                body = self.dossier.narrative_text(narrative) or ""
+                if narrative.title:
+                    blocks.append(self._subheading(narrative.title))
+                blocks.append(self._prose(body))
+        return blocks
+
+    @staticmethod
+    def _subheading(title: str) -> str:
+        return '::: {custom-style="Subheading"}\n' + text.escape(title) + "\n:::"
+
+    def section_body(self, heading: Heading, parts: list[Part] | None = None) -> str:
+        code = heading.section.code
+        if self.target == "impd" and heading.part not in self.impd_parts:
+            if heading.section.depth == 1:
+                reason = IMPD_CASE_TEXT.get(self.view.impd_case(), "")
+                return (
+                    "**Not submitted.** Simplified IMPD (Regulation (EU) No 536/2014, "
+                    f"Annex I, point 52): {text.escape(reason)}."
+                )
+            return ""
+        blocks: list[str] = []
+        builder = SECTION_BUILDERS.get(code)
+        if builder is not None:
+            template_name, build = builder
+            template = self.environment.get_template(f"sections/{template_name}.md.j2")
+            for part in build(self.view) if parts is None else parts:
+                if part.label and parts is None:
+                    blocks.append(self._subheading(part.label))
+                counter = _TableCounter(heading.number)
+                blocks.append(
+                    template.render(section=heading, table_caption=counter, **part.context).strip()
+                )
+        blocks.extend(self._statements(self.view.narratives(code)))
+        blocks = [b for b in blocks if b.strip()]
+        is_leaf = not descendants(code, self.target)
+        if not blocks and is_leaf:
+            self.gaps.append(
+                diagnostic(
+                    "DOS401",
+                    f"{heading.number} {heading.title} has no content and no status statement",
+                    self.dossier.origins[self.dossier.manifest.id].start
+                    if self.dossier.manifest
+                    else None,
+                    hint=f"add facts for this section, or a Narrative with section: {code} "
+                    "and status not-applicable (with reason) or to-be-provided (with expected)",
+                )
+            )
+            blocks.append("**To be provided.** No information has been entered for this section.")
+        return "\n\n".join(blocks)
+
+    @property
+    def impd_parts(self) -> frozenset[str]:
+        return IMPD_PARTS[self.view.impd_case()]
+
+    def _headed(self, heading: Heading, level: int, parts: list[Part] | None = None) -> str:
+        marks = "#" * min(level, 6)
+        body = self.section_body(heading, parts)
+        return f"{marks} {self.heading_text(heading)} {{#{heading.anchor}}}\n\n{body}".rstrip()
+
+    def _excluded(self, heading: Heading) -> bool:
+        """Sections below a part a simplified IMPD does not submit."""
+        return (
+            self.target == "impd"
+            and heading.part not in self.impd_parts
+            and heading.section.depth > 1
+        )
+
+    def combined(self) -> Document:
+        blocks = []
+        offset = 1 if self.target == "ind" else 0
+        if self.target == "ind":
+            blocks.append("# 3.2 Body of Data {#ctd-3-2}")
+        for heading in outline(self.target):
+            if not self._excluded(heading):
+                blocks.append(self._headed(heading, heading.section.depth + offset))
+        name = "module-3-quality" if self.target == "ind" else "impd-quality"
+        title = (
+            "Module 3: Quality"
+            if self.target == "ind"
+            else "Investigational Medicinal Product Dossier: Quality"
+        )
+        return Document(PurePosixPath(name), title, "\n\n".join(blocks) + "\n")
+
+    def granular(self) -> Iterator[Document]:
+        """One document per eCTD leaf file, in the eCTD folder tree (IND only)."""
+        for heading in outline("ind"):
+            section = heading.section
+            if section.ectd_file is None:
+                continue
+            folders = [*ECTD_ROOT, *self._expanded(ectd_folders(section.code))]
+            builder = SECTION_BUILDERS.get(section.code)
+            parts = builder[1](self.view) if builder else []
+            split = [p for p in parts if p.folder or p.number]
+            if not split:
+                yield self._granular_document(heading, folders, section.ectd_file, None)
+                continue
+            for part in split:
+                where = [*folders, part.folder] if part.folder else folders
+                name = f"{section.ectd_file}-{part.number}" if part.number else section.ectd_file
+                yield self._granular_document(heading, where, name, part)
+
+    def _granular_document(
+        self, heading: Heading, folders: list[str], name: str, part: Part | None
+    ) -> Document:
+        level0 = heading.section.depth
+        blocks = [self._headed(heading, 1, [part] if part else None)]
+        for child in descendants(heading.section.code, "ind"):
+            if child.section.ectd_file is None:
+                blocks.append(self._headed(child, child.section.depth - level0 + 1))
+        title = f"{heading.number} {heading.title}"
+        if part and part.label:
+            title += f": {part.label}"
+        return Document(PurePosixPath(*folders, name), title, "\n\n".join(blocks) + "\n")
+
+    def _expanded(self, folders: list[str]) -> list[str]:
+        """Replace the eCTD placeholders with names for this substance and product."""
+        names = {
+            "32s-drug-sub": ["32s-drug-sub", self.view.substance_folder()],
+            "32p-drug-prod": ["32p-drug-prod", self.view.product_folder()],
+            "32a3-excip-name-1": ["32a3-excip-" + "novel"],
+        }
+        expanded: list[str] = []
+        for folder in folders:
+            expanded.extend(names.get(folder, [folder]))
+        return expanded
+
+    def documents(self) -> list[Document]:
+        documents = [self.combined()]
+        if self.target == "ind":
+            documents.extend(self.granular())
+        return documents

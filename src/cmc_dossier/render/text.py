@@ -1,0 +1,150 @@
+"""User text into pandoc Markdown that can only ever mean that text.
+
+Every character of user text that pandoc could read as markup is backslash-escaped (pandoc
+reads an escaped punctuation character as that character): the inline markers anywhere,
+and list, heading, quote and div markers where a line starts. The pandoc reader also runs
+without raw HTML/TeX, raw attributes, math and smart punctuation, as a second fence. So no
+emphasis, heading, table, raw HTML/OpenXML/LaTeX block or template syntax can come out of
+a fact, and quotes and dashes stay as typed. Prose fields keep a small, explicit
+subset on top: paragraphs, bullet and numbered lists, **strong**, *emphasis* and the
+[[ID]] / [[ID:field]] references, which the caller resolves to (escaped) text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from cmc_dossier.model.prose import PROSE_REFERENCE
+
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>{}|~^$@&!])")
+# What makes a line a block: a list, heading, quote, div, table or rule marker at its start.
+_LINE_START = re.compile(
+    r"^(\s*)([-+#>:=%|.)(]|\d+[.)](?=\s|$)|(?:[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](?=\s))"
+)
+_BULLET = re.compile(r"^[-*]\s+")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+")
+_INLINE = re.compile(r"\*\*(?P<strong>[^*\n]+?)\*\*|\*(?P<emphasis>[^*\s][^*\n]*?)\*")
+
+Resolve = Callable[[str, str | None], str]  # (ID, field) -> escaped Markdown
+
+
+class Markdown(str):
+    """Text that is already safe Markdown; escaping passes it through unchanged."""
+
+    __slots__ = ()
+
+
+def escape(text: object) -> Markdown:
+    """One line of literal text: punctuation escaped, line breaks and tabs as spaces."""
+    if isinstance(text, Markdown):
+        return text
+    return Markdown(_protect_start(_INLINE_MARKUP.sub(r"\\\1", " ".join(str(text).split()))))
+
+
+def _protect_start(line: str) -> str:
+    """Escape the punctuation of a block marker at the start of a line."""
+    match = _LINE_START.match(line)
+    if not match:
+        return line
+    marker = match.group(2)
+    return match.group(1) + marker[:-1] + "\\" + marker[-1] + line[match.end() :]
+
+
+def _inline(text: str, resolve: Resolve) -> str:
+    """Escaped text with the allowed inline marks and resolved references."""
+    out: list[str] = []
+    position = 0
+    for match in PROSE_REFERENCE.finditer(text):
+        out.append(_marks(text[position : match.start()]))
+        out.append(resolve(match.group(1), match.group(2)))
+        position = match.end()
+    out.append(_marks(text[position:]))
+    return "".join(out)
+
+
+def _marks(text: str) -> str:
+    out: list[str] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        out.append(escape_keep_spaces(text[position : match.start()]))
+        if match.group("strong") is not None:
+            out.append(f"**{escape(match.group('strong'))}**")
+        else:
+            out.append(f"*{escape(match.group('emphasis'))}*")
+        position = match.end()
+    out.append(escape_keep_spaces(text[position:]))
+    return "".join(out)
+
+
+def escape_keep_spaces(text: str) -> str:
+    """Like escape, but keeps a leading or trailing space between inline pieces."""
+    collapsed = re.sub(r"\s+", " ", text)
+    return _INLINE_MARKUP.sub(r"\\\1", collapsed)
+
+
+def prose(text: str, resolve: Resolve) -> Markdown:
+    """Prose to Markdown blocks: paragraphs and lists, everything else literal."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        if lines:
+            blocks.append(_block(lines, resolve))
+    return Markdown("\n\n".join(blocks))
+
+
+def _block(lines: list[str], resolve: Resolve) -> str:
+    """A paragraph, or a list whose items may wrap over several lines."""
+    marker = (
+        _BULLET if _BULLET.match(lines[0]) else _NUMBERED if _NUMBERED.match(lines[0]) else None
+    )
+    if marker is None:
+        return _protect_start(_inline(" ".join(lines), resolve))
+    items: list[str] = []
+    for line in lines:
+        if marker.match(line):
+            items.append(marker.sub("", line))
+        else:
+            items[-1] += " " + line
+    bullet = marker is _BULLET
+    return "\n".join(
+        f"{'-' if bullet else f'{n}.'} {_protect_start(_inline(item, resolve))}"
+        for n, item in enumerate(items, 1)
+    )
+
+
+def cell(text: object, resolve: Resolve | None = None) -> Markdown:
+    """Prose or text flattened into one table cell."""
+    if resolve is None or isinstance(text, Markdown):
+        return escape(text)
+    return Markdown(_inline(" ".join(str(text).split()), resolve))
+
+
+_TERMS = {
+    "cdmo": "CDMO",
+    "cto": "CTO",
+    "gmp-certificate": "GMP certificate",
+    "fda-inspected": "FDA inspected",
+    "qp-declaration": "QP declaration",
+    "ph": "pH",
+    "tse": "TSE",
+    "in-house": "In-house",
+    "in-process-testing": "In-process testing",
+    "non-critical": "Non-critical",
+    "long-term": "Long-term",
+    "in-use": "In-use",
+    "release-and-stability": "Release and stability",
+    "CBE-0": "CBE-0",
+    "CBE-30": "CBE-30",
+    "PAS": "PAS",
+    "IA_IN": "IA_IN",
+}
+
+
+def term(value: str) -> str:
+    """A controlled-vocabulary value as words: 'drug-product-manufacture' as 'Drug product
+    manufacture'."""
+    if value in _TERMS:
+        return _TERMS[value]
+    words = value.replace("-", " ")
+    return words[:1].upper() + words[1:]

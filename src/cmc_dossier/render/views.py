@@ -1,0 +1,413 @@
+"""What each CTD section shows: facts selected from the dossier, ready for a template.
+
+Selection lives here, formatting in the templates. A section builder returns the parts of
+a section (most have one; analytical procedures have one per method, excipient controls one
+per excipient, as the eCTD files them); no part means the facts hold nothing for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from cmc_dossier.model.control import (
+    AnalyticalMethod,
+    Batch,
+    ReferenceStandard,
+    Specification,
+    SpecificationTest,
+)
+from cmc_dossier.model.dossier import Dossier, Entry
+from cmc_dossier.model.manufacture import (
+    HoldTime,
+    InProcessControl,
+    ManufacturingProcess,
+    Material,
+    ProcessParameter,
+    UnitOperation,
+)
+from cmc_dossier.model.product import (
+    CQA,
+    DrugProduct,
+    DrugSubstance,
+    Narrative,
+    Organization,
+    QTPPElement,
+    Site,
+)
+from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
+from cmc_dossier.render.outline import slug
+
+DS, DP = "drug-substance", "drug-product"
+_DS_ACTIVITIES = {"drug-substance-manufacture", "starting-material-manufacture", "cell-collection"}
+_DP_ACTIVITIES = {
+    "drug-product-manufacture",
+    "labelling-and-packaging",
+    "batch-certification",
+    "importation",
+    "storage",
+}
+
+
+@dataclass
+class Part:
+    """One granular piece of a section: its own eCTD file where the eCTD splits the section."""
+
+    context: dict[str, Any]
+    label: str | None = None
+    folder: str | None = None  # a sub-folder (one per excipient)
+    number: int | None = None  # a file-name suffix (one per analytical procedure)
+
+
+@dataclass
+class DossierView:
+    """The dossier as documents see it: facts grouped, joined and in a stable order."""
+
+    dossier: Dossier
+
+    def all(self, cls: type) -> list[Any]:
+        return list(self.dossier.of_kind(cls))
+
+    def get(self, fact_id: str) -> Any:
+        return self.dossier.index[fact_id].value
+
+    @cached_property
+    def process_of(self) -> dict[str, ManufacturingProcess]:
+        return {
+            operation: process
+            for process in self.all(ManufacturingProcess)
+            for operation in process.unit_operations
+        }
+
+    @cached_property
+    def specification_of(self) -> dict[str, Specification]:
+        return {test.id: spec for spec in self.all(Specification) for test in spec.tests}
+
+    @cached_property
+    def by_operation(self) -> dict[str, dict[str, list[Any]]]:
+        grouped: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for parameter in self.all(ProcessParameter):
+            grouped[parameter.unit_operation]["parameters"].append(parameter)
+        for control in self.all(InProcessControl):
+            grouped[control.unit_operation]["controls"].append(control)
+        for hold in self.all(HoldTime):
+            grouped[hold.after]["holds"].append(hold)
+        return grouped
+
+    def stage_of(self, operation_id: str) -> str | None:
+        process = self.process_of.get(operation_id)
+        return process.stage if process else None
+
+    def processes(self, stage: str) -> list[ManufacturingProcess]:
+        return [p for p in self.all(ManufacturingProcess) if p.stage == stage]
+
+    def operations(self, process: ManufacturingProcess) -> list[UnitOperation]:
+        return [self.get(operation_id) for operation_id in process.unit_operations]
+
+    def specifications(self, *applies_to: str) -> list[Specification]:
+        return [s for s in self.all(Specification) if s.applies_to in applies_to]
+
+    def methods_of(self, specifications: Iterable[Specification]) -> list[AnalyticalMethod]:
+        seen: dict[str, AnalyticalMethod] = {}
+        for specification in specifications:
+            for test in specification.tests:
+                seen.setdefault(test.method, self.get(test.method))
+        return list(seen.values())
+
+    def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
+        ids = {s.id for s in specifications}
+        return [b for b in self.all(Batch) if b.specification in ids]
+
+    def stability_grids(self, study: StabilityStudy) -> list[dict[str, Any]]:
+        """Per condition and batch: the tests with results and their value per time point."""
+        specification = self.get(study.specification)
+        grids = []
+        for condition in study.conditions:
+            for batch_id in study.batches:
+                results = [
+                    r for r in study.results if r.batch == batch_id and r.condition == condition.key
+                ]
+                if not results:
+                    continue
+                tests = [t for t in specification.tests if any(t.id in r.values for r in results)]
+                values = {
+                    test.id: [
+                        next(
+                            (r.values.get(test.id) for r in results if r.time_point == point), None
+                        )
+                        for point in study.time_points
+                    ]
+                    for test in tests
+                }
+                grids.append(
+                    {
+                        "condition": condition,
+                        "batch": self.get(batch_id),
+                        "tests": tests,
+                        "values": values,
+                    }
+                )
+        return grids
+
+    def narratives(self, code: str) -> list[Narrative]:
+        return [n for n in self.all(Narrative) if n.section == code]
+
+    def organization(self, site: Site) -> Organization:
+        return self.get(site.organization)
+
+    def impd_case(self) -> str:
+        manifest = self.dossier.manifest
+        return manifest.impd.case if manifest else "full"
+
+    def all_substances(self) -> str:
+        """'name, manufacturer' of each drug substance, as ICH M4Q heads 3.2.S."""
+        return "; ".join(
+            f"{s.name}, " + ", ".join(self.organization(self.get(m)).name for m in s.manufacturers)
+            for s in self.all(DrugSubstance)
+        )
+
+    def product_name(self) -> str:
+        """'name, dosage form', as ICH M4Q heads 3.2.P."""
+        return "; ".join(
+            p.name if p.dosage_form.lower() in p.name.lower() else f"{p.name}, {p.dosage_form}"
+            for p in self.all(DrugProduct)
+        )
+
+    def substance_folder(self) -> str:
+        substance = _substance(self)
+        if substance is None:
+            return "substance-1-manufacturer-1"
+        manufacturer = self.organization(self.get(substance.manufacturers[0])).name
+        return f"{slug(substance.code or substance.name, 24)}-{slug(manufacturer, 24)}"
+
+    def product_folder(self) -> str:
+        product = _product(self)
+        return slug(product.name, 40) if product else "product-1"
+
+    def home(self, entry: Entry) -> str | None:
+        """The section where a fact is presented, for citations."""
+        value = entry.value
+        if isinstance(value, SpecificationTest):
+            value = self.specification_of[value.id]
+        return _home(self, value)
+
+
+def _home(view: DossierView, value: Any) -> str | None:
+    if isinstance(value, Narrative):
+        return value.section
+    if isinstance(value, Organization | Site):
+        return "3.2.P.3.1"
+    if isinstance(value, QTPPElement | CQA):
+        return "3.2.P.2"
+    if isinstance(value, DrugSubstance):
+        return "3.2.S.1.1"
+    if isinstance(value, DrugProduct):
+        return "3.2.P.1"
+    if isinstance(value, Material):
+        return "3.2.P.4.1" if value.category == "excipient" else "3.2.S.2.3"
+    if isinstance(value, ManufacturingProcess):
+        return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(value.stage, "3.2.S.2.3")
+    if isinstance(value, UnitOperation | ProcessParameter):
+        operation = value.id if isinstance(value, UnitOperation) else value.unit_operation
+        return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(view.stage_of(operation) or "", "3.2.S.2.3")
+    if isinstance(value, InProcessControl | HoldTime):
+        operation = value.unit_operation if isinstance(value, InProcessControl) else value.after
+        return {DS: "3.2.S.2.4", DP: "3.2.P.3.4"}.get(view.stage_of(operation) or "", "3.2.S.2.3")
+    if isinstance(value, Specification):
+        return {DS: "3.2.S.4.1", DP: "3.2.P.5.1", "excipient": "3.2.P.4.1"}.get(
+            value.applies_to, "3.2.S.2.3"
+        )
+    if isinstance(value, AnalyticalMethod):
+        if value in view.methods_of(view.specifications(DP)):
+            return "3.2.P.5.2"
+        return "3.2.S.4.2" if value in view.methods_of(view.specifications(DS)) else "3.2.S.2.3"
+    if isinstance(value, Batch):
+        subject = view.dossier.index[value.product].value
+        return {DrugSubstance: "3.2.S.4.4", DrugProduct: "3.2.P.5.4"}.get(
+            type(subject), "3.2.S.2.3"
+        )
+    if isinstance(value, StabilityStudy):
+        subject = view.dossier.index[value.subject].value
+        return "3.2.P.8.1" if isinstance(subject, DrugProduct) else "3.2.S.7.1"
+    if isinstance(value, ContainerClosure):
+        return "3.2.P.7" if value.applies_to == DP else "3.2.S.6"
+    if isinstance(value, ReferenceStandard):
+        return "3.2.P.6"
+    if isinstance(value, AdventitiousAgentSafety):
+        return "3.2.A.2"
+    return None
+
+
+# --- section builders ---------------------------------------------------------------------
+
+Builder = Callable[[DossierView], list[Part]]
+
+
+def _one(**context: Any) -> list[Part]:
+    """A single part, or none when every value in it is empty."""
+    return [Part(context)] if any(context.values()) else []
+
+
+def _substance(view: DossierView) -> DrugSubstance | None:
+    return next(iter(view.all(DrugSubstance)), None)
+
+
+def _product(view: DossierView) -> DrugProduct | None:
+    return next(iter(view.all(DrugProduct)), None)
+
+
+def _sites(view: DossierView, activities: set[str], applies_to: str) -> list[Site]:
+    """Sites with these activities, and the laboratories testing against the specifications."""
+    methods = view.methods_of(view.specifications(applies_to))
+    testing = {site for method in methods for site in method.performed_at}
+    return [s for s in view.all(Site) if activities & set(s.activities) or s.id in testing]
+
+
+def _process_views(view: DossierView, stage: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "process": process,
+            "operations": [
+                {
+                    "operation": op,
+                    **{
+                        key: view.by_operation.get(op.id, {}).get(key, [])
+                        for key in ("parameters", "controls", "holds")
+                    },
+                }
+                for op in view.operations(process)
+            ],
+        }
+        for process in view.processes(stage)
+    ]
+
+
+def _controls(view: DossierView, stage: str) -> dict[str, list[Any]]:
+    controls = [c for c in view.all(InProcessControl) if view.stage_of(c.unit_operation) == stage]
+    holds = [h for h in view.all(HoldTime) if view.stage_of(h.after) == stage]
+    return {"controls": controls, "holds": holds}
+
+
+def _per_method(view: DossierView, applies_to: str) -> list[Part]:
+    methods = view.methods_of(view.specifications(applies_to))
+    return [Part({"method": m}, label=m.title, number=n) for n, m in enumerate(methods, 1)]
+
+
+def _stability(view: DossierView, subject_kind: type) -> list[StabilityStudy]:
+    return [s for s in view.all(StabilityStudy) if isinstance(view.get(s.subject), subject_kind)]
+
+
+def _excipients(view: DossierView) -> list[Material]:
+    return [m for m in view.all(Material) if m.category == "excipient"]
+
+
+def _per_excipient(view: DossierView) -> list[Part]:
+    return [
+        Part({"material": m}, label=m.title, folder=f"excipient-{n}")
+        for n, m in enumerate(_excipients(view), 1)
+    ]
+
+
+def _reference_standards(view: DossierView, applies_to: str) -> list[ReferenceStandard]:
+    methods = {m.id for m in view.methods_of(view.specifications(applies_to))}
+    return [r for r in view.all(ReferenceStandard) if methods & set(r.methods)]
+
+
+def _materials(view: DossierView) -> list[Part]:
+    """Materials other than excipients, with the specifications and lots of those controlled."""
+    materials = [m for m in view.all(Material) if m.category != "excipient"]
+    specified = [view.get(m.specification) for m in materials if m.specification]
+    batches = view.batches_tested_against(specified)
+    return _one(materials=materials, specifications=specified, batches=batches)
+
+
+def _biological_excipients(view: DossierView) -> list[Material]:
+    return [m for m in _excipients(view) if m.origin.source in HUMAN_OR_ANIMAL]
+
+
+def _substance_text(name: str) -> Builder:
+    return lambda view: _one(text=getattr(_substance(view), name, None))
+
+
+def _batch_formula(view: DossierView) -> list[Part]:
+    product = _product(view)
+    return _one(product=product if product and product.batch_formula else None)
+
+
+def _closures(applies_to: str) -> Builder:
+    return lambda view: _one(
+        closures=[c for c in view.all(ContainerClosure) if c.applies_to == applies_to]
+    )
+
+
+def _stability_sections(subject_kind: type) -> dict[str, Builder]:
+    def studies(view: DossierView) -> list[StabilityStudy]:
+        return _stability(view, subject_kind)
+
+    return {
+        "summary": lambda v: _one(studies=studies(v)),
+        "commitment": lambda v: _one(studies=[s for s in studies(v) if s.commitment]),
+        "data": lambda v: _one(studies=[s for s in studies(v) if s.results]),
+    }
+
+
+def _specification(view: DossierView, applies_to: str) -> list[Part]:
+    return _one(specifications=view.specifications(applies_to))
+
+
+def _batches(view: DossierView, applies_to: str) -> list[Part]:
+    specifications = view.specifications(applies_to)
+    return _one(specifications=specifications, batches=view.batches_tested_against(specifications))
+
+
+_DS_STABILITY = _stability_sections(DrugSubstance)
+_DP_STABILITY = _stability_sections(DrugProduct)
+
+SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
+    "3.2.S.1.1": ("nomenclature", lambda v: _one(substance=_substance(v))),
+    "3.2.S.1.2": ("structure", _substance_text("structure")),
+    "3.2.S.1.3": ("structure", _substance_text("general_properties")),
+    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS))),
+    "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
+    "3.2.S.2.3": ("materials", lambda v: _materials(v)),
+    "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
+    "3.2.S.4.1": ("specification", lambda v: _specification(v, DS)),
+    "3.2.S.4.2": ("procedure", lambda v: _per_method(v, DS)),
+    "3.2.S.4.3": ("validation", lambda v: _per_method(v, DS)),
+    "3.2.S.4.4": ("batch-analyses", lambda v: _batches(v, DS)),
+    "3.2.S.4.5": ("justification", lambda v: _specification(v, DS)),
+    "3.2.S.5": ("reference-standards", lambda v: _one(standards=_reference_standards(v, DS))),
+    "3.2.S.6": ("container-closure", _closures(DS)),
+    "3.2.S.7.1": ("stability-summary", _DS_STABILITY["summary"]),
+    "3.2.S.7.2": ("stability-commitment", _DS_STABILITY["commitment"]),
+    "3.2.S.7.3": ("stability-data", _DS_STABILITY["data"]),
+    "3.2.P.1": ("description-composition", lambda v: _one(product=_product(v))),
+    "3.2.P.2": (
+        "pharmaceutical-development",
+        lambda v: _one(qtpp=v.all(QTPPElement), cqas=v.all(CQA)),
+    ),
+    "3.2.P.3.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DP_ACTIVITIES, DP))),
+    "3.2.P.3.2": ("batch-formula", _batch_formula),
+    "3.2.P.3.3": ("process", lambda v: _one(processes=_process_views(v, DP))),
+    "3.2.P.3.4": ("critical-steps", lambda v: _one(**_controls(v, DP))),
+    "3.2.P.4.1": ("excipient-specification", _per_excipient),
+    "3.2.P.4.2": ("excipient-procedures", _per_excipient),
+    "3.2.P.4.3": ("excipient-validation", _per_excipient),
+    "3.2.P.4.4": ("excipient-justification", _per_excipient),
+    "3.2.P.4.5": ("excipients-origin", lambda v: _one(materials=_biological_excipients(v))),
+    "3.2.P.5.1": ("specification", lambda v: _specification(v, DP)),
+    "3.2.P.5.2": ("procedure", lambda v: _per_method(v, DP)),
+    "3.2.P.5.3": ("validation", lambda v: _per_method(v, DP)),
+    "3.2.P.5.4": ("batch-analyses", lambda v: _batches(v, DP)),
+    "3.2.P.5.6": ("justification", lambda v: _specification(v, DP)),
+    "3.2.P.6": ("reference-standards", lambda v: _one(standards=_reference_standards(v, DP))),
+    "3.2.P.7": ("container-closure", _closures(DP)),
+    "3.2.P.8.1": ("stability-summary", _DP_STABILITY["summary"]),
+    "3.2.P.8.2": ("stability-commitment", _DP_STABILITY["commitment"]),
+    "3.2.P.8.3": ("stability-data", _DP_STABILITY["data"]),
+    "3.2.A.2": ("adventitious-agents", lambda v: _one(evaluations=v.all(AdventitiousAgentSafety))),
+}  # fmt: skip
