@@ -169,7 +169,9 @@ class Range(StrictModel):
 
     def __str__(self) -> str:
         if self.low is not None and self.high is not None:
-            return f"{self.low}–{self.high}"
+            # an en dash between negative numbers would read as a double minus
+            joint = " to " if self.low < 0 or self.high < 0 else "–"
+            return f"{self.low}{joint}{self.high}"
         if self.low is not None:
             return f"≥ {self.low}"
         return f"≤ {self.high}"

@@ -76,6 +76,12 @@ def _reference_document(options: BuildOptions, paper: str) -> tuple[bytes, Path]
         return path.read_bytes(), Path(path)
 
 
+def _template_cache() -> Path:
+    """Compiled templates live in the user's cache, never among the deliverables."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cmc-dossier" / "jinja"
+
+
 def _previous_cache(folder: Path) -> dict[str, str]:
     try:
         return json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
@@ -136,7 +142,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
 
     for target in options.targets:
-        renderer = Renderer(dossier, target, options.templates, options.output / ".cache" / "jinja")
+        renderer = Renderer(dossier, target, options.templates, _template_cache())
         try:
             documents = renderer.documents()
         except jinja2.TemplateError as error:

@@ -90,6 +90,7 @@ class Renderer:
             prose=self._prose,
             ref=self._reference,
             label=self._label,
+            controlled_at=self._controlled_at,
             term=text.term,
             cite=lambda code: cite(code, self.target),
         )
@@ -126,6 +127,13 @@ class Renderer:
         """A fact's label alone, for tables where a citation per cell is noise."""
         entry = self.dossier.index.get(fact_id)
         return text.escape(getattr(entry.value, "label", fact_id) if entry else fact_id)
+
+    def _controlled_at(self, control_id: str) -> text.Markdown:
+        """Where a test or in-process control sits: its specification, or its process step."""
+        specification = self.view.specification_of.get(control_id)
+        if specification is not None:
+            return self._reference(specification.id)
+        return self._reference(self.view.get(control_id).unit_operation)
 
     def _cite_text(self, code: str) -> str:
         return cite(code, self.target)
@@ -176,10 +184,10 @@ class Renderer:
         if builder is not None:
             template_name, build = builder
             template = self.environment.get_template(f"sections/{template_name}.md.j2")
+            counter = _TableCounter(heading.number)  # numbers run through the whole section
             for part in build(self.view) if parts is None else parts:
                 if part.label and parts is None:
                     blocks.append(self._subheading(part.label))
-                counter = _TableCounter(heading.number)
                 blocks.append(
                     template.render(section=heading, table_caption=counter, **part.context).strip()
                 )

@@ -49,7 +49,7 @@ _DP_ACTIVITIES = {
     "labelling-and-packaging",
     "batch-certification",
     "importation",
-    "storage",
+    "distribution",
 }
 
 

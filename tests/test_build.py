@@ -1,0 +1,247 @@
+"""`dossier build` end to end: real git repositories, real pandoc, DOCX read back as XML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from build_helpers import (
+    build,
+    committed_repo,
+    docx_headings,
+    docx_paragraphs,
+    docx_part,
+    git,
+    snapshot,
+)
+from conftest import MODALITIES
+
+from cmc_dossier.render.outline import outline
+
+IND_DS = "m3/32-body-data/32s-drug-sub/vrd-019-ds-castellan-cell"
+IND_DP = "m3/32-body-data/32p-drug-prod/vrd-019-dispersion-for-infusion"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = committed_repo(tmp_path_factory.mktemp("example") / "repo")
+    done = build(repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo
+
+
+def expected_headings(target: str) -> list[str]:
+    """Number and title of every heading of the target, in CTD order."""
+    headings = [f"{h.number} {h.title}" for h in outline(target)]
+    return (["3.2 Body of Data"] if target == "ind" else []) + headings
+
+
+def test_build_writes_the_ectd_tree_and_the_combined_documents(example: Path) -> None:
+    out = example / "build"
+    for name in (
+        "ind/module-3-quality.docx",
+        "ind/module-3-quality.md",
+        "impd/impd-quality.docx",
+        f"ind/{IND_DS}/32s1-gen-info/nomenclature.docx",
+        f"ind/{IND_DS}/32s4-contr-drug-sub/32s41-spec/specification.docx",
+        f"ind/{IND_DP}/32p5-contr-drug-prod/32p51-spec/specifications.docx",
+        f"ind/{IND_DP}/32p5-contr-drug-prod/32p52-analyt-proc/analytical-procedure-1.docx",
+        f"ind/{IND_DP}/32p4-contr-excip/excipient-1/specifications.docx",
+        "ind/m3/32-body-data/32a-app/32a2-advent-agent/adventitious-agents.docx",
+        "ind/m3/32-body-data/32r-reg-info/regional-information.docx",
+    ):
+        assert (out / name).is_file(), name
+    for path in (out / "ind" / "m3").rglob("*"):
+        assert re.fullmatch(r"[a-z0-9-]+(\.md|\.docx)?", path.name), path
+        assert len(path.name.removesuffix(".docx").removesuffix(".md")) <= 64
+
+
+@pytest.mark.parametrize(
+    ("target", "name"), [("ind", "ind/module-3-quality"), ("impd", "impd/impd-quality")]
+)
+def test_docx_headings_are_the_ctd_table_of_contents(example: Path, target: str, name: str) -> None:
+    headings = docx_headings(example / "build" / f"{name}.docx")
+    expected = expected_headings(target)
+    assert len(headings) == len(expected)
+    for heading, wanted in zip(headings, expected, strict=True):
+        assert heading.startswith(wanted), (heading, wanted)
+    assert headings[1 if target == "ind" else 0].endswith(
+        "[VRD-019 drug substance (autologous anti-CD19 CAR-transduced T cells), "
+        "Castellan Cell Manufacturing GmbH]"
+    )
+
+
+def test_granular_document_holds_its_section_and_unfiled_subsections(example: Path) -> None:
+    path = example / "build" / "ind" / IND_DP / "32p2-pharm-dev" / "pharmaceutical-development.docx"
+    headings = docx_headings(path)
+    assert headings[0] == "3.2.P.2 Pharmaceutical Development"
+    assert "3.2.P.2.2.2 Overages" in headings
+    assert len(headings) == 1 + len(
+        [h for h in outline("ind") if h.section.parent and h.section.code.startswith("3.2.P.2.")]
+    )
+
+
+def test_docx_has_tables_captions_repeating_headers_toc_header_and_footer(example: Path) -> None:
+    path = example / "build" / "impd" / "impd-quality.docx"
+    body = docx_part(path, "word/document.xml")
+    tables = body.count("<w:tbl>")
+    captions = [text for style, text in docx_paragraphs(path) if style == "TableCaption"]
+    assert tables > 20 and len(captions) == tables
+    assert body.count("<w:tblHeader") == tables
+    assert "Table P.5.1-1. VRD-019 drug product specification (version 1.0)" in captions
+    assert re.search(r"<w:instrText[^>]*>\s*TOC \\o", body)
+    header = docx_part(path, "word/header1.xml")
+    footer = docx_part(path, "word/footer1.xml")
+    assert "VRD-019 (autologous anti-CD19 CAR-T cells)" in header
+    assert "Investigational Medicinal Product Dossier: Quality" in header
+    commit = git(example, "rev-parse", "HEAD")[:12]
+    assert f"Version 0.3 | Commit {commit}" in footer
+    assert " PAGE " in footer and " NUMPAGES " in footer
+    assert "cmc-dossier-draft-watermark" not in header  # a clean commit is not a draft
+    assert 'w:w="11906" w:h="16838"' in body.replace(
+        'w:h="16838" w:w="11906"', 'w:w="11906" w:h="16838"'
+    )  # A4
+
+
+def test_limits_show_identically_wherever_they_appear(example: Path) -> None:
+    markdown = (example / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    # the viability limit appears in P.5.1, P.5.4, P.5.6 and the stability data, from one fact
+    assert markdown.count("| Viability | ≥ 70 % |") >= 3
+    assert "| ≥ 70 % |" in markdown.split("{#ctd-3-2-p-5-6}")[1]
+
+
+def test_same_commit_builds_byte_identical_files(example: Path, tmp_path: Path) -> None:
+    done = build(example, output=str(tmp_path / "again"))
+    assert done.returncode == 0
+    first, second = snapshot(example / "build"), snapshot(tmp_path / "again")
+    assert first == second
+    assert len([name for name in first if name.endswith(".docx")]) == 79
+
+
+def test_rebuild_with_nothing_changed_runs_no_pandoc(example: Path) -> None:
+    before = snapshot(example / "build")
+    done = build(example)
+    assert done.returncode == 0
+    assert "pandoc runs: 0, reused unchanged: 79" in done.stdout
+    assert snapshot(example / "build") == before
+
+
+def test_draft_flag_and_dirty_tree_add_the_watermark(example: Path, tmp_path: Path) -> None:
+    done = build(example, "--draft", "--target", "impd", output=str(tmp_path / "draft"))
+    assert done.returncode == 0
+    assert "cmc-dossier-draft-watermark" in docx_part(
+        tmp_path / "draft/impd/impd-quality.docx", "word/header1.xml"
+    )
+
+
+@pytest.fixture
+def example_copy(example: Path, tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(example, repo, symlinks=True)
+    return repo
+
+
+def test_failed_build_leaves_the_previous_output_unchanged(example_copy: Path) -> None:
+    before = snapshot(example_copy / "build")
+    broken = example_copy / "templates" / "sections"
+    broken.mkdir(parents=True)
+    (broken / "batch-analyses.md.j2").write_text("{{ no_such_value }}\n", encoding="utf-8")
+    git(example_copy, "add", "-A")
+    git(example_copy, "commit", "-q", "-m", "broken template")
+    done = build(example_copy)
+    assert done.returncode == 1
+    assert "DOS402" in done.stdout and "batch-analyses.md.j2:1:1" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert snapshot(example_copy / "build") == before
+    assert not [
+        p
+        for p in (example_copy / "build").iterdir()
+        if p.name.startswith(".") and "staging" in p.name
+    ]
+
+
+def test_pandoc_failure_is_reported_and_changes_nothing(example_copy: Path) -> None:
+    before = snapshot(example_copy / "build")
+    (example_copy / "templates").mkdir()
+    (example_copy / "templates" / "reference-a4.docx").write_bytes(b"not a zip file")
+    (example_copy / "dossier" / "dossier.yaml").write_text(
+        (example_copy / "dossier" / "dossier.yaml").read_text().replace('"0.3"', '"0.4"')
+    )
+    done = build(example_copy, "--target", "impd")
+    assert done.returncode == 1
+    assert "DOS403" in done.stdout
+    assert snapshot(example_copy / "build") == before
+
+
+def test_validation_errors_stop_the_build(example_copy: Path) -> None:
+    before = snapshot(example_copy / "build")
+    facts = example_copy / "dossier" / "development" / "cqas.yaml"
+    facts.write_text(
+        facts.read_text().replace("derived_from: [QTPP-SAFETY]", "derived_from: [QTPP-SAFTY]", 1)
+    )
+    done = build(example_copy)
+    assert done.returncode == 1
+    assert "DOS201" in done.stdout and "did you mean 'QTPP-SAFETY'" in done.stdout
+    assert snapshot(example_copy / "build") == before
+
+
+def test_sections_without_content_say_so_and_warn(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo", MODALITIES / "small-molecule")
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    assert "warning DOS401: S.2.2 Description of Manufacturing Process" in done.stdout
+    markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    section = markdown.split("{#ctd-3-2-s-2-2}")[1].split("###")[0]
+    assert "**To be provided.** No information has been entered for this section." in section
+    assert not (repo / "build" / "impd" / "impd-quality.docx").exists()
+
+
+def test_simplified_impd_submits_only_the_parts_its_case_needs(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    manifest = repo / "dossier" / "dossier.yaml"
+    manifest.write_text(manifest.read_text().replace("case: full", "case: authorised-modified"))
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0
+    markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    assert "# S Drug Substance" in markdown and "## S.1 General Information" not in markdown
+    assert "**Not submitted.** Simplified IMPD" in markdown
+    assert "## P.1 Description and Composition" in markdown
+
+
+def test_letter_paper_for_the_ind_when_the_manifest_asks(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo", MODALITIES / "small-molecule")
+    facts = repo / "dossier" / "facts.yaml"
+    facts.write_text(
+        facts.read_text().replace(
+            "contexts: [us-ind]", "contexts: [us-ind]\nind_paper_size: letter"
+        )
+    )
+    done = build(repo)
+    assert done.returncode == 0, done.stdout
+    assert 'w:w="12240"' in docx_part(repo / "build/ind/module-3-quality.docx", "word/document.xml")
+    assert 'w:w="11906"' in docx_part(repo / "build/impd/impd-quality.docx", "word/document.xml")
+
+
+def test_a_dossier_repository_overrides_a_template_by_name(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    (repo / "templates" / "sections").mkdir(parents=True)
+    (repo / "templates" / "sections" / "structure.md.j2").write_text(
+        "Company style: {{ text | prose }}\n", encoding="utf-8"
+    )
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0
+    markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    assert "Company style: The CAR is a single-chain" in markdown
+
+
+def test_no_output_without_git_is_a_draft(tmp_path: Path) -> None:
+    shutil.copytree(MODALITIES / "small-molecule", tmp_path / "dossier")
+    done = build(tmp_path, "--target", "impd")
+    assert done.returncode == 0
+    footer = docx_part(tmp_path / "build/impd/impd-quality.docx", "word/footer1.xml")
+    assert "Commit uncommitted" in footer
+    assert "cmc-dossier-draft-watermark" in docx_part(
+        tmp_path / "build/impd/impd-quality.docx", "word/header1.xml"
+    )
