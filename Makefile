@@ -24,6 +24,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_validate.py
+	$(PY) benchmarks/bench_build.py
 
 clean:
 	rm -rf $(VENV) build

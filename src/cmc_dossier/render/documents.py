@@ -70,6 +70,7 @@ class Renderer:
 
     def __post_init__(self) -> None:
         self.view = DossierView(self.dossier)
+        self._rendered: dict[str, list[tuple[Part, str]]] = {}
         loaders: list[jinja2.BaseLoader] = []
         if self.overrides is not None and self.overrides.is_dir():
             loaders.append(jinja2.FileSystemLoader(str(self.overrides)))
@@ -169,7 +170,27 @@ class Renderer:
     def _subheading(title: str) -> str:
         return '::: {custom-style="Subheading"}\n' + text.escape(title) + "\n:::"
 
-    def section_body(self, heading: Heading, parts: list[Part] | None = None) -> str:
+    def _parts(self, heading: Heading) -> list[tuple[Part, str]]:
+        """Each part of a section with its rendered body, rendered once per section.
+
+        The combined document and the granular eCTD files show the same bodies, so table
+        numbers run through a section in both.
+        """
+        code = heading.section.code
+        if code not in self._rendered:
+            rendered: list[tuple[Part, str]] = []
+            builder = SECTION_BUILDERS.get(code)
+            if builder is not None:
+                template_name, build = builder
+                template = self.environment.get_template(f"sections/{template_name}.md.j2")
+                counter = _TableCounter(heading.number)
+                for part in build(self.view):
+                    body = template.render(section=heading, table_caption=counter, **part.context)
+                    rendered.append((part, body.strip()))
+            self._rendered[code] = rendered
+        return self._rendered[code]
+
+    def section_body(self, heading: Heading, part_index: int | None = None) -> str:
         code = heading.section.code
         if self.target == "impd" and heading.part not in self.impd_parts:
             if heading.section.depth == 1:
@@ -180,42 +201,44 @@ class Renderer:
                 )
             return ""
         blocks: list[str] = []
-        builder = SECTION_BUILDERS.get(code)
-        if builder is not None:
-            template_name, build = builder
-            template = self.environment.get_template(f"sections/{template_name}.md.j2")
-            counter = _TableCounter(heading.number)  # numbers run through the whole section
-            for part in build(self.view) if parts is None else parts:
-                if part.label and parts is None:
+        parts = self._parts(heading)
+        if part_index is not None:
+            blocks.append(parts[part_index][1])
+        else:
+            for part, body in parts:
+                if part.label:
                     blocks.append(self._subheading(part.label))
-                blocks.append(
-                    template.render(section=heading, table_caption=counter, **part.context).strip()
-                )
+                blocks.append(body)
         blocks.extend(self._statements(self.view.narratives(code)))
         blocks = [b for b in blocks if b.strip()]
-        is_leaf = not descendants(code, self.target)
-        if not blocks and is_leaf:
-            self.gaps.append(
-                diagnostic(
-                    "DOS401",
-                    f"{heading.number} {heading.title} has no content and no status statement",
-                    self.dossier.origins[self.dossier.manifest.id].start
-                    if self.dossier.manifest
-                    else None,
-                    hint=f"add facts for this section, or a Narrative with section: {code} "
-                    "and status not-applicable (with reason) or to-be-provided (with expected)",
-                )
-            )
+        if not blocks and not descendants(code, self.target):
+            self._gap(heading)
             blocks.append("**To be provided.** No information has been entered for this section.")
         return "\n\n".join(blocks)
+
+    def _gap(self, heading: Heading) -> None:
+        message = f"{heading.number} {heading.title} has no content and no status statement"
+        if any(gap.message == message for gap in self.gaps):
+            return
+        manifest = self.dossier.manifest
+        self.gaps.append(
+            diagnostic(
+                "DOS401",
+                message,
+                self.dossier.origins[manifest.id].start if manifest else None,
+                hint=f"add facts for this section, or a Narrative with section: "
+                f"{heading.section.code} and status not-applicable (with reason) or "
+                "to-be-provided (with expected)",
+            )
+        )
 
     @property
     def impd_parts(self) -> frozenset[str]:
         return IMPD_PARTS[self.view.impd_case()]
 
-    def _headed(self, heading: Heading, level: int, parts: list[Part] | None = None) -> str:
+    def _headed(self, heading: Heading, level: int, part_index: int | None = None) -> str:
         marks = "#" * min(level, 6)
-        body = self.section_body(heading, parts)
+        body = self.section_body(heading, part_index)
         return f"{marks} {self.heading_text(heading)} {{#{heading.anchor}}}\n\n{body}".rstrip()
 
     def _excluded(self, heading: Heading) -> bool:
@@ -249,22 +272,29 @@ class Renderer:
             if section.ectd_file is None:
                 continue
             folders = [*ECTD_ROOT, *self._expanded(ectd_folders(section.code))]
-            builder = SECTION_BUILDERS.get(section.code)
-            parts = builder[1](self.view) if builder else []
-            split = [p for p in parts if p.folder or p.number]
+            split = [
+                (index, part)
+                for index, (part, _) in enumerate(self._parts(heading))
+                if part.folder or part.number
+            ]
             if not split:
-                yield self._granular_document(heading, folders, section.ectd_file, None)
+                yield self._granular_document(heading, folders, section.ectd_file)
                 continue
-            for part in split:
+            for index, part in split:
                 where = [*folders, part.folder] if part.folder else folders
                 name = f"{section.ectd_file}-{part.number}" if part.number else section.ectd_file
-                yield self._granular_document(heading, where, name, part)
+                yield self._granular_document(heading, where, name, index, part)
 
     def _granular_document(
-        self, heading: Heading, folders: list[str], name: str, part: Part | None
+        self,
+        heading: Heading,
+        folders: list[str],
+        name: str,
+        part_index: int | None = None,
+        part: Part | None = None,
     ) -> Document:
         level0 = heading.section.depth
-        blocks = [self._headed(heading, 1, [part] if part else None)]
+        blocks = [self._headed(heading, 1, part_index)]
         for child in descendants(heading.section.code, "ind"):
             if child.section.ectd_file is None:
                 blocks.append(self._headed(child, child.section.depth - level0 + 1))

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from cmc_dossier.model.prose import PROSE_REFERENCE
 
-_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>{}|~^$@&!])")
+_INLINE_MARKUP_CHARACTERS = "\\`*_[]<>{}|~^$@&!"
+_ESCAPES = str.maketrans({c: "\\" + c for c in _INLINE_MARKUP_CHARACTERS})
 # What makes a line a block: a list, heading, quote, div, table or rule marker at its start.
 _LINE_START = re.compile(
     r"^(\s*)([-+#>:=%|.)(]|\d+[.)](?=\s|$)|(?:[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](?=\s))"
@@ -39,7 +41,12 @@ def escape(text: object) -> Markdown:
     """One line of literal text: punctuation escaped, line breaks and tabs as spaces."""
     if isinstance(text, Markdown):
         return text
-    return Markdown(_protect_start(_INLINE_MARKUP.sub(r"\\\1", " ".join(str(text).split()))))
+    return _escape_line(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _escape_line(text: str) -> Markdown:
+    return Markdown(_protect_start(" ".join(text.split()).translate(_ESCAPES)))
 
 
 def _protect_start(line: str) -> str:
@@ -79,8 +86,7 @@ def _marks(text: str) -> str:
 
 def escape_keep_spaces(text: str) -> str:
     """Like escape, but keeps a leading or trailing space between inline pieces."""
-    collapsed = re.sub(r"\s+", " ", text)
-    return _INLINE_MARKUP.sub(r"\\\1", collapsed)
+    return re.sub(r"\s+", " ", text).translate(_ESCAPES)
 
 
 def prose(text: str, resolve: Resolve) -> Markdown:

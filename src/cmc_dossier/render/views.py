@@ -69,8 +69,35 @@ class DossierView:
 
     dossier: Dossier
 
+    @cached_property
+    def _by_kind(self) -> dict[type, list[Any]]:
+        grouped: dict[type, list[Any]] = defaultdict(list)
+        for fact in self.dossier.facts:
+            grouped[type(fact)].append(fact)
+        return grouped
+
     def all(self, cls: type) -> list[Any]:
-        return list(self.dossier.of_kind(cls))
+        return self._by_kind.get(cls, [])
+
+    @cached_property
+    def _batches_by_specification(self) -> dict[str, list[Batch]]:
+        grouped: dict[str, list[Batch]] = defaultdict(list)
+        for batch in self.all(Batch):
+            if batch.specification:
+                grouped[batch.specification].append(batch)
+        return grouped
+
+    def batches_of(self, specification_id: str) -> list[Batch]:
+        return self._batches_by_specification.get(specification_id, [])
+
+    @cached_property
+    def method_homes(self) -> dict[str, str]:
+        """Where each analytical method is described: P.5.2 before S.4.2 before S.2.3."""
+        homes: dict[str, str] = {}
+        for code, applies_to in (("3.2.P.5.2", DP), ("3.2.S.4.2", DS)):
+            for method in self.methods_of(self.specifications(applies_to)):
+                homes.setdefault(method.id, code)
+        return homes
 
     def get(self, fact_id: str) -> Any:
         return self.dossier.index[fact_id].value
@@ -119,8 +146,7 @@ class DossierView:
         return list(seen.values())
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
-        ids = {s.id for s in specifications}
-        return [b for b in self.all(Batch) if b.specification in ids]
+        return [batch for s in specifications for batch in self.batches_of(s.id)]
 
     def stability_grids(self, study: StabilityStudy) -> list[dict[str, Any]]:
         """Per condition and batch: the tests with results and their value per time point."""
@@ -222,9 +248,7 @@ def _home(view: DossierView, value: Any) -> str | None:
             value.applies_to, "3.2.S.2.3"
         )
     if isinstance(value, AnalyticalMethod):
-        if value in view.methods_of(view.specifications(DP)):
-            return "3.2.P.5.2"
-        return "3.2.S.4.2" if value in view.methods_of(view.specifications(DS)) else "3.2.S.2.3"
+        return view.method_homes.get(value.id, "3.2.S.2.3")
     if isinstance(value, Batch):
         subject = view.dossier.index[value.product].value
         return {DrugSubstance: "3.2.S.4.4", DrugProduct: "3.2.P.5.4"}.get(

@@ -1,0 +1,104 @@
+"""`dossier build` speed: Markdown rendering at 10k facts, DOCX against bare pandoc, rebuilds.
+
+1. Rendering: validate the 10k-fact synthetic dossier, then time rendering both targets'
+   Markdown (IND combined plus every granular eCTD file; IMPD), compiled templates cached.
+2. DOCX: our conversion (pandoc plus header/footer stamp and deterministic re-zip) against a
+   bare `pandoc -f markdown -t docx --reference-doc` of the same Markdown, for the example's
+   IMPD and for the 10k-fact IMPD.
+3. Rebuild: `dossier build` of the example with nothing changed, as a user runs it.
+Best of N for each. Usage: python benchmarks/bench_build.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+def best(function, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def rendering(root: Path) -> dict[str, float]:
+    from cmc_dossier.render.documents import Renderer
+    from cmc_dossier.validation import validate_folder
+
+    dossier = validate_folder(root).dossier
+    cache = Path(tempfile.mkdtemp()) / "jinja"
+    Renderer(dossier, "ind", cache=cache).documents()  # compile templates once
+    return {
+        target: best(lambda t=target: Renderer(dossier, t, cache=cache).documents(), 3)
+        for target in ("ind", "impd")
+    }
+
+
+def docx_against_pandoc(markdown: str, repeats: int) -> tuple[float, float]:
+    import pypandoc
+
+    from cmc_dossier.publish.docx import Stamp, to_docx
+
+    reference = REPO / "src/cmc_dossier/templates/reference-a4.docx"
+    out = Path(tempfile.mkdtemp()) / "bare.docx"
+    bare = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "docx", "--reference-doc",
+            str(reference), "-o", str(out)]  # fmt: skip
+
+    def run_bare() -> None:
+        subprocess.run(bare, input=markdown.encode(), check=True, capture_output=True)
+
+    stamp = Stamp("Product", "Title", "1.0", "0123456789ab", False)
+    data = reference.read_bytes()
+
+    def run_ours() -> None:
+        to_docx(markdown, data, str(reference), stamp, 0)
+
+    return best(run_bare, repeats), best(run_ours, repeats)
+
+
+def rebuild() -> float:
+    command = [str(Path(sys.executable).with_name("dossier")), "build", "dossier", "-o", "build"]
+    subprocess.run(command, cwd=REPO, check=True, capture_output=True)  # make sure it is built
+
+    def run() -> None:
+        done = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True)
+        assert "pandoc runs: 0," in done.stdout, done.stdout
+
+    return best(run, 5)
+
+
+def main() -> None:
+    sys.path.insert(0, str(HERE))
+    from generate import generate
+
+    from cmc_dossier.render.documents import Renderer
+    from cmc_dossier.validation import validate_folder
+
+    root = HERE / "out" / "synthetic-10000"
+    if not root.exists():
+        generate(root, 10_000)
+    rendered = rendering(root)
+    print(
+        f"Markdown rendering, 10k facts: IND {rendered['ind']:.2f} s, IMPD {rendered['impd']:.2f} s"
+    )
+
+    example = Renderer(validate_folder(REPO / "dossier").dossier, "impd").combined().markdown
+    large = Renderer(validate_folder(root).dossier, "impd").combined().markdown
+    for name, markdown, repeats in (("example IMPD", example, 5), ("10k-fact IMPD", large, 3)):
+        bare, ours = docx_against_pandoc(markdown, repeats)
+        print(f"DOCX, {name} ({len(markdown) // 1024} KiB Markdown): bare pandoc {bare:.2f} s, "
+              f"ours {ours:.2f} s, ratio {ours / bare:.2f}x")  # fmt: skip
+    print(f"Rebuild of the example with nothing changed: {rebuild():.2f} s (0 pandoc runs)")
+
+
+if __name__ == "__main__":
+    main()
