@@ -8,7 +8,7 @@ Markdown structure, template syntax or raw document code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -48,9 +48,11 @@ class _TableCounter:
     prefix: str
     count: int = 0
 
+    flavor: text.Flavor = text.PANDOC
+
     def __call__(self, caption: str) -> str:
         self.count += 1
-        return f"Table {self.prefix}-{self.count}. {text.escape(caption)}"
+        return f"Table {self.prefix}-{self.count}. {text.escape(caption, self.flavor)}"
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
@@ -66,6 +68,8 @@ class Renderer:
     target: str
     overrides: Path | None = None
     cache: Path | None = None  # compiled templates, reused while their source is unchanged
+    flavor: text.Flavor = text.PANDOC
+    link: Callable[[str], str | None] | None = None  # URL of a fact ID or section code
     gaps: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -86,7 +90,7 @@ class Renderer:
             bytecode_cache=_bytecode_cache(self.cache),
         )
         self.environment.filters.update(
-            t=text.escape,
+            t=self._escape,
             cell=self._cell,
             prose=self._prose,
             ref=self._reference,
@@ -95,31 +99,44 @@ class Renderer:
             term=text.term,
             cite=lambda code: cite(code, self.target),
         )
-        self.environment.globals.update(d=self.view, target=self.target, cite=self._cite_text)
+        self.environment.globals.update(
+            d=self.view, target=self.target, cite=self._cite_text, flavor=self.flavor.name
+        )
 
     # --- filters ----------------------------------------------------------------------------
 
+    def _escape(self, value: object) -> text.Markdown:
+        return text.escape(value, self.flavor)
+
+    def _linked(self, shown: str, target: str) -> text.Markdown:
+        """Shown text, escaped, as a link where this flavor links (the site)."""
+        escaped = self._escape(shown)
+        url = self.link(target) if self.link else None
+        return text.Markdown(f"[{escaped}]({url})") if url else escaped
+
     def _resolve(self, fact_id: str, field_name: str | None) -> text.Markdown:
         if is_section(fact_id):
-            return text.escape(cite(fact_id, self.target))
+            return self._linked(cite(fact_id, self.target), fact_id)
         entry = self.dossier.index.get(fact_id)
         if entry is None:
-            return text.escape(f"[[{fact_id}]]")
+            return self._escape(f"[[{fact_id}]]")
         if field_name is not None:
-            return text.escape(quotable_fields(entry.value).get(field_name, f"[[{fact_id}]]"))
+            return self._escape(quotable_fields(entry.value).get(field_name, f"[[{fact_id}]]"))
         label = str(getattr(entry.value, "label", fact_id))
         home = self.view.home(entry)
-        return text.escape(f"{label} ({cite(home, self.target)})" if home else label)
+        if self.link is not None:
+            return self._linked(label, fact_id)
+        return self._escape(f"{label} ({cite(home, self.target)})" if home else label)
 
     def _prose(self, value: str | None) -> text.Markdown:
-        return text.prose(value, self._resolve) if value else text.Markdown("")
+        return text.prose(value, self._resolve, self.flavor) if value else text.Markdown("")
 
     def _cell(self, value: Any, prose: bool = False) -> text.Markdown:
         if value is None or value == "" or value == []:
             return text.Markdown("—")
         if isinstance(value, list):
             return text.Markdown("; ".join(self._cell(item, prose) for item in value))
-        return text.cell(value, self._resolve if prose else None)
+        return text.cell(value, self._resolve if prose else None, self.flavor)
 
     def _reference(self, fact_id: str) -> text.Markdown:
         return self._resolve(fact_id, None)
@@ -127,7 +144,8 @@ class Renderer:
     def _label(self, fact_id: str) -> text.Markdown:
         """A fact's label alone, for tables where a citation per cell is noise."""
         entry = self.dossier.index.get(fact_id)
-        return text.escape(getattr(entry.value, "label", fact_id) if entry else fact_id)
+        label = getattr(entry.value, "label", fact_id) if entry else fact_id
+        return self._linked(str(label), fact_id)
 
     def _controlled_at(self, control_id: str) -> text.Markdown:
         """Where a test or in-process control sits: its specification, or its process step."""
@@ -147,7 +165,7 @@ class Renderer:
             title += f" [{substance}]"
         if heading.section.code == "3.2.P" and (product := self.view.product_name()):
             title += f" [{product}]"
-        return text.escape(title)
+        return self._escape(title)
 
     def _statements(self, narratives: list[Narrative]) -> list[str]:
         blocks = []
@@ -155,7 +173,7 @@ class Renderer:
             if narrative.status == "not-applicable":
                 blocks.append("**Not applicable.** " + self._prose(narrative.reason))
             elif narrative.status == "to-be-provided":
-                block = f"**To be provided:** {text.escape(narrative.expected or '')}."
+                block = f"**To be provided:** {self._escape(narrative.expected or '')}."
                 if narrative.reason:
                     block += " " + self._prose(narrative.reason)
                 blocks.append(block)
@@ -166,9 +184,10 @@ class Renderer:
                 blocks.append(self._prose(body))
         return blocks
 
-    @staticmethod
-    def _subheading(title: str) -> str:
-        return '::: {custom-style="Subheading"}\n' + text.escape(title) + "\n:::"
+    def _subheading(self, title: str) -> str:
+        if self.flavor is text.SITE:
+            return f"**{self._escape(title)}**"
+        return '::: {custom-style="Subheading"}\n' + self._escape(title) + "\n:::"
 
     def _parts(self, heading: Heading) -> list[tuple[Part, str]]:
         """Each part of a section with its rendered body, rendered once per section.
@@ -183,7 +202,7 @@ class Renderer:
             if builder is not None:
                 template_name, build = builder
                 template = self.environment.get_template(f"sections/{template_name}.md.j2")
-                counter = _TableCounter(heading.number)
+                counter = _TableCounter(heading.number, flavor=self.flavor)
                 for part in build(self.view):
                     body = template.render(section=heading, table_caption=counter, **part.context)
                     rendered.append((part, body.strip()))
@@ -197,7 +216,7 @@ class Renderer:
                 reason = IMPD_CASE_TEXT.get(self.view.impd_case(), "")
                 return (
                     "**Not submitted.** Simplified IMPD (Regulation (EU) No 536/2014, "
-                    f"Annex I, point 52): {text.escape(reason)}."
+                    f"Annex I, point 52): {self._escape(reason)}."
                 )
             return ""
         blocks: list[str] = []

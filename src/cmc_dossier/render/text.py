@@ -14,12 +14,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cmc_dossier.model.prose import PROSE_REFERENCE
 
-_INLINE_MARKUP_CHARACTERS = "\\`*_[]<>{}|~^$@&!"
-_ESCAPES = str.maketrans({c: "\\" + c for c in _INLINE_MARKUP_CHARACTERS})
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per dialect
+class Flavor:
+    """A Markdown dialect: how literal text is escaped in it."""
+
+    name: str
+    escapes: dict[int, str]
+    guard_line_start: bool
+
+
+# pandoc reads a backslash before any ASCII punctuation as that character.
+PANDOC = Flavor(
+    "pandoc", str.maketrans({c: "\\" + c for c in "\\`*_[]<>{}|~^$@&!"}), guard_line_start=True
+)
+# Python-Markdown (mkdocs) only knows backslash escapes for these; <, > and & become
+# entities, so no raw HTML can form. Every block marker is escaped wherever it stands.
+SITE = Flavor(
+    "site",
+    str.maketrans(
+        {
+            **{c: "\\" + c for c in "\\`*_{}[]()#+-.!|"},
+            "&": "&amp;",
+            "<": "&lt;",
+            ">": "&gt;",
+        }
+    ),
+    guard_line_start=False,
+)
 # What makes a line a block: a list, heading, quote, div, table or rule marker at its start.
 _LINE_START = re.compile(
     r"^(\s*)([-+#>:=%|.)(]|\d+[.)](?=\s|$)|(?:[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](?=\s))"
@@ -37,16 +64,17 @@ class Markdown(str):
     __slots__ = ()
 
 
-def escape(text: object) -> Markdown:
-    """One line of literal text: punctuation escaped, line breaks and tabs as spaces."""
+def escape(text: object, flavor: Flavor = PANDOC) -> Markdown:
+    """One line of literal text: markup escaped, line breaks and tabs as spaces."""
     if isinstance(text, Markdown):
         return text
-    return _escape_line(str(text))
+    return _escape_line(str(text), flavor)
 
 
 @lru_cache(maxsize=65536)
-def _escape_line(text: str) -> Markdown:
-    return Markdown(_protect_start(" ".join(text.split()).translate(_ESCAPES)))
+def _escape_line(text: str, flavor: Flavor) -> Markdown:
+    escaped = " ".join(text.split()).translate(flavor.escapes)
+    return Markdown(_protect_start(escaped) if flavor.guard_line_start else escaped)
 
 
 def _protect_start(line: str) -> str:
@@ -58,54 +86,58 @@ def _protect_start(line: str) -> str:
     return match.group(1) + marker[:-1] + "\\" + marker[-1] + line[match.end() :]
 
 
-def _inline(text: str, resolve: Resolve) -> str:
+def _inline(text: str, resolve: Resolve, flavor: Flavor) -> str:
     """Escaped text with the allowed inline marks and resolved references."""
     out: list[str] = []
     position = 0
     for match in PROSE_REFERENCE.finditer(text):
-        out.append(_marks(text[position : match.start()]))
+        out.append(_marks(text[position : match.start()], flavor))
         out.append(resolve(match.group(1), match.group(2)))
         position = match.end()
-    out.append(_marks(text[position:]))
+    out.append(_marks(text[position:], flavor))
     return "".join(out)
 
 
-def _marks(text: str) -> str:
+def _marks(text: str, flavor: Flavor) -> str:
     out: list[str] = []
     position = 0
     for match in _INLINE.finditer(text):
-        out.append(escape_keep_spaces(text[position : match.start()]))
+        out.append(_escape_keep_spaces(text[position : match.start()], flavor))
         if match.group("strong") is not None:
-            out.append(f"**{escape(match.group('strong'))}**")
+            out.append(f"**{escape(match.group('strong'), flavor)}**")
         else:
-            out.append(f"*{escape(match.group('emphasis'))}*")
+            out.append(f"*{escape(match.group('emphasis'), flavor)}*")
         position = match.end()
-    out.append(escape_keep_spaces(text[position:]))
+    out.append(_escape_keep_spaces(text[position:], flavor))
     return "".join(out)
 
 
-def escape_keep_spaces(text: str) -> str:
+def _escape_keep_spaces(text: str, flavor: Flavor) -> str:
     """Like escape, but keeps a leading or trailing space between inline pieces."""
-    return re.sub(r"\s+", " ", text).translate(_ESCAPES)
+    return re.sub(r"\s+", " ", text).translate(flavor.escapes)
 
 
-def prose(text: str, resolve: Resolve) -> Markdown:
+def prose(text: str, resolve: Resolve, flavor: Flavor = PANDOC) -> Markdown:
     """Prose to Markdown blocks: paragraphs and lists, everything else literal."""
     blocks = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in chunk.splitlines() if line.strip()]
         if lines:
-            blocks.append(_block(lines, resolve))
+            blocks.append(_block(lines, resolve, flavor))
     return Markdown("\n\n".join(blocks))
 
 
-def _block(lines: list[str], resolve: Resolve) -> str:
+def _guard(text: str, flavor: Flavor) -> str:
+    return _protect_start(text) if flavor.guard_line_start else text
+
+
+def _block(lines: list[str], resolve: Resolve, flavor: Flavor) -> str:
     """A paragraph, or a list whose items may wrap over several lines."""
     marker = (
         _BULLET if _BULLET.match(lines[0]) else _NUMBERED if _NUMBERED.match(lines[0]) else None
     )
     if marker is None:
-        return _protect_start(_inline(" ".join(lines), resolve))
+        return _guard(_inline(" ".join(lines), resolve, flavor), flavor)
     items: list[str] = []
     for line in lines:
         if marker.match(line):
@@ -114,16 +146,16 @@ def _block(lines: list[str], resolve: Resolve) -> str:
             items[-1] += " " + line
     bullet = marker is _BULLET
     return "\n".join(
-        f"{'-' if bullet else f'{n}.'} {_protect_start(_inline(item, resolve))}"
+        f"{'-' if bullet else f'{n}.'} {_guard(_inline(item, resolve, flavor), flavor)}"
         for n, item in enumerate(items, 1)
     )
 
 
-def cell(text: object, resolve: Resolve | None = None) -> Markdown:
+def cell(text: object, resolve: Resolve | None = None, flavor: Flavor = PANDOC) -> Markdown:
     """Prose or text flattened into one table cell."""
     if resolve is None or isinstance(text, Markdown):
-        return escape(text)
-    return Markdown(_inline(" ".join(str(text).split()), resolve))
+        return escape(text, flavor)
+    return Markdown(_inline(" ".join(str(text).split()), resolve, flavor))
 
 
 _TERMS = {
