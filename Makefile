@@ -14,7 +14,14 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(PY) build.py
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium; install it when it is missing (as root).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
@@ -25,6 +32,7 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_validate.py
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_site.py
 
 clean:
 	rm -rf $(VENV) build

@@ -1,4 +1,7 @@
-"""Build the worked example in ./dossier into ./build with one command; thin over the package."""
+"""Build the worked example with one command: documents into build/, review site into build/site.
+
+Thin over the package: the same as `dossier build dossier -o build` then `dossier site`.
+"""
 
 from __future__ import annotations
 
@@ -9,4 +12,10 @@ from cmc_dossier.cli import main
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
-    main(["build", os.path.relpath(here / "dossier"), "--output", os.path.relpath(here / "build")])
+    os.chdir(here)
+    try:
+        main(["build", "dossier", "--output", "build"])
+    except SystemExit as done:
+        if done.code:
+            raise
+    main(["site", "dossier", "--config", "mkdocs.yml"])

@@ -139,6 +139,40 @@ def build(
 
 
 @app.command()
+def site(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    config: Annotated[Path, typer.Option("--config", help="mkdocs configuration.")] = Path(
+        "mkdocs.yml"
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Site folder (default: site_dir).")
+    ] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Preview with live reload instead of building.")
+    ] = False,
+    address: Annotated[str, typer.Option(help="Address for --serve.")] = "127.0.0.1:8000",
+) -> None:
+    """Build the review website (mkdocs-material, offline) from the dossier."""
+    import logging
+
+    from cmc_dossier.site.mkdocs_site import build_site, serve_site
+
+    if not config.is_file():
+        typer.echo(f"no mkdocs configuration at {config}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if serve:
+        serve_site(config, address)
+        return
+    try:
+        written = build_site(config, dossier=path, site_dir=output)
+    except SystemExit as aborted:  # mkdocs strict mode stops on warnings it has logged
+        typer.echo("site build stopped by the warnings above", err=True)
+        raise typer.Exit(EXIT_ERRORS) from aborted
+    typer.echo(f"site: {written}")
+
+
+@app.command()
 def explain(
     code: Annotated[str | None, typer.Argument(help="A diagnostic code, e.g. DOS201.")] = None,
 ) -> None:

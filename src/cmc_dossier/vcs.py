@@ -38,3 +38,39 @@ def revision_of(folder: Path) -> Revision:
     timestamp = int(_git(folder, "log", "-1", "--format=%ct", "HEAD") or 0)
     status = _git(folder, "status", "--porcelain", "--untracked-files=all", "--", ".")
     return Revision(commit, timestamp, bool(status))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The last commit that touched a file."""
+
+    commit: str
+    author: str
+    date: str  # ISO 8601 author date
+    subject: str
+
+
+def last_changes(folder: Path) -> dict[Path, Change]:
+    """For every file under `folder` that git knows, the last commit touching it.
+
+    One `git log` over the folder, newest first; paths are relative to `folder`.
+    """
+    out = _git(
+        folder,
+        "log",
+        "--format=%x1e%H%x1f%an%x1f%aI%x1f%s",
+        "--name-only",
+        "--relative",
+        "--",
+        ".",
+    )
+    changes: dict[Path, Change] = {}
+    for record in (out or "").split("\x1e"):
+        if not record.strip():
+            continue
+        header, _, names = record.partition("\n")
+        commit, author, date, subject = header.split("\x1f", 3)
+        for name in names.splitlines():
+            if name.strip():
+                changes.setdefault(Path(name), Change(commit, author, date, subject))
+    return changes

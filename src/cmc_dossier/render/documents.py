@@ -260,7 +260,7 @@ class Renderer:
         body = self.section_body(heading, part_index)
         return f"{marks} {self.heading_text(heading)} {{#{heading.anchor}}}\n\n{body}".rstrip()
 
-    def _excluded(self, heading: Heading) -> bool:
+    def excluded(self, heading: Heading) -> bool:
         """Sections below a part a simplified IMPD does not submit."""
         return (
             self.target == "impd"
@@ -274,7 +274,7 @@ class Renderer:
         if self.target == "ind":
             blocks.append("# 3.2 Body of Data {#ctd-3-2}")
         for heading in outline(self.target):
-            if not self._excluded(heading):
+            if not self.excluded(heading):
                 blocks.append(self._headed(heading, heading.section.depth + offset))
         name = "module-3-quality" if self.target == "ind" else "impd-quality"
         title = (

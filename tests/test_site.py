@@ -1,0 +1,270 @@
+"""The review site in a real browser: Debian's Chromium driven by Playwright, served locally."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from build_helpers import committed_repo, git
+from conftest import REPO, run_cli
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "build" / "test-output" / "screenshots"
+
+
+def site_repo(target: Path, dossier: Path = REPO / "dossier") -> Path:
+    repo = committed_repo(target, dossier)
+    shutil.copy(REPO / "mkdocs.yml", repo / "mkdocs.yml")
+    git(repo, "add", "mkdocs.yml")
+    git(repo, "commit", "-q", "-m", "Site configuration")
+    return repo
+
+
+def build_site(repo: Path) -> Path:
+    done = run_cli("site", "dossier", "--config", "mkdocs.yml", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo / "build" / "site"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    repo = site_repo(tmp_path_factory.mktemp("site") / "repo")
+    root = build_site(repo)
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", repo
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # Never skipped: `make test` installs Chromium, and a missing browser must fail CI.
+    assert CHROMIUM.exists(), "Chromium is missing: run `make test`, which installs it"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--disable-background-networking", "--disable-component-update"],
+        )
+        yield launched
+        launched.close()
+
+
+class Watched:
+    """A page that records every request, console error and page error."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page, self.base = page, base
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", self._request)
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("dialog", self._dialog)
+
+    def _request(self, request) -> None:  # type: ignore[no-untyped-def]
+        if not request.url.startswith((self.base, "data:", "blob:")):
+            self.external.append(request.url)
+
+    def _dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: str) -> Page:
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def assert_clean(self) -> None:
+        assert self.external == [], f"requests left the site: {self.external}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.dialogs == []
+
+
+@pytest.fixture
+def visit(browser: Browser, served: tuple[str, Path]) -> Iterator[Watched]:
+    base, _ = served
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    watched = Watched(context.new_page(), base)
+    yield watched
+    watched.assert_clean()
+    context.close()
+
+
+def heading(page: Page) -> str:
+    """The page's h1 without the permalink sign."""
+    return page.inner_text("h1").removesuffix("¶").strip()
+
+
+def test_home_page_names_the_product_phase_contexts_commit_and_status(visit, served) -> None:
+    _, repo = served
+    page = visit.open("")
+    text = page.inner_text("article")
+    assert "VRD-019 (autologous anti-CD19 CAR-T cells)" in text
+    assert "Development phase: 1" in text and "Regulatory contexts: US IND, EU CTA" in text
+    assert f"Built from commit: {git(repo, 'rev-parse', 'HEAD')[:12]}" in text
+    assert "Validation: 0 errors, 0 warnings" in text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+
+
+def test_navigation_between_ctd_sections_and_targets(visit) -> None:
+    page = visit.open("ind/3-2-p-5-1/")
+    assert heading(page) == "3.2.P.5.1 Specification(s)"
+    page.click("a.md-footer__link--next")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/ind/3-2-p-5-2/")
+    assert heading(page) == "3.2.P.5.2 Analytical Procedures"
+    page.click("nav.md-tabs >> text=EU IMPD Quality")
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == "S Drug Substance"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.open("ind/3-2-p-5-1/").screenshot(path=str(SCREENSHOTS / "specification.png"))
+
+
+def test_references_are_links_to_stable_fact_urls(visit) -> None:
+    page = visit.open("ind/3-2-p-5-1/")
+    page.click("article >> text=Vector copy number by droplet digital PCR")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/facts/analytical-method/#M-VCN")
+    assert page.locator("[id='M-VCN']").is_visible()
+    test = visit.open("facts/specification/#T-DP-VIABILITY").locator("[id='T-DP-VIABILITY']")
+    assert test.is_visible()
+
+
+def test_search_finds_a_specification_test_by_name(visit) -> None:
+    page = visit.open("")
+    page.click(".md-search__input")
+    page.keyboard.type("Residual activation beads", delay=10)  # Material listens to key events
+    results = page.locator("a.md-search-result__link")
+    results.first.wait_for(timeout=10_000)
+    targets = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    wanted = "/facts/specification/?h=residual+activation+beads#T-DP-RESIDUAL-BEADS"
+    assert any(href.endswith(wanted) for href in targets), targets
+
+
+def test_traceability_matrix_and_diagram_render(visit) -> None:
+    page = visit.open("traceability/")
+    assert "Multiplicity of infection (critical)" in page.inner_text("table")
+    diagram = page.locator(".mermaid").first
+    page.wait_for_function(
+        "() => document.querySelector('.mermaid') && "
+        "document.querySelector('.mermaid').getBoundingClientRect().height > 800",
+        timeout=15_000,
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    diagram.screenshot(path=str(SCREENSHOTS / "traceability-diagram.png"))
+    assert (SCREENSHOTS / "traceability-diagram.png").stat().st_size > 20_000
+
+
+def test_diagnostics_page_and_last_change_per_section(visit, served) -> None:
+    _, repo = served
+    assert "No errors or warnings" in visit.open("diagnostics/").inner_text("article")
+    text = visit.open("ind/3-2-p-5-1/").inner_text("article")
+    assert (
+        f"Last change: {git(repo, 'rev-parse', 'HEAD~1')[:12]} by Test Author on 2026-11-20" in text
+    )
+
+
+HOSTILE_NAME = "<script>window.__pwned=1;alert(1)</script>"
+HOSTILE_PROSE = (
+    '<img src=x onerror="window.__pwned=2;alert(2)"> and [click me](javascript:alert(3)) '
+    "and <a href='javascript:alert(4)'>link</a>"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from conftest import MODALITIES
+    from test_hostile_text import yaml_block
+
+    repo = site_repo(
+        tmp_path_factory.mktemp("hostile-site") / "repo", MODALITIES / "small-molecule"
+    )
+    facts = repo / "dossier" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    text = text.replace("title: Assay\ncategory", f"title: '{HOSTILE_NAME}'\ncategory", 1)
+    text = text.replace("rationale: Dose accuracy.", "rationale: " + yaml_block(HOSTILE_PROSE), 1)
+    facts.write_text(text, encoding="utf-8")
+    root = build_site(repo)
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_hostile_text_shows_literally_and_runs_no_script(
+    browser: Browser, hostile_site: str
+) -> None:
+    context = browser.new_context()
+    watched = Watched(context.new_page(), hostile_site)
+    for path in ("facts/cqa/", "traceability/", "impd/3-2-p-2/", "ind/3-2-p-5-6/"):
+        page = watched.open(path)
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => window.__pwned") is None, path
+        text = page.inner_text("article")
+        assert HOSTILE_NAME in text, path
+        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        assert not [href for href in links if href.lower().startswith("javascript:")], path
+    assert "[click me](javascript:alert(3))" in watched.open("facts/cqa/").inner_text("article")
+    watched.assert_clean()
+    context.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_serve_previews_and_live_reloads_a_changed_fact(tmp_path: Path) -> None:
+    repo = site_repo(tmp_path / "repo")
+    port = _free_port()
+    command = [str(Path(sys.executable).with_name("dossier")), "site", "dossier", "--serve",
+               "--address", f"127.0.0.1:{port}"]  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/ind/3-2-p-5-1/"
+        deadline = time.monotonic() + 60
+        while (page := _fetch(url)) is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert page is not None and "≥ 70 %" in page
+        spec = repo / "dossier" / "drug-product" / "specification.yaml"
+        spec.write_text(
+            spec.read_text(encoding="utf-8").replace("≥ 70 %", "≥ 75 %", 1), encoding="utf-8"
+        )
+        deadline = time.monotonic() + 60
+        while "≥ 75 %" not in (_fetch(url) or "") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "≥ 75 %" in (_fetch(url) or "")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
