@@ -125,6 +125,17 @@ def _kind_problem(document: RawDocument) -> Diagnostic | None:
 Place = tuple[RawDocument, tuple[str | int, ...]]
 
 
+def validate_document(document: RawDocument) -> tuple[FactBase | None, list[Diagnostic]]:
+    """One YAML document against the schema of its kind."""
+    problem = _kind_problem(document)
+    if problem is not None:
+        return None, [problem]
+    try:
+        return FACT_ADAPTER.validate_python(document.data), []
+    except ValidationError as error:
+        return None, _schema_diagnostics(document, str(document.data["kind"]), error)
+
+
 def _register(
     entry: Entry, place: Place, index: dict[str, Entry], seen: dict[str, Place]
 ) -> Diagnostic | None:
@@ -177,18 +188,12 @@ def assemble(
     narrative_files: dict[str, tuple[Path, str]] = {}
 
     for document in documents:
-        problem = _kind_problem(document)
-        if problem is not None:
-            diagnostics.append(problem)
+        fact, problems = validate_document(document)
+        if fact is None:
+            diagnostics.extend(problems)
             _remember_unreadable(document, unreadable)
             continue
-        kind = str(document.data["kind"])
-        try:
-            fact: FactBase = FACT_ADAPTER.validate_python(document.data)
-        except ValidationError as error:
-            diagnostics.extend(_schema_diagnostics(document, kind, error))
-            _remember_unreadable(document, unreadable)
-            continue
+        kind = fact.kind
         duplicate = _register(
             Entry(fact.id, kind, fact, fact, ()), (document, ("id",)), index, seen
         )

@@ -172,6 +172,69 @@ def site(
     typer.echo(f"site: {written}")
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(output.name + ".tmp")
+    temporary.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    temporary.replace(output)
+
+
+@app.command()
+def diff(
+    base: Annotated[str, typer.Argument(help="Base revision (branch, tag, commit).")],
+    head: Annotated[str, typer.Argument(help="Head revision.")] = "HEAD",
+    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
+    worktree: Annotated[
+        bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
+    ] = False,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    rules: Annotated[
+        Path | None, typer.Option(help="Impact rules overriding the shipped ones.")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Validate both revisions completely, all checks.")
+    ] = False,
+) -> None:
+    """Fact-level diff between two git revisions, with its regulatory impact."""
+    from cmc_dossier.changes import report as formats
+    from cmc_dossier.changes.facts_diff import diff as fact_diff
+    from cmc_dossier.changes.impact import assess
+    from cmc_dossier.changes.rules import RULES_FILE, RulesError, load_rules
+    from cmc_dossier.changes.snapshot import at_revision, working_tree
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.vcs import GitError
+
+    try:
+        table = load_rules(rules or (path.parent / RULES_FILE))
+        before = at_revision(path, base)
+        after = working_tree(path) if worktree else at_revision(path, head)
+    except GitError as error:
+        typer.echo(f"error: {error}\n    hint: {error.hint}", err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    except RulesError as error:
+        typer.echo(as_text(error.diagnostics), err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    found = fact_diff(before, after)
+    if full:
+        found.base_problems = before.validate().diagnostics
+        found.head_problems = after.validate().diagnostics
+    report = assess(found, table)
+    render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
+    _write_output(render[output_format.value](report), output)
+
+
 @app.command()
 def explain(
     code: Annotated[str | None, typer.Argument(help="A diagnostic code, e.g. DOS201.")] = None,

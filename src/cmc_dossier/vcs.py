@@ -74,3 +74,87 @@ def last_changes(folder: Path) -> dict[Path, Change]:
             if name.strip():
                 changes.setdefault(Path(name), Change(commit, author, date, subject))
     return changes
+
+
+class GitError(Exception):
+    """A git question with no answer: an unknown revision, a shallow clone, no repository."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _git_bytes(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    done = subprocess.run(
+        ["git", "-C", str(folder), *args], input=stdin, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise GitError(done.stderr.decode("utf-8", "replace").strip(), "")
+    return done.stdout
+
+
+def resolve_revision(folder: Path, revision: str) -> str:
+    """The full commit hash of `revision`, or a GitError that says how to get it."""
+    if _git(folder, "rev-parse", "--git-dir") is None:
+        raise GitError(
+            f"{folder} is not in a git repository", "run the command inside the repository"
+        )
+    commit = _git(folder, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if commit:
+        return commit
+    if _git(folder, "rev-parse", "--is-shallow-repository") == "true":
+        raise GitError(
+            f"revision '{revision}' is not in this shallow clone",
+            f"fetch the history: `git fetch --unshallow` (or `git fetch origin {revision}`); "
+            "in GitHub Actions use actions/checkout with fetch-depth: 0",
+        )
+    raise GitError(
+        f"unknown revision '{revision}'",
+        "give a branch, tag or commit that exists here (see `git log --oneline`)",
+    )
+
+
+def tree_blobs(folder: Path, commit: str) -> dict[Path, str]:
+    """Path (relative to `folder`) to blob hash, for every file under `folder` at `commit`."""
+    prefix = _git(folder, "rev-parse", "--show-prefix") or ""
+    out = _git_bytes(folder, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
+    blobs: dict[Path, str] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        _mode, kind, sha = meta.decode().split()
+        if kind == "blob":
+            path = name.decode("utf-8", "surrogateescape")
+            blobs[Path(path).relative_to(prefix) if prefix else Path(path)] = sha
+    return blobs
+
+
+def read_blobs(folder: Path, shas: list[str]) -> dict[str, bytes]:
+    """The content of many blobs through one `git cat-file --batch`."""
+    if not shas:
+        return {}
+    out = _git_bytes(folder, "cat-file", "--batch", stdin=("\n".join(shas) + "\n").encode())
+    contents: dict[str, bytes] = {}
+    position = 0
+    for sha in shas:
+        header_end = out.index(b"\n", position)
+        _, _, size = out[position:header_end].decode().split()
+        start = header_end + 1
+        contents[sha] = out[start : start + int(size)]
+        position = start + int(size) + 1
+    return contents
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    author: str
+    email: str
+    date: str  # ISO 8601
+
+
+def commit_info(folder: Path, commit: str) -> Commit:
+    out = _git(folder, "show", "-s", "--format=%H%x1f%an%x1f%ae%x1f%aI", commit) or ""
+    sha, author, email, date = out.split("\x1f")
+    return Commit(sha, author, email, date)

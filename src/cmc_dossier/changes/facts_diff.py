@@ -1,0 +1,204 @@
+"""Facts of two snapshots paired by ID, compared field by field.
+
+Only files whose blob differs are parsed: a fact in an unchanged file is the same fact at
+both revisions. A fact that moved to another file is paired by its ID and is no change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from cmc_dossier.assemble import validate_document
+from cmc_dossier.changes.snapshot import Snapshot
+from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.model.base import FactBase, IdentifiedItem, Range
+from cmc_dossier.model.criteria import ParsedCriterion, parse_criterion
+from cmc_dossier.model.manufacture import Duration
+
+Direction = Literal["tightened", "widened", "shifted", "extended", "reduced"]
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: Path_
+    old: Any
+    new: Any
+    direction: Direction | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.path[-1])
+
+
+@dataclass
+class FactChange:
+    id: str
+    kind: str
+    change: Literal["added", "removed", "changed"]
+    old: FactBase | None
+    new: FactBase | None
+    old_file: Path | None
+    new_file: Path | None
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class FactDiff:
+    base: Snapshot
+    head: Snapshot
+    changes: list[FactChange]
+    moved: list[tuple[str, Path, Path]]
+    changed_files: list[Path]
+    base_problems: list[Diagnostic]
+    head_problems: list[Diagnostic]
+
+
+def _facts(
+    snapshot: Snapshot, paths: list[Path]
+) -> tuple[dict[str, tuple[FactBase, Path]], list[Diagnostic]]:
+    documents, problems = snapshot.documents([p for p in paths if p in snapshot.blobs])
+    facts: dict[str, tuple[FactBase, Path]] = {}
+    for document in documents:
+        fact, found = validate_document(document)
+        problems.extend(found)
+        if fact is not None:
+            facts[fact.id] = (fact, document.source.name)
+    return facts, problems
+
+
+def changed_paths(base: Snapshot, head: Snapshot) -> list[Path]:
+    paths = set(base.blobs) | set(head.blobs)
+    return sorted(p for p in paths if base.blobs.get(p) != head.blobs.get(p))
+
+
+def diff(base: Snapshot, head: Snapshot) -> FactDiff:
+    changed = changed_paths(base, head)
+    fact_files = [p for p in changed if p.suffix in (".yaml", ".yml")]
+    old, base_problems = _facts(base, fact_files)
+    new, head_problems = _facts(head, fact_files)
+    changes: list[FactChange] = []
+    moved: list[tuple[str, Path, Path]] = []
+    for fact_id in sorted(set(old) | set(new)):
+        before, after = old.get(fact_id), new.get(fact_id)
+        if before and after:
+            if before[0] == after[0]:
+                if before[1] != after[1]:
+                    moved.append((fact_id, before[1], after[1]))
+                continue
+            kind = after[0].kind  # type: ignore[attr-defined]
+            fields = field_changes(before[0], after[0])
+            changes.append(
+                FactChange(
+                    fact_id, kind, "changed", before[0], after[0], before[1], after[1], fields
+                )
+            )
+        elif after:
+            changes.append(
+                FactChange(fact_id, after[0].kind, "added", None, after[0], None, after[1])
+            )  # type: ignore[attr-defined]
+        elif before:
+            changes.append(
+                FactChange(fact_id, before[0].kind, "removed", before[0], None, before[1], None)
+            )  # type: ignore[attr-defined]
+    return FactDiff(base, head, changes, moved, changed, base_problems, head_problems)
+
+
+def field_changes(old: BaseModel, new: BaseModel, path: Path_ = ()) -> list[FieldChange]:
+    """Changed leaves; nested items with their own IDs are paired by ID, not position."""
+    found: list[FieldChange] = []
+    for name, info in type(new).model_fields.items():
+        key = info.alias or name
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        here = (*path, key)
+        if (
+            isinstance(before, BaseModel)
+            and type(before) is type(after)
+            and not isinstance(before, Range | Duration)
+        ):
+            found.extend(field_changes(before, after, here))
+        elif _items(before) or _items(after):
+            found.extend(_item_changes(before or [], after or [], here))
+        else:
+            found.append(FieldChange(here, before, after, direction(key, before, after)))
+    return found
+
+
+def _items(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], IdentifiedItem)
+
+
+def _item_changes(
+    before: list[IdentifiedItem], after: list[IdentifiedItem], path: Path_
+) -> list[FieldChange]:
+    old = {item.id: item for item in before}
+    new = {item.id: item for item in after}
+    found: list[FieldChange] = []
+    for item_id in [*old, *(i for i in new if i not in old)]:
+        if item_id not in new:
+            found.append(FieldChange((*path, item_id), old[item_id], None))
+        elif item_id not in old:
+            found.append(FieldChange((*path, item_id), None, new[item_id]))
+        elif old[item_id] != new[item_id]:
+            found.extend(field_changes(old[item_id], new[item_id], (*path, item_id)))
+    return found
+
+
+def direction(key: str, before: Any, after: Any) -> Direction | None:
+    """Whether a criterion, range or duration became stricter, looser or just different."""
+    if key == "acceptance_criterion" and isinstance(before, str) and isinstance(after, str):
+        return _criterion_direction(parse_criterion(before), parse_criterion(after))
+    if isinstance(before, Range) and isinstance(after, Range):
+        return _span_direction(before.low, before.high, after.low, after.high)
+    if isinstance(before, Duration) and isinstance(after, Duration) and before.unit == after.unit:
+        return "extended" if after.value > before.value else "reduced"
+    if key == "period" and isinstance(before, Duration) and isinstance(after, Duration):
+        return "shifted"
+    return None
+
+
+def _criterion_direction(
+    before: ParsedCriterion | None, after: ParsedCriterion | None
+) -> Direction | None:
+    if before is None or after is None:
+        return None
+    if after.qualitative == "report" and before.form != "qualitative":
+        return "widened"
+    if before.qualitative == "report" and after.qualitative != "report":
+        return "tightened"
+    if before.form == "limit" and after.form == "limit" and before.unit == after.unit:
+        lower = {">=", ">"}
+        if (before.comparator in lower) != (after.comparator in lower):
+            return "shifted"
+        if before.value == after.value:
+            return (
+                "tightened"
+                if len(after.comparator or "") < len(before.comparator or "")
+                else "widened"
+            )
+        looser = (
+            after.value < before.value if before.comparator in lower else after.value > before.value
+        )
+        return "widened" if looser else "tightened"
+    if before.form == "range" and after.form == "range" and before.unit == after.unit:
+        return _span_direction(before.low, before.high, after.low, after.high)
+    return "shifted"
+
+
+def _span_direction(old_low, old_high, new_low, new_high) -> Direction:  # type: ignore[no-untyped-def]
+    def within(low, high, outer_low, outer_high) -> bool:  # type: ignore[no-untyped-def]
+        low_ok = outer_low is None or (low is not None and low >= outer_low)
+        high_ok = outer_high is None or (high is not None and high <= outer_high)
+        return low_ok and high_ok
+
+    if within(new_low, new_high, old_low, old_high):
+        return "tightened"
+    if within(old_low, old_high, new_low, new_high):
+        return "widened"
+    return "shifted"

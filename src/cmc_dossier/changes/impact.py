@@ -1,0 +1,271 @@
+"""What each fact change means for the filing, per regulatory context, with its basis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cmc_dossier.assemble import assemble
+from cmc_dossier.changes.facts_diff import FactChange, FactDiff, FieldChange
+from cmc_dossier.changes.rules import Rule, highest, lowest_reportable
+from cmc_dossier.changes.snapshot import Snapshot
+from cmc_dossier.model.base import CarriesEstablishedCondition, FactBase
+from cmc_dossier.model.ctd import SECTION_BY_CODE
+from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.product import Manifest
+from cmc_dossier.model.walk import identified_items, references
+from cmc_dossier.render.outline import cite
+from cmc_dossier.render.views import DossierView
+
+# What adding or removing a whole fact of a kind means.
+_WHOLE_FACT: dict[str, tuple[str, str]] = {
+    "Site": ("site-added", "site-removed"),
+    "Specification": ("spec-test-added", "spec-test-removed"),
+    "AnalyticalMethod": ("analytical-method-changed", "analytical-method-changed"),
+    "ProcessParameter": ("process-parameter-changed", "process-parameter-changed"),
+    "UnitOperation": ("process-changed", "process-changed"),
+    "ManufacturingProcess": ("process-changed", "process-changed"),
+    "InProcessControl": ("in-process-control-tightened", "in-process-control-changed"),
+    "HoldTime": ("hold-time-extended", "hold-time-reduced"),
+    "Material": ("material-changed", "material-changed"),
+    "ContainerClosure": ("container-closure-changed", "container-closure-changed"),
+    "DrugProduct": ("composition-changed", "composition-changed"),
+    "DrugSubstance": ("process-changed", "process-changed"),
+    "StabilityStudy": ("stability-data-updated", "stability-data-updated"),
+    "Batch": ("batch-data-updated", "batch-data-updated"),
+    "Manifest": ("administrative", "administrative"),
+}
+_EDITORIAL_FIELDS = {"title", "name", "label", "test"}
+_SUPPORTIVE_FIELDS = {
+    "justification", "rationale", "description", "clinical_relevance", "conclusion",
+    "commitment", "action", "risk_basis", "risk_class", "remarks", "qualification",
+}  # fmt: skip
+# Per kind: field -> change type, for fields that are not editorial or supportive.
+_FIELDS: dict[str, dict[str, str]] = {
+    "AnalyticalMethod": {
+        "status": "method-validation-updated", "status_as_of_phase": "method-validation-updated",
+        "validation_summary": "method-validation-updated",
+    },
+    "UnitOperation": {},
+    "ManufacturingProcess": {},
+    "Site": {},
+    "Material": {},
+    "ContainerClosure": {
+        "components": "container-closure-changed",
+        "applies_to": "container-closure-changed",
+    },
+    "DrugProduct": {
+        "container_closure": "container-closure-changed",
+        "manufacturers": "site-changed",
+    },
+    "DrugSubstance": {"manufacturers": "site-changed"},
+    "Batch": {},
+}  # fmt: skip
+_DEFAULT_BY_KIND = {
+    "AnalyticalMethod": "analytical-method-changed",
+    "UnitOperation": "process-changed",
+    "ManufacturingProcess": "process-changed",
+    "Site": "site-changed",
+    "Material": "material-changed",
+    "ContainerClosure": "supportive-information-changed",
+    "DrugProduct": "composition-changed",
+    "Batch": "batch-data-updated",
+    "StabilityStudy": "stability-data-updated",
+    "Manifest": "administrative",
+}
+_CRITERION = {"widened": "spec-criterion-widened", "tightened": "spec-criterion-tightened"}
+_RANGE = {"widened": "process-parameter-widened", "tightened": "process-parameter-tightened"}
+COMPARABILITY = {
+    "none": "None expected.",
+    "quality": "Quality-level comparability: release testing of post-change batches against the "
+    "specification, extended characterisation, in-process controls and stability (ICH Q5E).",
+    "bridging": "Quality-level comparability (release testing, extended characterisation, "
+    "in-process controls, stability; ICH Q5E), and an assessment of whether non-clinical or "
+    "clinical bridging is needed.",
+}
+
+
+def classify(change: FactChange) -> list[tuple[str, FieldChange | None]]:
+    """The change types a fact change amounts to, each with the field it comes from."""
+    if change.change != "changed":
+        added, removed = _WHOLE_FACT.get(change.kind, ("supportive-information-changed",) * 2)
+        return [(added if change.change == "added" else removed, None)]
+    return [(_field_type(change.kind, fc), fc) for fc in change.fields]
+
+
+def _field_type(kind: str, fc: FieldChange) -> str:
+    head, name = fc.path[0], fc.name
+    if head in ("ownership", "established_condition") or name == "established_condition":
+        return "administrative"
+    if name in _EDITORIAL_FIELDS and isinstance(fc.old, str) and isinstance(fc.new, str):
+        return "editorial"
+    if kind in ("Narrative", "QTPPElement", "CQA", "ReferenceStandard", "AdventitiousAgentSafety",
+                "Organization"):  # fmt: skip
+        return "supportive-information-changed"
+    if name in _SUPPORTIVE_FIELDS:
+        return "supportive-information-changed"
+    if kind == "Specification":
+        return _specification_type(fc)
+    if kind == "ProcessParameter":
+        if name in ("normal_operating_range", "proven_acceptable_range"):
+            return _RANGE.get(fc.direction or "", "process-parameter-changed")
+        return "process-parameter-changed"
+    if kind == "InProcessControl":
+        tightened = name == "acceptance_criterion" and fc.direction == "tightened"
+        return "in-process-control-tightened" if tightened else "in-process-control-changed"
+    if kind == "HoldTime":
+        return "hold-time-reduced" if fc.direction == "reduced" else "hold-time-extended"
+    if kind == "StabilityStudy" and head == "proposed_shelf_life":
+        if name == "storage_condition":
+            return "storage-condition-changed"
+        if fc.old is None or fc.direction == "extended":
+            return "shelf-life-extended"
+        return "shelf-life-reduced"
+    return _FIELDS.get(kind, {}).get(name) or _DEFAULT_BY_KIND.get(
+        kind, "supportive-information-changed"
+    )
+
+
+def _specification_type(fc: FieldChange) -> str:
+    if fc.path[0] != "tests":
+        return (
+            "spec-criterion-changed" if fc.name in ("applies_to", "subject") else "administrative"
+        )
+    if len(fc.path) == 2:
+        return "spec-test-added" if fc.old is None else "spec-test-removed"
+    if fc.name == "acceptance_criterion":
+        return _CRITERION.get(fc.direction or "", "spec-criterion-changed")
+    if fc.name == "method":
+        return "spec-method-changed"
+    if fc.name == "attribute":
+        return "supportive-information-changed"
+    return "spec-criterion-changed"
+
+
+@dataclass
+class Impact:
+    category: str
+    basis: str
+    established_condition: bool = False
+
+
+@dataclass
+class AssessedChange:
+    fact_id: str
+    kind: str
+    label: str
+    change: str  # added, removed, changed
+    change_type: str
+    field: FieldChange | None
+    impacts: dict[str, Impact]
+    sections: dict[str, list[str]]
+    comparability: str
+    file: Path | None
+
+
+@dataclass
+class ImpactReport:
+    base: str
+    head: str
+    contexts: list[str]
+    changes: list[AssessedChange]
+    overall: dict[str, tuple[str, list[AssessedChange]]]
+    moved: list[tuple[str, Path, Path]]
+    problems: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _context_dossier(snapshot: Snapshot, ids: set[str], changed: list[Path]) -> Dossier:
+    """A partial dossier: the changed files, the manifest, and files that mention these IDs."""
+    paths = snapshot.fact_paths()
+    contents = snapshot.read(paths)
+    wanted = {p for p in changed if p in contents}
+    for path, content in contents.items():
+        text = content.decode("utf-8", errors="replace")
+        if "Manifest" in text or any(fact_id in text for fact_id in ids):
+            wanted.add(path)
+    documents, _ = snapshot.documents(sorted(wanted))
+    dossier, _ = assemble(documents, snapshot.root, lambda _path: None)
+    return dossier
+
+
+def _sections(view: DossierView, fact_id: str) -> dict[str, list[str]]:
+    codes = view.sections_showing(fact_id)
+    return {
+        target: [cite(code, target) for code in codes if target in SECTION_BY_CODE[code].targets]
+        for target in ("ind", "impd")
+    }
+
+
+def _declared(fact: FactBase | None, fc: FieldChange | None) -> dict[str, str]:
+    """Reporting categories declared by the established condition governing this change:
+    the changed specification test's own, else the fact's."""
+    holders: list[Any] = [fact]
+    if fc is not None and fc.path[0] == "tests" and len(fc.path) >= 2:
+        item = fc.new if len(fc.path) == 2 else None
+        item = item or (fc.old if len(fc.path) == 2 else None)
+        item = item or next((i for _, i in identified_items(fact) if i.id == fc.path[1]), None)
+        holders.insert(0, item)
+    for holder in holders:
+        if isinstance(holder, CarriesEstablishedCondition) and holder.established_condition:
+            reporting = holder.established_condition.reporting
+            return reporting.declared() if reporting else {}
+    return {}
+
+
+def assess(diff: FactDiff, rules: dict[str, Rule]) -> ImpactReport:
+    ids = {c.id for c in diff.changes}
+    for change in diff.changes:
+        for fact in (change.old, change.new):
+            if fact is not None:
+                ids |= {r.target for r in references(fact)}
+    head_view = DossierView(_context_dossier(diff.head, ids, diff.changed_files))
+    base_view = DossierView(_context_dossier(diff.base, ids, diff.changed_files))
+    manifest = head_view.dossier.manifest or base_view.dossier.manifest
+    contexts = list(manifest.contexts) if isinstance(manifest, Manifest) else ["us-ind", "eu-cta"]
+
+    assessed: list[AssessedChange] = []
+    for change in diff.changes:
+        view = head_view if change.new is not None else base_view
+        fact = change.new or change.old
+        for change_type, fc in classify(change):
+            subject_id, label = change.id, str(getattr(fact, "label", change.id))
+            if fc is not None and fc.path[0] == "tests" and len(fc.path) >= 2:
+                test = fc.new if len(fc.path) == 2 and fc.new is not None else fc.old
+                if len(fc.path) > 2:
+                    test = next((i for _, i in identified_items(fact) if i.id == fc.path[1]), None)
+                subject_id = str(fc.path[1])
+                label = f"{getattr(test, 'label', subject_id)} in {label}"
+            rule = rules[change_type]
+            declared = _declared(fact, fc)
+            impacts = {}
+            for context in contexts:
+                default = rule.contexts[context]
+                category, basis = default.category, default.basis
+                if context in declared:
+                    category = declared[context]
+                    basis = (
+                        "Established condition: category declared for this fact (ICH Q12, "
+                        f"chapter 3); default would be {default.category}"
+                    )
+                elif rule.supportive:
+                    capped = lowest_reportable(context)
+                    if highest(context, [category, capped]) != capped:
+                        category, basis = capped, basis + "; capped: supportive information"
+                impacts[context] = Impact(category, basis, context in declared)
+            assessed.append(
+                AssessedChange(
+                    subject_id, change.kind, label, change.change,
+                    change_type, fc, impacts, _sections(view, subject_id),
+                    COMPARABILITY[rule.comparability], change.new_file or change.old_file,
+                )
+            )  # fmt: skip
+    overall = {}
+    for context in contexts:
+        category = highest(context, [a.impacts[context].category for a in assessed])
+        drivers = [a for a in assessed if a.impacts[context].category == category]
+        overall[context] = (category, drivers if assessed else [])
+    return ImpactReport(
+        diff.base.label, diff.head.label, contexts, assessed, overall, diff.moved,
+        {"base": diff.base_problems, "head": diff.head_problems},
+    )  # fmt: skip

@@ -1,0 +1,84 @@
+"""A dossier as it stands at a git revision, or in the working tree, read without a checkout."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.loader import RawDocument, SourceFile, load_source
+from cmc_dossier.loader.discover import FACT_SUFFIXES
+from cmc_dossier.loader.strict_yaml import decode
+from cmc_dossier.validation import ValidationResult, validate_documents
+from cmc_dossier.vcs import Commit, commit_info, read_blobs, resolve_revision, tree_blobs
+
+
+@dataclass
+class Snapshot:
+    """Files of the dossier folder at one revision: path (relative to the folder) to blob hash."""
+
+    root: Path
+    label: str
+    commit: Commit | None
+    blobs: dict[Path, str]
+    _read: Callable[[list[str]], dict[str, bytes]]
+
+    def read(self, paths: list[Path]) -> dict[Path, bytes]:
+        contents = self._read([self.blobs[p] for p in paths])
+        return {p: contents[self.blobs[p]] for p in paths}
+
+    def fact_paths(self) -> list[Path]:
+        return sorted(p for p in self.blobs if p.suffix in FACT_SUFFIXES)
+
+    def documents(self, paths: list[Path]) -> tuple[list[RawDocument], list[Diagnostic]]:
+        """The YAML documents of these files, named as they are on disk."""
+        documents: list[RawDocument] = []
+        diagnostics: list[Diagnostic] = []
+        for path, raw in self.read(sorted(paths)).items():
+            name = self.root / path
+            text, problems = decode(name, raw)
+            diagnostics.extend(problems)
+            if text is not None:
+                found, problems = load_source(SourceFile(name, text))
+                documents.extend(found)
+                diagnostics.extend(problems)
+        return documents, diagnostics
+
+    def validate(self) -> ValidationResult:
+        """The whole dossier at this revision, with every check."""
+        documents, problems = self.documents(self.fact_paths())
+
+        def read_text(path: Path) -> str | None:
+            relative = Path(path).resolve().relative_to(self.root.resolve())
+            if relative not in self.blobs:
+                return None
+            return self.read([relative])[relative].decode("utf-8", errors="replace")
+
+        return validate_documents(documents, self.root, problems, read_text)
+
+
+def at_revision(root: Path, revision: str) -> Snapshot:
+    commit = resolve_revision(root, revision)
+    info = commit_info(root, commit)
+    return Snapshot(
+        root, f"{revision} ({commit[:12]})", info, tree_blobs(root, commit),
+        lambda shas: read_blobs(root, shas),
+    )  # fmt: skip
+
+
+def _git_blob_hash(content: bytes) -> str:
+    """The hash git gives this content, so working-tree files compare with committed blobs."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
+
+
+def working_tree(root: Path) -> Snapshot:
+    contents = {
+        path.relative_to(root): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    }
+    by_hash = {_git_blob_hash(content): content for content in contents.values()}
+    blobs = {path: _git_blob_hash(content) for path, content in contents.items()}
+    return Snapshot(root, "working tree", None, blobs, lambda shas: {s: by_hash[s] for s in shas})
