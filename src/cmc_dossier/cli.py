@@ -236,6 +236,47 @@ def diff(
 
 
 @app.command()
+def redline(
+    base: Annotated[str, typer.Argument(help="Base revision.")],
+    head: Annotated[str, typer.Argument(help="Head revision.")] = "HEAD",
+    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path(
+        "build/redline"
+    ),
+    worktree: Annotated[
+        bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
+    ] = False,
+) -> None:
+    """DOCX with Word tracked changes for every document that differs between revisions."""
+    from datetime import UTC, datetime
+
+    from cmc_dossier.changes.redline import redline_documents
+    from cmc_dossier.changes.snapshot import at_revision, working_tree
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.vcs import GitError
+
+    try:
+        before = at_revision(path, base)
+        after = working_tree(path) if worktree else at_revision(path, head)
+    except GitError as error:
+        typer.echo(f"error: {error}\n    hint: {error.hint}", err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    if after.commit is not None:
+        author, date = after.commit.author, after.commit.date
+    else:
+        author, date = "working tree", datetime.now(UTC).isoformat(timespec="seconds")
+    templates = path.parent / "templates"
+    written, problems = redline_documents(
+        before, after, output, author, date, templates if templates.is_dir() else None
+    )
+    if problems:
+        typer.echo(as_text(problems))
+        typer.echo("redline stopped: a revision does not validate", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    typer.echo(f"redline: {len(written) // 2} documents with tracked changes in {output}")
+
+
+@app.command()
 def explain(
     code: Annotated[str | None, typer.Argument(help="A diagnostic code, e.g. DOS201.")] = None,
 ) -> None:

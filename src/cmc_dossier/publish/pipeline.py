@@ -66,10 +66,11 @@ def _template_error(error: jinja2.TemplateError) -> Diagnostic:
     return diagnostic("DOS402", f"template error: {error}", place, hint="fix the template named")
 
 
-def _reference_document(options: BuildOptions, paper: str) -> tuple[bytes, Path]:
+def reference_document(templates: Path | None, paper: str) -> tuple[bytes, Path]:
+    """The Word styling of a document: the dossier's own reference file, else ours."""
     name = f"reference-{paper}.docx"
-    if options.templates is not None and (options.templates / name).is_file():
-        path = options.templates / name
+    if templates is not None and (templates / name).is_file():
+        path = templates / name
         return path.read_bytes(), path
     resource = files("cmc_dossier") / "templates" / name
     with as_file(resource) as path:
@@ -154,7 +155,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 seen.add(gap.message)
                 report.diagnostics.append(gap)
         paper = manifest.ind_paper_size if target == "ind" else "a4"
-        reference, reference_path = _reference_document(options, paper)
+        reference, reference_path = reference_document(options.templates, paper)
         stamp_of = lambda document: Stamp(  # noqa: E731
             manifest.product.name, document.title, manifest.document_version, commit, draft
         )
