@@ -277,6 +277,62 @@ def redline(
 
 
 @app.command()
+def codeowners(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="CODEOWNERS file.")] = Path(
+        ".github/CODEOWNERS"
+    ),
+) -> None:
+    """Write CODEOWNERS so each fact file requests review from the organisations approving it."""
+    from cmc_dossier.changes.codeowners import codeowners as owners
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.validation import validate_folder
+    from cmc_dossier.vcs import repository_root
+
+    result = validate_folder(path)
+    if result.errors or result.dossier is None:
+        typer.echo(as_text(result.diagnostics))
+        raise typer.Exit(EXIT_ERRORS)
+    repository = repository_root(path) or Path.cwd()
+    text, problems = owners(result.dossier, path, repository)
+    if problems:
+        typer.echo(as_text(problems))
+    _write_output(text, output)
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+def comment(
+    report: Annotated[Path, typer.Argument(help="Markdown report to post.")],
+    pr: Annotated[
+        int | None, typer.Option(help="Pull request number (default: from the event).")
+    ] = None,
+) -> None:
+    """Post the impact report as one sticky pull-request comment (GitHub Actions)."""
+    import json
+
+    from cmc_dossier.changes.comment import PullRequest, post_or_update
+
+    environment = os.environ
+    missing = [k for k in ("GITHUB_REPOSITORY", "GITHUB_TOKEN") if not environment.get(k)]
+    if pr is None and environment.get("GITHUB_EVENT_PATH"):
+        event = json.loads(Path(environment["GITHUB_EVENT_PATH"]).read_text(encoding="utf-8"))
+        pr = (event.get("pull_request") or {}).get("number")
+    if missing or pr is None:
+        typer.echo(
+            f"cannot post: missing {', '.join(missing) or 'the pull request number'}", err=True
+        )
+        raise typer.Exit(EXIT_USAGE)
+    target = PullRequest(
+        environment.get("GITHUB_API_URL", "https://api.github.com"),
+        environment["GITHUB_REPOSITORY"],
+        pr,
+        environment["GITHUB_TOKEN"],
+    )
+    typer.echo(post_or_update(target, report.read_text(encoding="utf-8")))
+
+
+@app.command()
 def explain(
     code: Annotated[str | None, typer.Argument(help="A diagnostic code, e.g. DOS201.")] = None,
 ) -> None:

@@ -93,6 +93,11 @@ def _git_bytes(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def repository_root(folder: Path) -> Path | None:
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(top) if top else None
+
+
 def resolve_revision(folder: Path, revision: str) -> str:
     """The full commit hash of `revision`, or a GitError that says how to get it."""
     if _git(folder, "rev-parse", "--git-dir") is None:

@@ -259,6 +259,13 @@ CODES: dict[str, Code] = {
             "decides the expected safety tests.",
         ),
         Code(
+            "DOS404",
+            _W,
+            "Approving organisation without reviewers",
+            "An organisation approves changes to facts (ownership.approved_by) but names no "
+            "GitHub `reviewers`, so `dossier codeowners` cannot request its review.",
+        ),
+        Code(
             "DOS401",
             _W,
             "CTD section without content",

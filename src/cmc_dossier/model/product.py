@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -75,12 +75,21 @@ class Manifest(FactBase):
         return self.product.name
 
 
+GitHubHandle = Annotated[
+    str, Field(pattern=r"^@[A-Za-z0-9-]+(/[A-Za-z0-9._-]+)?$", description="@user or @org/team")
+]
+
+
 class Organization(FactBase):
     kind: Literal["Organization"]
     name: Text
     role: OrganizationRole
     country: CountryCode
     description: Markdown | None = None
+    reviewers: list[GitHubHandle] = Field(
+        default=[],
+        description="GitHub users or teams who review changes this organisation approves",
+    )
 
     @property
     def label(self) -> str:

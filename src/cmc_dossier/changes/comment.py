@@ -1,0 +1,66 @@
+"""One sticky pull-request comment, found by a hidden marker and updated in place.
+
+Talks to GitHub's REST API (GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN, as Actions
+sets them) with the standard library; no third-party action runs with the token.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from dataclasses import dataclass
+
+from cmc_dossier.changes.report import MARKER
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    api: str
+    repository: str
+    number: int
+    token: str
+
+
+def _call(pr: PullRequest, method: str, path: str, body: dict | None = None):  # type: ignore[no-untyped-def]
+    request = urllib.request.Request(
+        f"{pr.api.rstrip('/')}{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={
+            "Authorization": f"Bearer {pr.token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "Content-Type": "application/json",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def post_or_update(pr: PullRequest, body: str) -> str:
+    """Update our earlier comment if there is one, else create it; returns what was done."""
+    if MARKER not in body:
+        body = f"{MARKER}\n{body}"
+    page = 1
+    while True:
+        comments = _call(
+            pr,
+            "GET",
+            f"/repos/{pr.repository}/issues/{pr.number}/comments?per_page=100&page={page}",
+        )
+        for comment in comments:
+            if MARKER in (comment.get("body") or ""):
+                _call(
+                    pr,
+                    "PATCH",
+                    f"/repos/{pr.repository}/issues/comments/{comment['id']}",
+                    {"body": body},
+                )
+                return f"updated comment {comment['id']}"
+        if len(comments) < 100:
+            break
+        page += 1
+    created = _call(
+        pr, "POST", f"/repos/{pr.repository}/issues/{pr.number}/comments", {"body": body}
+    )
+    return f"created comment {created['id']}"
