@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_validate.py
 	$(PY) benchmarks/bench_build.py
 	$(PY) benchmarks/bench_site.py
+	$(PY) benchmarks/bench_diff.py
 
 clean:
 	rm -rf $(VENV) build

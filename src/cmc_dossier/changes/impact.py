@@ -14,7 +14,7 @@ from cmc_dossier.model.base import CarriesEstablishedCondition, FactBase
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Manifest
-from cmc_dossier.model.walk import identified_items, references
+from cmc_dossier.model.walk import identified_items
 from cmc_dossier.render.outline import cite
 from cmc_dossier.render.views import DossierView
 
@@ -175,14 +175,32 @@ class ImpactReport:
     problems: dict[str, list[Any]] = field(default_factory=dict)
 
 
+# Per kind, the references that decide where a fact is presented (its CTD sections).
+_PLACING_FIELDS = {
+    "Batch": "product",
+    "StabilityStudy": "subject",
+    "ProcessParameter": "unit_operation",
+    "InProcessControl": "unit_operation",
+    "HoldTime": "after",
+}
+
+
+def _placing_ids(fact: FactBase) -> set[str]:
+    """The fact's ID and the IDs that place it: a parameter's unit operation, a batch's
+    product, a study's subject. Files that mention them hold the rest (a process listing
+    the unit operation, batches tested against a specification)."""
+    placing = _PLACING_FIELDS.get(type(fact).__name__)
+    return {fact.id, getattr(fact, placing)} if placing else {fact.id}
+
+
 def _context_dossier(snapshot: Snapshot, ids: set[str], changed: list[Path]) -> Dossier:
     """A partial dossier: the changed files, the manifest, and files that mention these IDs."""
     paths = snapshot.fact_paths()
     contents = snapshot.read(paths)
     wanted = {p for p in changed if p in contents}
+    encoded = [fact_id.encode() for fact_id in ids]
     for path, content in contents.items():
-        text = content.decode("utf-8", errors="replace")
-        if "Manifest" in text or any(fact_id in text for fact_id in ids):
+        if b"kind: Manifest" in content or any(fact_id in content for fact_id in encoded):
             wanted.add(path)
     documents, _ = snapshot.documents(sorted(wanted))
     dossier, _ = assemble(documents, snapshot.root, lambda _path: None)
@@ -214,11 +232,11 @@ def _declared(fact: FactBase | None, fc: FieldChange | None) -> dict[str, str]:
 
 
 def assess(diff: FactDiff, rules: dict[str, Rule]) -> ImpactReport:
-    ids = {c.id for c in diff.changes}
+    ids: set[str] = set()
     for change in diff.changes:
         for fact in (change.old, change.new):
             if fact is not None:
-                ids |= {r.target for r in references(fact)}
+                ids |= _placing_ids(fact)
     head_view = DossierView(_context_dossier(diff.head, ids, diff.changed_files))
     base_view = DossierView(_context_dossier(diff.base, ids, diff.changed_files))
     manifest = head_view.dossier.manifest or base_view.dossier.manifest
