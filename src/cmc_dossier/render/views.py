@@ -432,7 +432,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
     "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS))),
     "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
-    "3.2.S.2.3": ("materials", lambda v: _materials(v)),
+    "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
     "3.2.S.4.1": ("specification", lambda v: _specification(v, DS)),
     "3.2.S.4.2": ("procedure", lambda v: _per_method(v, DS)),
