@@ -560,3 +560,14 @@ def test_comment_without_github_settings_is_a_usage_error(tmp_path: Path) -> Non
     report.write_text("x")
     done = run_cli("comment", str(report), cwd=tmp_path)
     assert done.returncode == 2 and "cannot post" in done.stderr
+
+
+def test_an_edited_narrative_file_is_a_change_of_its_narrative(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    branch(repo)
+    edit(repo, "narratives/facilities.md", "grade C rooms", "grade D rooms")
+    commit(repo, "facility text")
+    [change] = diff_json(repo)["changes"]
+    assert (change["id"], change["change_type"]) == ("N-A-1", "supportive-information-changed")
+    assert change["old"].startswith("narratives/facilities.md (") and "lines after" in change["new"]
+    assert change["sections"]["ind"] == ["3.2.A.1"]

@@ -105,7 +105,47 @@ def diff(base: Snapshot, head: Snapshot) -> FactDiff:
             changes.append(
                 FactChange(fact_id, before[0].kind, "removed", before[0], None, before[1], None)
             )  # type: ignore[attr-defined]
+    changes += _narrative_file_changes(
+        base, head, [p for p in changed if p.suffix == ".md"], changes
+    )
     return FactDiff(base, head, changes, moved, changed, base_problems, head_problems)
+
+
+def _narrative_file_changes(
+    base: Snapshot, head: Snapshot, texts: list[Path], known: list[FactChange]
+) -> list[FactChange]:
+    """A Narrative whose Markdown file changed, though its YAML did not."""
+    if not texts:
+        return []
+    names = [p.name.encode() for p in texts]
+    holders = [
+        p for p, content in head.read(head.fact_paths()).items() if any(n in content for n in names)
+    ]
+    facts, _ = _facts(head, holders)
+    already = {change.id for change in known}
+    found = []
+    for fact_id, (fact, file) in facts.items():
+        relative = _narrative_path(fact, file, head.root)
+        if fact_id in already or relative not in texts:
+            continue
+        old = base.read([relative])[relative] if relative in base.blobs else b""
+        new = head.read([relative])[relative] if relative in head.blobs else b""
+        lines_before, lines_after = old.count(b"\n"), new.count(b"\n")
+        shown_old = f"{relative} ({lines_before} lines before)" if old else None
+        shown_new = f"{relative} ({lines_after} lines after)" if new else None
+        field = FieldChange(("file",), shown_old, shown_new)
+        found.append(FactChange(fact_id, "Narrative", "changed", fact, fact, file, file, [field]))
+    return found
+
+
+def _narrative_path(fact: FactBase, file: Path, root: Path) -> Path | None:
+    name = getattr(fact, "file", None)
+    if getattr(fact, "kind", None) != "Narrative" or not name:
+        return None
+    try:
+        return (file.parent / name).resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
 
 
 def field_changes(old: BaseModel, new: BaseModel, path: Path_ = ()) -> list[FieldChange]:
