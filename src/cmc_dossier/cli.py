@@ -6,9 +6,12 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 from cmc_dossier import __version__
 from cmc_dossier.diagnostics.codes import CODES
@@ -75,7 +78,7 @@ class Format(StrEnum):
     all = "all"
 
 
-def _progress_bar():  # type: ignore[no-untyped-def]
+def _progress_bar() -> Progress | None:
     """A progress display on a terminal; nothing in CI or when output is redirected."""
     if os.environ.get("CI") or not sys.stderr.isatty():
         return None
@@ -120,12 +123,12 @@ def build(
         report = run_build(options)
     else:
         with bar:
-            tasks: dict[str, object] = {}
+            tasks: dict[str, TaskID] = {}
 
             def show(name: str, done: int, total: int) -> None:
                 if name not in tasks:
                     tasks[name] = bar.add_task(f"DOCX {name}", total=total)
-                bar.update(tasks[name], completed=done)  # type: ignore[arg-type]
+                bar.update(tasks[name], completed=done)
 
             report = run_build(options, show)
     if report.diagnostics:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 from cmc_dossier.changes.report import MARKER
 
@@ -21,7 +22,7 @@ class PullRequest:
     token: str
 
 
-def _call(pr: PullRequest, method: str, path: str, body: dict | None = None):  # type: ignore[no-untyped-def]
+def _call(pr: PullRequest, method: str, path: str, body: dict[str, str] | None = None) -> Any:
     request = urllib.request.Request(
         f"{pr.api.rstrip('/')}{path}",
         data=json.dumps(body).encode() if body is not None else None,

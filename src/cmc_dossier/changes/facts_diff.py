@@ -7,6 +7,7 @@ both revisions. A fact that moved to another file is paired by its ID and is no 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -90,7 +91,7 @@ def diff(base: Snapshot, head: Snapshot) -> FactDiff:
                 if before[1] != after[1]:
                     moved.append((fact_id, before[1], after[1]))
                 continue
-            kind = after[0].kind  # type: ignore[attr-defined]
+            kind = after[0].kind
             fields = field_changes(before[0], after[0])
             changes.append(
                 FactChange(
@@ -100,11 +101,11 @@ def diff(base: Snapshot, head: Snapshot) -> FactDiff:
         elif after:
             changes.append(
                 FactChange(fact_id, after[0].kind, "added", None, after[0], None, after[1])
-            )  # type: ignore[attr-defined]
+            )
         elif before:
             changes.append(
                 FactChange(fact_id, before[0].kind, "removed", before[0], None, before[1], None)
-            )  # type: ignore[attr-defined]
+            )
     changes += _narrative_file_changes(
         base, head, [p for p in changed if p.suffix == ".md"], changes
     )
@@ -231,8 +232,11 @@ def _criterion_direction(
     return "shifted"
 
 
-def _span_direction(old_low, old_high, new_low, new_high) -> Direction:  # type: ignore[no-untyped-def]
-    def within(low, high, outer_low, outer_high) -> bool:  # type: ignore[no-untyped-def]
+Bound = Decimal | None
+
+
+def _span_direction(old_low: Bound, old_high: Bound, new_low: Bound, new_high: Bound) -> Direction:
+    def within(low: Bound, high: Bound, outer_low: Bound, outer_high: Bound) -> bool:
         low_ok = outer_low is None or (low is not None and low >= outer_low)
         high_ok = outer_high is None or (high is not None and high <= outer_high)
         return low_ok and high_ok

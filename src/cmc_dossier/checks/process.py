@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.model.base import Range
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import ManufacturingProcess, ProcessParameter, UnitOperation
 
@@ -88,7 +89,7 @@ def check_ranges(dossier: Dossier) -> list[Diagnostic]:
     return found
 
 
-def _inside(inner, outer) -> bool:  # type: ignore[no-untyped-def]
+def _inside(inner: Range, outer: Range) -> bool:
     low_ok = outer.low is None or (inner.low is not None and inner.low >= outer.low)
     high_ok = outer.high is None or (inner.high is not None and inner.high <= outer.high)
     return low_ok and high_ok

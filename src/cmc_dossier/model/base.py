@@ -139,6 +139,7 @@ class EstablishedCondition(StrictModel):
 
 
 class FactBase(StrictModel):
+    kind: str  # each kind narrows this to its own Literal tag
     id: FactId
     ownership: Ownership | None = None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cmc_dossier.diagnostics import Diagnostic
-from cmc_dossier.model.base import IdentifiedItem
+from cmc_dossier.model.base import FactBase, IdentifiedItem
 from cmc_dossier.model.control import Specification
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
@@ -28,6 +29,7 @@ from cmc_dossier.model.walk import identified_items, references
 from cmc_dossier.render.documents import Renderer
 from cmc_dossier.render.outline import Heading, cite, outline, slug
 from cmc_dossier.render.text import SITE, Markdown, escape, term
+from cmc_dossier.render.views import DossierView
 from cmc_dossier.vcs import Change, Revision
 
 Nav = list[Any]
@@ -100,7 +102,9 @@ def _change_note(change: Change | None, revision: Revision) -> str:
     )
 
 
-def _section_changes(dossier: Dossier, renderer: Renderer, root: Path, changes: dict[Path, Change]):
+def _section_changes(
+    dossier: Dossier, renderer: Renderer, root: Path, changes: dict[Path, Change]
+) -> dict[str, Change]:
     """The newest change among the files of the facts each section presents."""
     files: dict[str, set[Path]] = defaultdict(set)
     for entry in dossier.index.values():
@@ -130,7 +134,12 @@ def _relative(path: Path, root: Path) -> Path:
 
 
 def target_pages(
-    site: Site, dossier: Dossier, target: str, root: Path, revision: Revision, changes
+    site: Site,
+    dossier: Dossier,
+    target: str,
+    root: Path,
+    revision: Revision,
+    changes: dict[Path, Change],
 ) -> list[Diagnostic]:
     """The section pages of one target; returns the sections it found without content."""
     renderer = Renderer(dossier, target, flavor=SITE, link=_Links(dossier, target))
@@ -182,7 +191,9 @@ def _linked(reference: str, link: _Links) -> str:
     return f"[{_t(label)}]({url})" if url else _t(reference)
 
 
-def _fields(model: BaseModel, link: _Links, refs: set[tuple], path: tuple):
+def _fields(
+    model: BaseModel, link: _Links, refs: set[tuple], path: tuple
+) -> Iterator[tuple[str, str]]:
     for name, info in type(model).model_fields.items():
         key = info.alias or name
         value = getattr(model, name)
@@ -199,14 +210,8 @@ def _field_table(model: BaseModel, link: _Links, refs: set[tuple], path: tuple) 
 
 
 def fact_pages(site: Site, dossier: Dossier) -> None:
-    link = _Links(dossier, "ind")
-    view = Renderer(dossier, "ind").view
-    referenced_by: dict[str, list[str]] = defaultdict(list)
-    for fact in dossier.facts:
-        for reference in references(fact):
-            if fact.id not in referenced_by[reference.target]:
-                referenced_by[reference.target].append(fact.id)
-    by_kind: dict[str, list[Any]] = defaultdict(list)
+    pages = _FactPages(dossier)
+    by_kind: dict[str, list[FactBase]] = defaultdict(list)
     for fact in dossier.facts:
         by_kind[fact.kind].append(fact)
     nav = []
@@ -214,51 +219,57 @@ def fact_pages(site: Site, dossier: Dossier) -> None:
         blocks = [f"# {_t(kind)}"]
         for fact in by_kind[kind]:
             refs = {r.path for r in references(fact)}
-            blocks.append(_fact_block(fact, fact.id, (), dossier, view, link, refs, referenced_by))
-            for item in _items(fact):
-                path = next(p for p, i in _identified(fact) if i is item)
-                blocks.append(
-                    _fact_block(
-                        item, fact.id, path, dossier, view, link, refs, referenced_by, level=3
-                    )
-                )
+            blocks.append(pages.block(fact, fact.id, (), refs))
+            for path, item in identified_items(fact):
+                blocks.append(pages.block(item, fact.id, path, refs, level=3))
         site.pages[kind_page(kind)] = "\n\n".join(blocks) + "\n"
         nav.append({kind: kind_page(kind)})
     site.nav.append({"Facts": nav})
 
 
-def _identified(fact: BaseModel) -> list[tuple[tuple, IdentifiedItem]]:
-    return list(identified_items(fact))
+class _FactPages:
+    """One block per fact or identified item: fields, origin, where shown, who refers to it."""
 
+    def __init__(self, dossier: Dossier) -> None:
+        self.dossier = dossier
+        self.view = DossierView(dossier)
+        self.link = _Links(dossier, "ind")
+        self.referenced_by: dict[str, list[str]] = defaultdict(list)
+        for fact in dossier.facts:
+            for reference in references(fact):
+                if fact.id not in self.referenced_by[reference.target]:
+                    self.referenced_by[reference.target].append(fact.id)
 
-def _items(fact: BaseModel) -> list[IdentifiedItem]:
-    return [item for _, item in _identified(fact)]
-
-
-def _fact_block(
-    value, fact_id, path, dossier, view, link, refs, referenced_by, level: int = 2
-) -> str:
-    entry = dossier.index[value.id]
-    label = str(getattr(value, "label", value.id))
-    marks = "#" * level
-    lines = [f"{marks} {_t(label)} {{#{value.id}}}", "", f"**ID:** {_t(value.id)}"]
-    origin = dossier.origins.get(fact_id)
-    if origin is not None:
-        where = origin.locate(path) if path else origin.start
-        lines.append(f"  \n**Defined in:** {_t(str(where))}")
-    home = view.home(entry)
-    if home:
-        places = [
-            f"[{_t(cite(home, target))}](../{section_page(target, home)}) ({target.upper()})"
-            for target in ("ind", "impd")
-            if target in SECTION_BY_CODE[home].targets
-        ]
-        lines.append("  \n**Presented in:** " + ", ".join(places))
-    users = referenced_by.get(value.id, [])
-    if users:
-        lines.append("  \n**Referenced by:** " + ", ".join(_linked(u, link) for u in users))
-    table = _field_table(value, link, refs, path)
-    return "\n".join(lines) + ("\n\n" + table if table else "")
+    def block(
+        self,
+        value: FactBase | IdentifiedItem,
+        fact_id: str,
+        path: tuple,
+        refs: set[tuple],
+        level: int = 2,
+    ) -> str:
+        entry = self.dossier.index[value.id]
+        label = str(getattr(value, "label", value.id))
+        lines = [f"{'#' * level} {_t(label)} {{#{value.id}}}", "", f"**ID:** {_t(value.id)}"]
+        origin = self.dossier.origins.get(fact_id)
+        if origin is not None:
+            where = origin.locate(path) if path else origin.start
+            lines.append(f"  \n**Defined in:** {_t(str(where))}")
+        home = self.view.home(entry)
+        if home:
+            places = [
+                f"[{_t(cite(home, target))}](../{section_page(target, home)}) ({target.upper()})"
+                for target in ("ind", "impd")
+                if target in SECTION_BY_CODE[home].targets
+            ]
+            lines.append("  \n**Presented in:** " + ", ".join(places))
+        users = self.referenced_by.get(value.id, [])
+        if users:
+            lines.append(
+                "  \n**Referenced by:** " + ", ".join(_linked(u, self.link) for u in users)
+            )
+        table = _field_table(value, self.link, refs, path)
+        return "\n".join(lines) + ("\n\n" + table if table else "")
 
 
 # --- traceability, diagnostics, home ------------------------------------------------------
@@ -277,7 +288,7 @@ def _node(prefix: str, fact_id: str) -> str:
 
 
 def traceability_page(site: Site, dossier: Dossier) -> None:
-    view = Renderer(dossier, "ind").view
+    view = DossierView(dossier)
     link = _Links(dossier, "ind", up="")
     cqas: list[CQA] = view.all(CQA)
     parameters = defaultdict(list)
@@ -345,7 +356,12 @@ _SHAPES = {
 }
 
 
-def _diagram(view: Any, cqas: list[CQA], parameters: dict, controls: dict) -> str:
+def _diagram(
+    view: DossierView,
+    cqas: list[CQA],
+    parameters: dict[str, list[ProcessParameter]],
+    controls: dict[str, list[Any]],
+) -> str:
     lines = ["flowchart LR"]
     declared: set[str] = set()
 
