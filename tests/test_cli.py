@@ -15,7 +15,7 @@ def test_validate_example_exits_zero() -> None:
     assert done.stdout.strip().endswith("0 errors, 0 warnings")
 
 
-def test_build_py_validates_the_example() -> None:
+def test_build_py_builds_the_example_documents_and_site() -> None:
     import subprocess
     import sys
 
@@ -23,6 +23,9 @@ def test_build_py_validates_the_example() -> None:
         [sys.executable, str(REPO / "build.py")], cwd=REPO, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    assert (REPO / "build" / "ind" / "module-3-quality.docx").is_file()
+    assert (REPO / "build" / "impd" / "impd-quality.docx").is_file()
+    assert (REPO / "build" / "site" / "index.html").is_file()
 
 
 def test_errors_exit_one_with_file_line_col(dossier_from) -> None:
