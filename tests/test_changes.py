@@ -150,6 +150,12 @@ def test_redline_has_word_tracked_changes_from_the_head_commit(scenario: Path) -
     assert "Bacterial endotoxin " in accepted.replace("\n", " ")
     # untouched text carries no marks: far fewer marks than words in the document
     assert len(insertions) + len(deletions) < 40
+    header = zipfile.ZipFile(docx).read("word/header1.xml").decode()
+    footer = zipfile.ZipFile(docx).read("word/footer1.xml").decode()
+    assert (
+        "VRD-019 (autologous anti-CD19 CAR-T cells)" in header and "changes from main (" in header
+    )
+    assert "Version 0.3 | Commit HEAD (" in footer
     unchanged = scenario / "redline" / "ind" / "m3" / "32-body-data" / "32a-app"
     assert not unchanged.exists()  # documents that did not change get no redline
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cmc_dossier.changes.snapshot import Snapshot
 from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.model.product import Manifest
 from cmc_dossier.publish.docx import Stamp, to_docx
 from cmc_dossier.publish.pipeline import reference_document
 from cmc_dossier.render.documents import Document, Renderer
@@ -121,12 +122,12 @@ def redline(old: str, new: str, author: str, date: str) -> str:
 
 def _documents(
     snapshot: Snapshot, target: str, templates: Path | None
-) -> tuple[dict[str, Document], list[Diagnostic]]:
+) -> tuple[dict[str, Document], Manifest | None, list[Diagnostic]]:
     result = snapshot.validate()
     if result.errors or result.dossier is None:
-        return {}, result.errors
+        return {}, None, result.errors
     rendered = Renderer(result.dossier, target, templates).documents()
-    return {str(d.path): d for d in rendered}, []
+    return {str(d.path): d for d in rendered}, result.dossier.manifest, []
 
 
 def redline_documents(
@@ -141,11 +142,11 @@ def redline_documents(
     written: list[Path] = []
     problems: list[Diagnostic] = []
     for target in ("ind", "impd"):
-        before, found = _documents(base, target, templates)
+        before, _, found = _documents(base, target, templates)
         problems += found
-        after, found = _documents(head, target, templates)
+        after, manifest, found = _documents(head, target, templates)
         problems += found
-        if problems:
+        if problems or manifest is None:
             return [], problems
         reference, reference_path = reference_document(templates, "a4")
         for path in sorted(set(before) | set(after)):
@@ -155,8 +156,8 @@ def redline_documents(
                 continue
             document = after.get(path) or before[path]
             marked = redline(old, new, author, date)
-            title = f"{document.title} (changes {base.label} to {head.label})"
-            stamp = Stamp(document.title, title, "redline", head.label, draft=True)
+            title = f"{document.title}: changes from {base.label} to {head.label}"
+            stamp = Stamp(manifest.product.name, title, manifest.document_version, head.label, True)
             target_file = output / target / path
             target_file.parent.mkdir(parents=True, exist_ok=True)
             target_file.with_suffix(".md").write_text(marked, encoding="utf-8")
