@@ -215,16 +215,20 @@ def _sections(view: DossierView, fact_id: str) -> dict[str, list[str]]:
     }
 
 
-def _declared(fact: FactBase | None, fc: FieldChange | None) -> dict[str, str]:
+def _changed_test(fact: FactBase | None, fc: FieldChange | None) -> Any:
+    """The specification test a field change concerns, if any: the added or removed test
+    itself, or the test of the fact whose field changed."""
+    if fact is None or fc is None or fc.path[0] != "tests" or len(fc.path) < 2:
+        return None
+    if len(fc.path) == 2:
+        return fc.new if fc.new is not None else fc.old
+    return next((item for _, item in identified_items(fact) if item.id == fc.path[1]), None)
+
+
+def _declared(fact: FactBase | None, test: Any) -> dict[str, str]:
     """Reporting categories declared by the established condition governing this change:
     the changed specification test's own, else the fact's."""
-    holders: list[Any] = [fact]
-    if fc is not None and fc.path[0] == "tests" and len(fc.path) >= 2:
-        item = fc.new if len(fc.path) == 2 else None
-        item = item or (fc.old if len(fc.path) == 2 else None)
-        item = item or next((i for _, i in identified_items(fact) if i.id == fc.path[1]), None)
-        holders.insert(0, item)
-    for holder in holders:
+    for holder in (test, fact):
         if isinstance(holder, CarriesEstablishedCondition) and holder.established_condition:
             reporting = holder.established_condition.reporting
             return reporting.declared() if reporting else {}
@@ -248,14 +252,12 @@ def assess(diff: FactDiff, rules: dict[str, Rule]) -> ImpactReport:
         fact = change.new or change.old
         for change_type, fc in classify(change):
             subject_id, label = change.id, str(getattr(fact, "label", change.id))
-            if fc is not None and fc.path[0] == "tests" and len(fc.path) >= 2:
-                test = fc.new if len(fc.path) == 2 and fc.new is not None else fc.old
-                if len(fc.path) > 2:
-                    test = next((i for _, i in identified_items(fact) if i.id == fc.path[1]), None)
+            test = _changed_test(fact, fc)
+            if fc is not None and test is not None:
                 subject_id = str(fc.path[1])
                 label = f"{getattr(test, 'label', subject_id)} in {label}"
             rule = rules[change_type]
-            declared = _declared(fact, fc)
+            declared = _declared(fact, test)
             impacts = {}
             for context in contexts:
                 default = rule.contexts[context]
