@@ -35,11 +35,8 @@ def _release_attribute_types(dossier: Dossier) -> set[str]:
 def _missing_tests(
     dossier: Dossier, required: dict[str, str], code: str, why: str
 ) -> list[Diagnostic]:
-    missing = [
-        name
-        for attribute, name in required.items()
-        if attribute not in _release_attribute_types(dossier)
-    ]
+    tested = _release_attribute_types(dossier)
+    missing = [name for attribute, name in required.items() if attribute not in tested]
     if not missing:
         return []
     return [
