@@ -13,6 +13,8 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from cmc_dossier.changes.snapshot import Snapshot
+
 from cmc_dossier import __version__
 from cmc_dossier.diagnostics.codes import CODES
 from cmc_dossier.diagnostics.formatters import FORMATTERS
@@ -191,6 +193,18 @@ def _write_output(text: str, output: Path | None) -> None:
     temporary.replace(output)
 
 
+def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapshot, Snapshot]:
+    """The dossier at BASE and at HEAD (or in the working tree); git problems end the command."""
+    from cmc_dossier.changes.snapshot import at_revision, working_tree
+    from cmc_dossier.vcs import GitError
+
+    try:
+        return at_revision(path, base), working_tree(path) if worktree else at_revision(path, head)
+    except GitError as error:
+        typer.echo(f"error: {error}\n    hint: {error.hint}", err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+
+
 @app.command()
 def diff(
     base: Annotated[str, typer.Argument(help="Base revision (branch, tag, commit).")],
@@ -215,20 +229,14 @@ def diff(
     from cmc_dossier.changes.facts_diff import diff as fact_diff
     from cmc_dossier.changes.impact import assess
     from cmc_dossier.changes.rules import RULES_FILE, RulesError, load_rules
-    from cmc_dossier.changes.snapshot import at_revision, working_tree
     from cmc_dossier.diagnostics.formatters import as_text
-    from cmc_dossier.vcs import GitError
 
     try:
         table = load_rules(rules or (path.parent / RULES_FILE))
-        before = at_revision(path, base)
-        after = working_tree(path) if worktree else at_revision(path, head)
-    except GitError as error:
-        typer.echo(f"error: {error}\n    hint: {error.hint}", err=True)
-        raise typer.Exit(EXIT_ERRORS) from None
     except RulesError as error:
         typer.echo(as_text(error.diagnostics), err=True)
         raise typer.Exit(EXIT_ERRORS) from None
+    before, after = _snapshots(path, base, head, worktree)
     found = fact_diff(before, after)
     if full:
         found.base_problems = before.validate().diagnostics
@@ -254,16 +262,9 @@ def redline(
     from datetime import UTC, datetime
 
     from cmc_dossier.changes.redline import redline_documents
-    from cmc_dossier.changes.snapshot import at_revision, working_tree
     from cmc_dossier.diagnostics.formatters import as_text
-    from cmc_dossier.vcs import GitError
 
-    try:
-        before = at_revision(path, base)
-        after = working_tree(path) if worktree else at_revision(path, head)
-    except GitError as error:
-        typer.echo(f"error: {error}\n    hint: {error.hint}", err=True)
-        raise typer.Exit(EXIT_ERRORS) from None
+    before, after = _snapshots(path, base, head, worktree)
     if after.commit is not None:
         author, date = after.commit.author, after.commit.date
     else:
