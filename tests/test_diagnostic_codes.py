@@ -139,6 +139,16 @@ CASES: dict[str, Case] = {
             "    values: {T-ASSAY: 99.0 %}\n"
         }
     ),
+    "DOS220": Case(
+        files={
+            "broken.yaml": "kind: CellBank\nid: CB-MCB\ntitle: MCB\ntype: master-cell-bank\n"
+            "origin: mammalian\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-WCB\ntitle: WCB\ntype: working-cell-bank\n"
+            "origin: mammalian\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-MCB-2\ntitle: MCB 2\ntype: master-cell-bank\n"
+            "origin: mammalian\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
+        }
+    ),
     "DOS301": Case(
         base="autologous-cell-therapy",
         replace={

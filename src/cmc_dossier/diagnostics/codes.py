@@ -207,6 +207,16 @@ CODES: dict[str, Code] = {
             "define, or a batch that is not on the study.",
         ),
         Code(
+            "DOS220",
+            _E,
+            "Cell bank derived from the wrong tier",
+            "A cell bank system has tiers (ICH Q5D): a master cell bank is derived from the "
+            "cell line, a working cell bank from the master cell bank, end-of-production "
+            "cells from a master or working cell bank, a working virus seed from the master "
+            "seed. A bank's `derived_from` names a bank of a tier it cannot come from, or "
+            "itself.",
+        ),
+        Code(
             "DOS301",
             _E,
             "Cell therapy without microbial safety release tests",

@@ -6,6 +6,7 @@ from typing import Annotated, Union, get_args
 
 from pydantic import Field, TypeAdapter
 
+from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
 from cmc_dossier.model.control import AnalyticalMethod, Batch, ReferenceStandard, Specification
 from cmc_dossier.model.manufacture import (
     HoldTime,
@@ -36,6 +37,8 @@ FactKinds = (
     DrugSubstance,
     DrugProduct,
     Material,
+    CellBank,
+    DonorEligibility,
     ManufacturingProcess,
     UnitOperation,
     ProcessParameter,

@@ -180,6 +180,7 @@ _TERMS = {
     "CBE-30": "CBE-30",
     "PAS": "PAS",
     "IA_IN": "IA_IN",
+    "end-of-production-cells": "End-of-production cells",
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
 from cmc_dossier.model.control import (
     AnalyticalMethod,
     Batch,
@@ -270,6 +271,8 @@ def _home(view: DossierView, value: Any) -> str | None:
         return "3.2.P.1"
     if isinstance(value, Material):
         return "3.2.P.4.1" if value.category == "excipient" else "3.2.S.2.3"
+    if isinstance(value, CellBank | DonorEligibility):
+        return "3.2.S.2.3"
     if isinstance(value, ManufacturingProcess):
         return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(value.stage, "3.2.S.2.3")
     if isinstance(value, UnitOperation | ProcessParameter):
@@ -381,7 +384,13 @@ def _materials(view: DossierView) -> list[Part]:
     materials = [m for m in view.all(Material) if m.category != "excipient"]
     specified = [view.get(m.specification) for m in materials if m.specification]
     batches = view.batches_tested_against(specified)
-    return _one(materials=materials, specifications=specified, batches=batches)
+    return _one(
+        materials=materials,
+        specifications=specified,
+        batches=batches,
+        banks=view.all(CellBank),
+        donors=view.all(DonorEligibility),
+    )
 
 
 def _biological_excipients(view: DossierView) -> list[Material]:
@@ -421,6 +430,14 @@ def _specification(view: DossierView, applies_to: str) -> list[Part]:
 def _batches(view: DossierView, applies_to: str) -> list[Part]:
     specifications = view.specifications(applies_to)
     return _one(specifications=specifications, batches=view.batches_tested_against(specifications))
+
+
+def _adventitious_agents(view: DossierView) -> list[Part]:
+    return _one(
+        evaluations=view.all(AdventitiousAgentSafety),
+        banks=[b for b in view.all(CellBank) if b.testing and b.type != "plasmid"],
+        donors=[d for d in view.all(DonorEligibility) if d.testing],
+    )
 
 
 _DS_STABILITY = _stability_sections(DrugSubstance)
@@ -468,5 +485,5 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.8.1": ("stability-summary", _DP_STABILITY["summary"]),
     "3.2.P.8.2": ("stability-commitment", _DP_STABILITY["commitment"]),
     "3.2.P.8.3": ("stability-data", _DP_STABILITY["data"]),
-    "3.2.A.2": ("adventitious-agents", lambda v: _one(evaluations=v.all(AdventitiousAgentSafety))),
+    "3.2.A.2": ("adventitious-agents", _adventitious_agents),
 }  # fmt: skip
