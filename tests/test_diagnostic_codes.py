@@ -142,11 +142,11 @@ CASES: dict[str, Case] = {
     "DOS220": Case(
         files={
             "broken.yaml": "kind: CellBank\nid: CB-MCB\ntitle: MCB\ntype: master-cell-bank\n"
-            "origin: mammalian\nhistory: H\nsite: SITE-1\n---\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
             "kind: CellBank\nid: CB-WCB\ntitle: WCB\ntype: working-cell-bank\n"
-            "origin: mammalian\nhistory: H\nsite: SITE-1\n---\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
             "kind: CellBank\nid: CB-MCB-2\ntitle: MCB 2\ntype: master-cell-bank\n"
-            "origin: mammalian\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
+            "origin: bacterial\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
         }
     ),
     "DOS301": Case(
@@ -205,6 +205,22 @@ CASES: dict[str, Case] = {
         replace={
             "modality: viral-vector-gene-therapy\nviral_vector: aav\n": (
                 "modality: viral-vector-gene-therapy  # <- DOS307\n"
+            )
+        },
+    ),
+    "DOS330": Case(
+        base="viral-vector-gene-therapy",
+        files={
+            "cells.yaml": "kind: CellBank\nid: CB-HEK293-MCB\ntitle: HEK 293 MCB\n"
+            "type: master-cell-bank\norigin: mammalian  # <- DOS330\nhistory: H\n"
+            "site: SITE-1\n"
+        },
+    ),
+    "DOS331": Case(
+        base="therapeutic-protein",
+        replace={
+            "  - {virus: V-MMV, log_reduction: 3.1, runs: 2}": (
+                "  - {virus: V-MMV, log_reduction: 0.8, runs: 2}  # <- DOS331"
             )
         },
     ),

@@ -19,6 +19,8 @@ CHECKS: tuple[Check, ...] = (
     results.check_batch_results,
     results.check_stability_results,
     substrates.check_derivation,
+    substrates.check_viral_clearance_evaluated,
+    substrates.check_clearance_steps,
     modality.check_microbial_safety,
     modality.check_integrating_vector,
     modality.check_viral_vector_declared,

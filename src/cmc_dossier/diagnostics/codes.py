@@ -269,6 +269,24 @@ CODES: dict[str, Code] = {
             "decides the expected safety tests.",
         ),
         Code(
+            "DOS330",
+            _W,
+            "Product from mammalian or insect cells without viral clearance studies",
+            "A product expressed in mammalian or insect cells can carry endogenous and "
+            "adventitious viruses; ICH Q5A(R2) expects the process to be evaluated for its "
+            "capacity to inactivate or remove them, step by step with model viruses. Not "
+            "expected for cell-based products or enveloped viral vectors.",
+        ),
+        Code(
+            "DOS331",
+            _W,
+            "Viral clearance rests on a single step",
+            "For a model virus, fewer than two steps count towards the overall reduction "
+            "(steps of 1 log10 or less are not counted unless justified; steps sharing a "
+            "principle count once). ICH Q5A(R2) expects clearance by steps of different "
+            "mechanisms, so the failure of one step does not leave the product unprotected.",
+        ),
+        Code(
             "DOS404",
             _W,
             "Approving organisation without reviewers",

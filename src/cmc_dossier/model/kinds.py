@@ -27,6 +27,7 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.viral_safety import ModelVirus, ViralClearanceStudy
 
 FactKinds = (
     Manifest,
@@ -51,6 +52,8 @@ FactKinds = (
     StabilityStudy,
     ContainerClosure,
     AdventitiousAgentSafety,
+    ModelVirus,
+    ViralClearanceStudy,
     Narrative,
 )
 Fact = Annotated[Union[FactKinds], Field(discriminator="kind")]  # noqa: UP007

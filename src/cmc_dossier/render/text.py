@@ -181,6 +181,9 @@ _TERMS = {
     "PAS": "PAS",
     "IA_IN": "IA_IN",
     "end-of-production-cells": "End-of-production cells",
+    "non-enveloped": "Non-enveloped",
+    "low-ph": "Low pH",
+    "uv-c": "UV-C",
 }
 
 

@@ -40,6 +40,12 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.viral_safety import (
+    ICH_Q5A_RULE,
+    ModelVirus,
+    ViralClearanceStudy,
+    overall_reductions,
+)
 from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
 from cmc_dossier.render.outline import slug
 
@@ -299,7 +305,7 @@ def _home(view: DossierView, value: Any) -> str | None:
         return "3.2.P.7" if value.applies_to == DP else "3.2.S.6"
     if isinstance(value, ReferenceStandard):
         return "3.2.P.6"
-    if isinstance(value, AdventitiousAgentSafety):
+    if isinstance(value, AdventitiousAgentSafety | ModelVirus | ViralClearanceStudy):
         return "3.2.A.2"
     return None
 
@@ -433,10 +439,15 @@ def _batches(view: DossierView, applies_to: str) -> list[Part]:
 
 
 def _adventitious_agents(view: DossierView) -> list[Part]:
+    studies = view.all(ViralClearanceStudy)
     return _one(
         evaluations=view.all(AdventitiousAgentSafety),
         banks=[b for b in view.all(CellBank) if b.testing and b.type != "plasmid"],
         donors=[d for d in view.all(DonorEligibility) if d.testing],
+        viruses=view.all(ModelVirus),
+        studies=studies,
+        reductions=overall_reductions(studies),
+        reduction_rule=ICH_Q5A_RULE if studies else None,
     )
 
 
