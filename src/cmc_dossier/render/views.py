@@ -49,7 +49,7 @@ from cmc_dossier.model.viral_safety import (
 from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
 from cmc_dossier.render.outline import slug
 
-DS, DP = "drug-substance", "drug-product"
+DS, DP, SM = "drug-substance", "drug-product", "starting-material"
 _DS_ACTIVITIES = {"drug-substance-manufacture", "starting-material-manufacture", "cell-collection"}
 _DP_ACTIVITIES = {
     "drug-product-manufacture",
@@ -151,6 +151,11 @@ class DossierView:
             for test in specification.tests:
                 seen.setdefault(test.method, self.get(test.method))
         return list(seen.values())
+
+    def testing_sites(self, specification: Specification, test: SpecificationTest) -> list[str]:
+        """Who performs a test for this material: the test's sites, the specification's, or
+        else the method's."""
+        return test.tested_at or specification.tested_at or self.get(test.method).performed_at
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
         return [batch for s in specifications for batch in self.batches_of(s.id)]
@@ -328,11 +333,30 @@ def _product(view: DossierView) -> DrugProduct | None:
     return next(iter(view.all(DrugProduct)), None)
 
 
-def _sites(view: DossierView, activities: set[str], applies_to: str) -> list[Site]:
-    """Sites with these activities, and the laboratories testing against the specifications."""
-    methods = view.methods_of(view.specifications(applies_to))
-    testing = {site for method in methods for site in method.performed_at}
-    return [s for s in view.all(Site) if activities & set(s.activities) or s.id in testing]
+_MANUFACTURER_ACTIVITIES = {"in-process-testing", "stability-testing", "storage"}
+
+
+def _sites(view: DossierView, activities: set[str], *applies_to: str) -> list[dict[str, Any]]:
+    """Sites that make this material or test it, each with what it does for this material.
+
+    A laboratory appears because a test of this material's specifications is done there
+    (the test's `tested_at`, the specification's, else the method's sites), never because
+    its method also serves another material.
+    """
+    tests_at: dict[str, list[str]] = defaultdict(list)
+    for specification in view.specifications(*applies_to):
+        for test in specification.tests:
+            for site_id in view.testing_sites(specification, test):
+                tests_at[site_id].append(test.test)
+    rows = []
+    for site in view.all(Site):
+        makes = [a for a in site.activities if a in activities]
+        if not makes and site.id not in tests_at:
+            continue
+        extra = _MANUFACTURER_ACTIVITIES if makes else set()
+        duties = [a for a in site.activities if a in activities or a in extra]
+        rows.append({"site": site, "activities": duties, "tests": tests_at.get(site.id, [])})
+    return rows
 
 
 def _process_views(view: DossierView, stage: str) -> list[dict[str, Any]]:
@@ -458,7 +482,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.1": ("nomenclature", lambda v: _one(substance=_substance(v))),
     "3.2.S.1.2": ("structure", _substance_text("structure")),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
-    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS))),
+    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS, SM))),
     "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
     "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
