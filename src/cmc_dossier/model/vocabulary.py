@@ -17,6 +17,7 @@ ViralVector = Literal["lentiviral", "gamma-retroviral", "aav", "adenoviral", "hs
 INTEGRATING_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral"})
 
 Phase = Literal["1", "1/2", "2", "2/3", "3", "marketed"]
+PHASE_ORDER: tuple[str, ...] = get_args(Phase)  # earliest first
 
 Context = Literal["us-ind", "eu-cta", "us-post-approval", "eu-post-approval"]
 CONTEXTS: tuple[str, ...] = get_args(Context)
