@@ -111,7 +111,7 @@ def _walk(value: Any, plan: _Plan, path: Path) -> Iterator[tuple[Path, Any, obje
                 yield (*path, key), key, plan.key.marker, True
             if plan.value is not None:
                 yield from _walk(item, plan.value, (*path, key))
-    else:
+    elif isinstance(value, BaseModel):  # a known value where an unknown was allowed is a leaf
         if isinstance(value, IdentifiedItem):
             yield path, value, value, False
         for key, name, field_plan in _fields(type(value)):
