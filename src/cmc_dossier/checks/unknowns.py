@@ -9,7 +9,7 @@ reasoned statement and is listed on the review site's gaps page, not reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cmc_dossier.diagnostics import Diagnostic, Severity
@@ -20,7 +20,7 @@ from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import CQA
 from cmc_dossier.model.unknowns import ToBeProvided, Unknown
 from cmc_dossier.model.vocabulary import PHASE_ORDER, SAFETY_ATTRIBUTES
-from cmc_dossier.model.walk import Path, unknowns
+from cmc_dossier.model.walk import Path
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 _RANK = {_I: 0, _W: 1, _E: 2}
@@ -123,20 +123,13 @@ def _severity(
     return severity, basis
 
 
-def all_unknowns(dossier: Dossier) -> Iterator[tuple[FactBase, Path, Unknown]]:
-    """Every explicit unknown of the dossier, fact by fact, in file order."""
-    for fact in dossier.facts:
-        for path, unknown in unknowns(fact):
-            yield fact, path, unknown
-
-
 def check_unknowns(dossier: Dossier) -> list[Diagnostic]:
     manifest = dossier.manifest
     if manifest is None:
         return []
     scopes = {name: select(dossier) for name, select in _SCOPES.items()}
     found = []
-    for fact, path, unknown in all_unknowns(dossier):
+    for fact, path, unknown in dossier.unknowns():
         severity, basis = _severity(fact, path, unknown, manifest.phase, scopes)
         if severity is None:
             continue

@@ -15,9 +15,11 @@ Code that reads such a field asks `known(value)` (the value, or None) or
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, ClassVar, TypeVar, Union
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import AfterValidator, Discriminator, Field, Tag
+from pydantic_core import PydanticCustomError
 
 from cmc_dossier.model.base import StrictModel, Text, also_json_numbers
 from cmc_dossier.model.vocabulary import PHASE_ORDER
@@ -32,11 +34,25 @@ UNION_TAGS: frozenset[str] = frozenset({KNOWN_TAG, TO_BE_PROVIDED_TAG, NOT_APPLI
 T = TypeVar("T")
 
 _PHASES = "|".join(p.replace("/", r"\/") for p in PHASE_ORDER)
+_EXPECTED = rf"^({_PHASES}|\d{{4}}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)$"
+
+
+def _expected(text: str) -> str:
+    if not re.fullmatch(_EXPECTED, text):
+        raise PydanticCustomError(
+            "expected_phase_or_date",
+            "expected a phase (1, 1/2, 2, 2/3, 3, marketed) or an ISO date (2027-03), got '{text}'",
+            {"text": text},
+        )
+    return text
+
+
 Expected = Annotated[
     str,
+    AfterValidator(_expected),
     Field(
-        pattern=rf"^({_PHASES}|\d{{4}}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)$",
         description="A phase (1, 1/2, 2, 2/3, 3, marketed) or an ISO date (2027-03)",
+        json_schema_extra={"pattern": _EXPECTED},
     ),
     also_json_numbers(1, 2, 3),
 ]
