@@ -224,6 +224,27 @@ CASES: dict[str, Case] = {
             )
         },
     ),
+    "DOS310": Case(
+        files={
+            "broken.yaml": "kind: CQA\nid: CQA-STERILITY\ntitle: Sterility\ncategory: safety\n"
+            "attribute_type: sterility\nderived_from: [QTPP-DP]\ncriticality: critical\n"
+            "rationale: Patient safety.\n---\nkind: AnalyticalMethod\nid: M-STERILITY\n"
+            "title: Sterility\ntechnique: Membrane filtration\npurpose: Sterility\n"
+            "type: compendial\nstatus: {to-be-provided: '2'}  # <- DOS310\n"
+            "status_as_of_phase: 1\nperformed_at: [SITE-1]\n---\nkind: Specification\n"
+            "id: SPEC-STERILITY\ntitle: Sterility\napplies_to: drug-product\nsubject: DP-1\n"
+            "version: '1'\ntests:\n  - {id: T-STERILITY, test: Sterility, "
+            "attribute: CQA-STERILITY, method: M-STERILITY, acceptance_criterion: No growth}\n"
+        }
+    ),
+    "DOS311": Case(
+        replace={"supplier: Commercial\n": "supplier: {to-be-provided: 1}  # <- DOS311\n"}
+    ),
+    "DOS312": Case(
+        replace={
+            "supplier: Commercial\n": "supplier: {to-be-provided: 2027-03, note: Tender}  # <- DOS312\n"
+        }
+    ),
 }
 
 

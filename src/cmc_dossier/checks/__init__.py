@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cmc_dossier.checks import modality, process, references, results, substrates
+from cmc_dossier.checks import modality, process, references, results, substrates, unknowns
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.dossier import Dossier
 
@@ -26,6 +26,7 @@ CHECKS: tuple[Check, ...] = (
     modality.check_viral_vector_declared,
     modality.check_adventitious_agents,
     modality.check_established_condition_contexts,
+    unknowns.check_unknowns,
 )
 
 

@@ -22,6 +22,7 @@ class Code:
 
 _E = Severity.ERROR
 _W = Severity.WARNING
+_I = Severity.INFO
 
 CODES: dict[str, Code] = {
     c.code: c
@@ -285,6 +286,33 @@ CODES: dict[str, Code] = {
             "(steps of 1 log10 or less are not counted unless justified; steps sharing a "
             "principle count once). ICH Q5A(R2) expects clearance by steps of different "
             "mechanisms, so the failure of one step does not leave the product unprotected.",
+        ),
+        Code(
+            "DOS310",
+            _E,
+            "Value required at this phase is not stated",
+            "A field holds `to-be-provided` or `not-applicable` where a rule of "
+            "cmc-dossier's unknowns table says the value must be known at the manifest's "
+            "phase (for example the status of a sterility, mycoplasma, endotoxin or "
+            "adventitious-agent method from first-in-human). The hint names the rule's basis. "
+            "State the value, or correct the manifest's phase.",
+        ),
+        Code(
+            "DOS311",
+            _W,
+            "Value due by this phase is not stated",
+            "A field is `to-be-provided` although it is due: its `when` is the manifest's "
+            "phase or an earlier one, or a rule of the unknowns table expects the value at "
+            "this phase (the hint names the basis). State the value, or move `when` to the "
+            "phase at which it will really be known.",
+        ),
+        Code(
+            "DOS312",
+            _I,
+            "Value to be provided later",
+            "For information: a field is `to-be-provided` at a later phase or date than the "
+            "manifest's phase. Documents say so plainly and the review site lists it among "
+            "the gaps; nothing needs to change now.",
         ),
         Code(
             "DOS404",

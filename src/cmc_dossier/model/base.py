@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from cmc_dossier.model.vocabulary import (
     EuCtaCategory,
@@ -65,6 +73,27 @@ def _boolean_text(text: str) -> bool | None:
 
 _number = _plain(_decimal_text, "number_expected", "a number written without quotes")
 _flag = _plain(_boolean_text, "boolean_expected", "true or false")
+
+
+@dataclass(frozen=True, slots=True)
+class AlsoJsonNumbers:
+    """JSON Schema for text that an unquoted YAML scalar may hold as a number.
+
+    `phase: 1` is text to the loader (it keeps every scalar as typed), but the integer 1 once
+    an editor converts YAML to JSON; the schema accepts exactly these numbers as well.
+    """
+
+    numbers: tuple[int, ...]
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        text = handler(core_schema)
+        return {"anyOf": [text, {"enum": list(self.numbers)}]}
+
+
+def also_json_numbers(*numbers: int) -> AlsoJsonNumbers:
+    return AlsoJsonNumbers(numbers)
 
 
 Number = Annotated[Decimal, BeforeValidator(_number)]

@@ -16,6 +16,7 @@ from cmc_dossier.model.base import (
     StrictModel,
     Text,
 )
+from cmc_dossier.model.unknowns import OrUnknown
 from cmc_dossier.model.vocabulary import (
     ControlType,
     DurationUnit,
@@ -28,9 +29,9 @@ from cmc_dossier.model.vocabulary import (
 
 
 class Origin(StrictModel):
-    source: MaterialOrigin
-    species: Text | None = None
-    country: Text | None = None
+    source: OrUnknown(MaterialOrigin)
+    species: OrUnknown(Text) | None = None
+    country: OrUnknown(Text) | None = None
     detail: Markdown | None = None
 
 
@@ -39,14 +40,14 @@ class Material(FactBase, CarriesEstablishedCondition):
     title: Text
     category: MaterialCategory
     function: Text | None = None
-    grade: Text
-    supplier: Text
+    grade: OrUnknown(Text)
+    supplier: OrUnknown(Text)
     origin: Origin
-    risk_class: RiskClass
-    risk_basis: Text | None = Field(
+    risk_class: OrUnknown(RiskClass)
+    risk_basis: OrUnknown(Text) | None = Field(
         default=None, description="e.g. 'USP <1043> Tier 2' or 'Ph. Eur. 5.2.12'"
     )
-    quality_standard: Text | None = None
+    quality_standard: OrUnknown(Text) | None = None
     specification: Ref("Specification") | None = None
     description: Markdown | None = None
 
@@ -57,8 +58,8 @@ class ManufacturingProcess(FactBase):
     stage: ProcessStage
     product: Ref("DrugSubstance", "DrugProduct", "Material")
     sites: list[Ref("Site")] = Field(min_length=1)
-    version: Text | None = None
-    scale: Text | None = None
+    version: OrUnknown(Text) | None = None
+    scale: OrUnknown(Text) | None = None
     description: Markdown
     unit_operations: list[Ref("UnitOperation")] = Field(min_length=1)
 
@@ -92,7 +93,7 @@ class InProcessControl(FactBase, CarriesEstablishedCondition):
     unit_operation: Ref("UnitOperation")
     attribute: Ref("CQA") | None = None
     method: Ref("AnalyticalMethod")
-    acceptance_criterion: Text
+    acceptance_criterion: OrUnknown(Text)
     type: ControlType = "control"
     action: Markdown | None = None
 
@@ -109,6 +110,6 @@ class HoldTime(FactBase, CarriesEstablishedCondition):
     kind: Literal["HoldTime"]
     title: Text
     after: Ref("UnitOperation")
-    maximum: Duration
+    maximum: OrUnknown(Duration)
     storage_condition: Text
     justification: Markdown

@@ -20,6 +20,7 @@ INTEGRATING_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral
 ENVELOPED_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral", "hsv"})
 
 Phase = Literal["1", "1/2", "2", "2/3", "3", "marketed"]
+PHASE_ORDER: tuple[str, ...] = get_args(Phase)  # earliest first
 
 Context = Literal["us-ind", "eu-cta", "us-post-approval", "eu-post-approval"]
 CONTEXTS: tuple[str, ...] = get_args(Context)
@@ -145,6 +146,12 @@ AttributeType = Literal[
     "container-closure-integrity",
     "other",
 ]
+
+# Tests that protect the patient from contamination: their methods must be fit for use from
+# first-in-human (21 CFR 610.12, 610.30; EU investigational ATMP guideline).
+SAFETY_ATTRIBUTES: frozenset[str] = frozenset(
+    {"sterility", "mycoplasma", "endotoxin", "adventitious-agents"}
+)
 
 MaterialCategory = Literal["starting-material", "raw-material", "excipient", "reagent"]
 MaterialOrigin = Literal[

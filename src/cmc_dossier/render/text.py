@@ -187,9 +187,11 @@ _TERMS = {
 }
 
 
-def term(value: str) -> str:
+def term(value: object) -> str:
     """A controlled-vocabulary value as words: 'drug-product-manufacture' as 'Drug product
-    manufacture'."""
+    manufacture'; an explicit unknown as its own sentence."""
+    if not isinstance(value, str):
+        return str(value)
     if value in _TERMS:
         return _TERMS[value]
     words = value.replace("-", " ")
