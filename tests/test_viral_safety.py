@@ -121,3 +121,22 @@ def test_appendix_a2_shows_each_step_the_totals_and_the_rule(dossier_from) -> No
         "sum of the log10 reduction values of steps with different mechanisms (ICH Q5A(R2))"
         in appendix
     )
+
+
+def test_a_study_still_running_is_shown_and_not_counted(dossier_from) -> None:
+    root = dossier_from(
+        "therapeutic-protein",
+        replace={
+            "V-MMV, log_reduction: 3.1": "V-MMV, log_reduction: {to-be-provided: '2'}",
+            "laboratory: ORG-VIRO\nresults:\n  - {virus: V-XMULV, log_reduction: ≥ 5.2": (
+                "laboratory: {to-be-provided: '2'}\nresults:\n"
+                "  - {virus: V-XMULV, log_reduction: ≥ 5.2"
+            ),
+        },
+    )
+    result = validate_folder(root)
+    assert not result.errors, result.errors
+    assert {d.code for d in result.warnings} == {"DOS331"}  # MMV now rests on one step
+    markdown = Renderer(result.dossier, "ind").combined().markdown
+    assert "| Minute virus of mice (MMV) | 1 | 4.10 |" in markdown
+    assert "| Minute virus of mice (MMV) | To be provided" in markdown

@@ -21,6 +21,7 @@ from cmc_dossier.model.base import (
     StrictModel,
     Text,
 )
+from cmc_dossier.model.unknowns import OrUnknown
 
 BankType = Literal[
     "master-cell-bank",
@@ -69,15 +70,15 @@ class SubstrateTest(StrictModel):
 
     test: Text = Field(description="e.g. 'In vitro adventitious virus assay (3 indicator cells)'")
     guideline: Text | None = Field(default=None, description="e.g. 'ICH Q5A(R2)', 'Ph. Eur. 2.6.7'")
-    laboratory: Ref("Site") | None = None
+    laboratory: OrUnknown(Ref("Site")) | None = None
     timing: Text | None = Field(
         default=None, description="When it is done, e.g. 'within 30 days before collection'"
     )
-    result: Text | None = Field(
+    result: OrUnknown(Text) | None = Field(
         default=None,
         description="As reported, e.g. 'Negative'; omitted for tests repeated per donation",
     )
-    date: IsoDate | None = None
+    date: OrUnknown(IsoDate) | None = None
 
 
 class CellBank(FactBase):
@@ -86,15 +87,15 @@ class CellBank(FactBase):
     kind: Literal["CellBank"]
     title: Text
     type: BankType
-    cell_line: Text | None = Field(default=None, description="e.g. 'HEK 293T', 'CHO-K1'")
+    cell_line: OrUnknown(Text) | None = Field(default=None, description="e.g. 'HEK 293T', 'CHO-K1'")
     origin: SubstrateOrigin = Field(description="Organism class the substrate comes from")
     derived_from: Ref("CellBank") | None = None
     history: Markdown = Field(description="Origin, derivation, cloning, adaptation, banking")
     site: Ref("Site") = Field(description="Where it was made or is held")
-    storage: Text | None = Field(default=None, description="e.g. 'vapour phase of liquid nitrogen'")
-    size: Text | None = Field(default=None, description="e.g. '200 vials of 1 × 10^7 cells'")
-    prepared: IsoDate | None = None
-    in_vitro_age_limit: InVitroAge | None = None
+    storage: OrUnknown(Text) | None = Field(default=None, description="e.g. 'vapour phase of liquid nitrogen'")
+    size: OrUnknown(Text) | None = Field(default=None, description="e.g. '200 vials of 1 × 10^7 cells'")
+    prepared: OrUnknown(IsoDate) | None = None
+    in_vitro_age_limit: OrUnknown(InVitroAge) | None = None
     testing: list[SubstrateTest] = []
 
 
@@ -108,7 +109,7 @@ class DonorEligibility(FactBase):
     title: Text
     material: Ref("Material")
     donor: DonorType
-    collection_site: Ref("Site") | None = None
+    collection_site: OrUnknown(Ref("Site")) | None = None
     requirements: list[Text] = Field(
         min_length=1,
         description="The rules applied, e.g. '21 CFR 1271.90(a)(1)', 'Directive 2006/17/EC'",

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from cmc_dossier.model.base import FactBase, Markdown, Number, Ref, StrictModel, Text
+from cmc_dossier.model.unknowns import OrUnknown, Unknown
 
 Envelope = Literal["enveloped", "non-enveloped"]
 Genome = Literal["ssDNA", "dsDNA", "ssRNA", "dsRNA"]
@@ -95,7 +96,7 @@ class ModelVirus(FactBase):
     family: Text
     genome: Genome
     envelope: Envelope
-    size: Text = Field(description="Particle size as reported, e.g. '80–110 nm'")
+    size: OrUnknown(Text) = Field(description="Particle size as reported, e.g. '80–110 nm'")
     resistance: Resistance | None = Field(
         default=None, description="Resistance to physicochemical treatment"
     )
@@ -108,7 +109,7 @@ class ModelVirus(FactBase):
 
 class ClearanceResult(StrictModel):
     virus: Ref("ModelVirus")
-    log_reduction: LogReduction
+    log_reduction: OrUnknown(LogReduction)
     runs: Number = Field(gt=0, description="Number of independent runs")
     justification_to_count: Markdown | None = Field(
         default=None, description="Why a reduction of 1 log10 or less is counted"
@@ -123,8 +124,8 @@ class ViralClearanceStudy(FactBase):
     unit_operation: Ref("UnitOperation")
     mechanism: ClearanceMechanism
     principle: ClearancePrinciple
-    laboratory: Ref("Organization", "Site")
-    report: Text | None = Field(default=None, description="Study report reference")
+    laboratory: OrUnknown(Ref("Organization", "Site"))
+    report: OrUnknown(Text) | None = Field(default=None, description="Study report reference")
     scale_down_model: Markdown | None = None
     results: list[ClearanceResult] = Field(min_length=1)
 
@@ -171,6 +172,8 @@ def _overall(
     best_of_principle: dict[str, tuple[ViralClearanceStudy, Decimal]] = {}
     eligible: set[int] = set()
     for index, (study, result) in enumerate(pairs):
+        if isinstance(result.log_reduction, Unknown):
+            continue
         read = read_log_reduction(result.log_reduction)
         if read.bound == "upper" or (
             read.value <= NEGLIGIBLE and result.justification_to_count is None
@@ -185,6 +188,9 @@ def _overall(
     total = Decimal(0)
     lower_bound = False
     for index, (study, result) in enumerate(pairs):
+        if isinstance(result.log_reduction, Unknown):
+            steps.append(CountedStep(study, result, False, "no value yet"))
+            continue
         read = read_log_reduction(result.log_reduction)
         if index not in eligible:
             reason = "upper bound" if read.bound == "upper" else "≤ 1 log10, not justified"
