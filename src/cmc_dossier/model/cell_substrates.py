@@ -92,8 +92,12 @@ class CellBank(FactBase):
     derived_from: Ref("CellBank") | None = None
     history: Markdown = Field(description="Origin, derivation, cloning, adaptation, banking")
     site: Ref("Site") = Field(description="Where it was made or is held")
-    storage: OrUnknown(Text) | None = Field(default=None, description="e.g. 'vapour phase of liquid nitrogen'")
-    size: OrUnknown(Text) | None = Field(default=None, description="e.g. '200 vials of 1 × 10^7 cells'")
+    storage: OrUnknown(Text) | None = Field(
+        default=None, description="e.g. 'vapour phase of liquid nitrogen'"
+    )
+    size: OrUnknown(Text) | None = Field(
+        default=None, description="e.g. '200 vials of 1 × 10^7 cells'"
+    )
     prepared: OrUnknown(IsoDate) | None = None
     in_vitro_age_limit: OrUnknown(InVitroAge) | None = None
     testing: list[SubstrateTest] = []
