@@ -224,6 +224,23 @@ CASES: dict[str, Case] = {
             )
         },
     ),
+    "DOS332": Case(
+        base="autologous-cell-therapy",
+        replace={
+            "type: compendial\nstatus: validated": "type: compendial\nstatus: qualified  # <- DOS332"
+        },
+    ),
+    "DOS333": Case(
+        files={
+            "broken.yaml": "kind: AnalyticalMethod\nid: M-NMR\ntitle: NMR\ntechnique: 1H NMR\n"
+            "purpose: Structure\ntype: in-house\nstatus: qualified\nstatus_as_of_phase: 1\n"
+            "performed_at: [SITE-1]\nuses: [characterisation]\n---\nkind: Specification\n"
+            "id: SPEC-DS\ntitle: DS spec\napplies_to: drug-substance\nsubject: DS-1\n"
+            "version: '1'\ntests:\n  - id: T-DS-ASSAY\n    test: Identity\n"
+            "    attribute: CQA-ASSAY\n    method: M-NMR  # <- DOS333\n"
+            "    acceptance_criterion: Conforms\n"
+        },
+    ),
     "DOS310": Case(
         files={
             "broken.yaml": "kind: CQA\nid: CQA-STERILITY\ntitle: Sterility\ncategory: safety\n"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cmc_dossier.checks import modality, process, references, results, substrates, unknowns
+from cmc_dossier.checks import (
+    analytical,
+    modality,
+    process,
+    references,
+    results,
+    substrates,
+    unknowns,
+)
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.dossier import Dossier
 
@@ -21,6 +29,8 @@ CHECKS: tuple[Check, ...] = (
     substrates.check_derivation,
     substrates.check_viral_clearance_evaluated,
     substrates.check_clearance_steps,
+    analytical.check_safety_methods,
+    analytical.check_characterisation_only_methods,
     modality.check_microbial_safety,
     modality.check_integrating_vector,
     modality.check_viral_vector_declared,

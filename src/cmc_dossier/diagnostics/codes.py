@@ -288,6 +288,26 @@ CODES: dict[str, Code] = {
             "mechanisms, so the failure of one step does not leave the product unprotected.",
         ),
         Code(
+            "DOS332",
+            _E,
+            "Safety test method not validated",
+            "A specification tests sterility, mycoplasma, endotoxin or adventitious agents "
+            "with a method that is neither validated nor a verified compendial method. "
+            "These tests protect trial subjects, so their methods are expected to be "
+            "validated (or compendial and verified) from first-in-human: 21 CFR 610.12 and "
+            "610.30 for biologics; EU guideline on quality of investigational ATMPs "
+            "(EMA/CAT/22473/2025).",
+        ),
+        Code(
+            "DOS333",
+            _E,
+            "Characterisation-only method used in a routine control",
+            "A method whose `uses` are only characterisation and/or comparability is cited "
+            "by a specification test or an in-process control. Such a method is described "
+            "in 3.2.S.3.1 and 3.2.P.2, not in a specification; declare the routine use (and "
+            "qualify the method for it) or use another method.",
+        ),
+        Code(
             "DOS310",
             _E,
             "Value required at this phase is not stated",

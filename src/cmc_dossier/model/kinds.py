@@ -7,6 +7,7 @@ from typing import Annotated, Union, get_args
 from pydantic import Field, TypeAdapter
 
 from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import AnalyticalMethod, Batch, ReferenceStandard, Specification
 from cmc_dossier.model.manufacture import (
     HoldTime,
@@ -48,6 +49,8 @@ FactKinds = (
     AnalyticalMethod,
     Specification,
     ReferenceStandard,
+    Characterisation,
+    Impurity,
     Batch,
     StabilityStudy,
     ContainerClosure,

@@ -176,6 +176,15 @@ SpecificationSubject = Literal[
 TestUsage = Literal["release", "stability", "release-and-stability"]
 MethodType = Literal["compendial", "compendial-modified", "in-house"]
 MethodStatus = Literal["in-development", "qualified", "validated", "verified"]
+MethodUse = Literal[
+    "release", "in-process", "stability-indicating", "characterisation", "comparability"
+]
+CHARACTERISATION_USES: frozenset[str] = frozenset({"characterisation", "comparability"})
+# Tests of microbial and viral safety: their methods must be validated (or, compendial,
+# verified) from first-in-human (21 CFR 610.12, 610.30; EMA/CAT/22473/2025).
+SAFETY_ATTRIBUTES: frozenset[str] = frozenset(
+    {"sterility", "mycoplasma", "endotoxin", "adventitious-agents"}
+)
 ReferenceStandardType = Literal[
     "primary", "working", "compendial", "international-standard", "in-house"
 ]

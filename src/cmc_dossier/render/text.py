@@ -183,6 +183,9 @@ _TERMS = {
     "end-of-production-cells": "End-of-production cells",
     "non-enveloped": "Non-enveloped",
     "low-ph": "Low pH",
+    "product-related": "Product-related",
+    "in-process": "In-process",
+    "process-related": "Process-related",
     "uv-c": "UV-C",
 }
 

@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, get_args
 
 from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import (
     AnalyticalMethod,
     Batch,
@@ -46,7 +47,7 @@ from cmc_dossier.model.viral_safety import (
     ViralClearanceStudy,
     overall_reductions,
 )
-from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
+from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL, MethodUse
 from cmc_dossier.render.outline import slug
 
 DS, DP, SM = "drug-substance", "drug-product", "starting-material"
@@ -104,7 +105,28 @@ class DossierView:
         for code, applies_to in (("3.2.P.5.2", DP), ("3.2.S.4.2", DS)):
             for method in self.methods_of(self.specifications(applies_to)):
                 homes.setdefault(method.id, code)
+        for characterisation in self.all(Characterisation):
+            homes.setdefault(
+                characterisation.method, _characterisation_home(self, characterisation)
+            )
         return homes
+
+    @cached_property
+    def method_uses(self) -> dict[str, list[str]]:
+        """Per method: its declared uses and those read from the controls that cite it."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for method in self.all(AnalyticalMethod):
+            found[method.id].update(method.uses)
+        for specification in self.all(Specification):
+            for test in specification.tests:
+                if test.usage != "stability":
+                    found[test.method].add("release")
+        for control in self.all(InProcessControl):
+            found[control.method].add("in-process")
+        for characterisation in self.all(Characterisation):
+            found[characterisation.method].add("characterisation")
+        order = get_args(MethodUse)
+        return {method: sorted(uses, key=order.index) for method, uses in found.items()}
 
     def get(self, fact_id: str) -> Any:
         return self.dossier.index[fact_id].value
@@ -298,6 +320,10 @@ def _home(view: DossierView, value: Any) -> str | None:
         )
     if isinstance(value, AnalyticalMethod):
         return view.method_homes.get(value.id, "3.2.S.2.3")
+    if isinstance(value, Characterisation):
+        return _characterisation_home(view, value)
+    if isinstance(value, Impurity):
+        return "3.2.P.5.5" if isinstance(view.get(value.subject), DrugProduct) else "3.2.S.3.2"
     if isinstance(value, Batch):
         subject = view.dossier.index[value.product].value
         return {DrugSubstance: "3.2.S.4.4", DrugProduct: "3.2.P.5.4"}.get(
@@ -313,6 +339,11 @@ def _home(view: DossierView, value: Any) -> str | None:
     if isinstance(value, AdventitiousAgentSafety | ModelVirus | ViralClearanceStudy):
         return "3.2.A.2"
     return None
+
+
+def _characterisation_home(view: DossierView, characterisation: Characterisation) -> str:
+    """A drug substance (or its material) is characterised in S.3.1, the product in P.2."""
+    return "3.2.P.2" if isinstance(view.get(characterisation.subject), DrugProduct) else "3.2.S.3.1"
 
 
 # --- section builders ---------------------------------------------------------------------
@@ -475,6 +506,14 @@ def _adventitious_agents(view: DossierView) -> list[Part]:
     )
 
 
+def _characterised(view: DossierView, home: str) -> list[Characterisation]:
+    return [c for c in view.all(Characterisation) if _characterisation_home(view, c) == home]
+
+
+def _impurities(view: DossierView, subject_kind: type) -> list[Impurity]:
+    return [i for i in view.all(Impurity) if isinstance(view.get(i.subject), subject_kind)]
+
+
 _DS_STABILITY = _stability_sections(DrugSubstance)
 _DP_STABILITY = _stability_sections(DrugProduct)
 
@@ -486,6 +525,8 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
     "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
+    "3.2.S.3.1": ("characterisation", lambda v: _one(results=_characterised(v, "3.2.S.3.1"))),
+    "3.2.S.3.2": ("impurities", lambda v: _one(impurities=_impurities(v, DrugSubstance))),
     "3.2.S.4.1": ("specification", lambda v: _specification(v, DS)),
     "3.2.S.4.2": ("procedure", lambda v: _per_method(v, DS)),
     "3.2.S.4.3": ("validation", lambda v: _per_method(v, DS)),
@@ -499,7 +540,12 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.1": ("description-composition", lambda v: _one(product=_product(v))),
     "3.2.P.2": (
         "pharmaceutical-development",
-        lambda v: _one(qtpp=v.all(QTPPElement), cqas=v.all(CQA)),
+        lambda v: _one(
+            qtpp=v.all(QTPPElement),
+            cqas=v.all(CQA),
+            results=_characterised(v, "3.2.P.2"),
+            methods=v.all(AnalyticalMethod),
+        ),
     ),
     "3.2.P.3.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DP_ACTIVITIES, DP))),
     "3.2.P.3.2": ("batch-formula", _batch_formula),
@@ -514,6 +560,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.5.2": ("procedure", lambda v: _per_method(v, DP)),
     "3.2.P.5.3": ("validation", lambda v: _per_method(v, DP)),
     "3.2.P.5.4": ("batch-analyses", lambda v: _batches(v, DP)),
+    "3.2.P.5.5": ("impurities", lambda v: _one(impurities=_impurities(v, DrugProduct))),
     "3.2.P.5.6": ("justification", lambda v: _specification(v, DP)),
     "3.2.P.6": ("reference-standards", lambda v: _one(standards=_reference_standards(v, DP))),
     "3.2.P.7": ("container-closure", _closures(DP)),
