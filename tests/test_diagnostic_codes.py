@@ -27,6 +27,9 @@ class Case:
 CQA_HEAD = "kind: CQA\nid: CQA-NEW\ntitle: New attribute\ncategory: general\n"
 CQA_TAIL = "derived_from: [QTPP-DP]\ncriticality: non-critical\nrationale: Needed.\n"
 
+# a process without `validation` is reported for information at Phase 1 (DOS312)
+UNVALIDATED_PROCESS = frozenset({"DOS312"})
+
 CASES: dict[str, Case] = {
     "DOS001": Case(files={"broken.yaml": b"kind: CQA\ntitle: caf\xe9\n"}, line=("broken.yaml", 2)),
     "DOS002": Case(files={"broken.yaml": b"\xef\xbb\xbfkind: CQA\n"}, line=("broken.yaml", 1)),
@@ -111,7 +114,8 @@ CASES: dict[str, Case] = {
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations:\n  - UO-1\n"
             "  - UO-1  # <- DOS204\n---\nkind: UnitOperation\nid: UO-1\ntitle: Blend\n"
             "description: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS205": Case(
         files={
@@ -162,7 +166,8 @@ CASES: dict[str, Case] = {
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
             "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS304": Case(
         files={
@@ -171,7 +176,8 @@ CASES: dict[str, Case] = {
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
             "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS305": Case(
         files={
@@ -180,7 +186,8 @@ CASES: dict[str, Case] = {
             "    eu-post-approval: IB  # <- DOS305\n---\n"
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS306": Case(
         replace={"modality: small-molecule": "modality: small-molecule  # <- DOS306"},

@@ -159,6 +159,25 @@ RiskClass = Literal["low", "medium", "high"]
 
 ProcessStage = Literal["drug-substance", "drug-product", "starting-material", "intermediate"]
 ParameterCriticality = Literal["critical", "key", "non-critical"]
+# Process-performance attributes: outputs of a step that are not product quality attributes
+# but show the process works (ICH Q11 examples; viral clearance per ICH Q5A(R2)).
+PerformanceAttribute = Literal[
+    "yield",
+    "step-recovery",
+    "viral-clearance",
+    "impurity-clearance",
+    "cell-growth",
+    "cell-viability",
+    "productivity",
+    "process-duration",
+    "bioburden",
+    "other",
+]
+# FDA, Process Validation: General Principles and Practices (2011): stages 1 to 3.
+ValidationStage = Literal[
+    "process-design", "process-qualification", "continued-process-verification"
+]
+ValidationStatus = Literal["not-started", "planned", "in-progress", "completed"]
 ControlType = Literal["control", "monitoring"]
 DurationUnit = Literal["minutes", "hours", "days", "weeks", "months", "years"]
 

@@ -180,6 +180,9 @@ _TERMS = {
     "CBE-30": "CBE-30",
     "PAS": "PAS",
     "IA_IN": "IA_IN",
+    "process-design": "Process design (stage 1)",
+    "process-qualification": "Process qualification (stage 2)",
+    "continued-process-verification": "Continued process verification (stage 3)",
 }
 
 
