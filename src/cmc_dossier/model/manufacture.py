@@ -109,7 +109,9 @@ class Setting(StrictModel):
 
     target: Number | None = Field(default=None, description="Set point")
     tolerance: Number | None = Field(
-        default=None, ge=0, description="Set point ± tolerance, e.g. 37.0 ± 0.5"
+        default=None,
+        description="Set point ± tolerance, e.g. 37.0 ± 0.5",
+        json_schema_extra={"minimum": 0},
     )
     control_range: Range | None = None
     normal_operating_range: Range | None = None
@@ -121,6 +123,10 @@ class Setting(StrictModel):
         if self.tolerance is not None and self.target is None:
             raise PydanticCustomError(
                 "missing_conditional", "a `tolerance` is ± around a `target`; give the target"
+            )
+        if self.tolerance is not None and self.tolerance < 0:
+            raise PydanticCustomError(
+                "negative_tolerance", "a `tolerance` is a width and cannot be negative"
             )
         return self
 
