@@ -143,6 +143,14 @@ CASES: dict[str, Case] = {
             "    values: {T-ASSAY: 99.0 %}\n"
         }
     ),
+    "DOS210": Case(
+        files={
+            "broken.yaml": "kind: Specification\nid: SPEC-DP-2\ntitle: Second\n"
+            "applies_to: drug-product\nsubject: DP-1\nversion: '1'\ntests:\n"
+            "  - {id: T-ID, test: Identity, attribute: CQA-ASSAY, method: M-HPLC, "
+            "acceptance_criterion: Conforms}\nincludes: [T-DEG]  # <- DOS210\n"
+        }
+    ),
     "DOS301": Case(
         base="autologous-cell-therapy",
         replace={
@@ -204,6 +212,14 @@ CASES: dict[str, Case] = {
                 "modality: viral-vector-gene-therapy  # <- DOS307\n"
             )
         },
+    ),
+    "DOS313": Case(
+        files={
+            "broken.yaml": "kind: Specification\nid: SPEC-DS\ntitle: DS spec\n"
+            "applies_to: drug-substance\nsubject: DS-1\nversion: '1'\ntests:\n"
+            "  - id: T-DS-IMP\n    test: Total impurities\n    attribute: CQA-IMPURITIES\n"
+            "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
+        }
     ),
     "DOS310": Case(
         files={

@@ -77,6 +77,11 @@ class Specification(FactBase, CarriesEstablishedCondition):
     subject: Ref("DrugSubstance", "DrugProduct", "Material")
     version: Text
     tests: list[SpecificationTest] = Field(min_length=1)
+    includes: list[Ref("SpecificationTest")] = Field(
+        default=[],
+        description="Drug substance tests this drug product specification includes by "
+        "reference: performed on the drug substance, reported for the product",
+    )
     justification: Markdown | None = None
 
 
