@@ -72,8 +72,15 @@ GmpStatus = Literal[
     "not-yet-inspected",
 ]
 
-# The rows of the ATMP quality target product profile (EMA/CAT/22473/2025 style).
+# QTPP aspects for every modality: the considerations ICH Q8(R2) 2.1 lists (intended use,
+# route, dosage form, delivery system, strength, container closure, release or dissolution,
+# pharmacokinetics, quality criteria) and the rows of the ATMP QTPP table
+# (EMA/CAT/22473/2025 style).
 QtppAspect = Literal[
+    "intended-use",
+    "delivery-system",
+    "dosage-strength",
+    "drug-release",
     "starting-and-raw-materials",
     "manufacturing-process",
     "drug-product-quality-attributes",
@@ -88,6 +95,8 @@ QtppAspect = Literal[
     "safety",
     "efficacy",
 ]
+
+LightChain = Literal["kappa", "lambda", "none"]
 
 CqaCategory = Literal[
     "identity",

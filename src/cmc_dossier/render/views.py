@@ -458,7 +458,7 @@ _DP_STABILITY = _stability_sections(DrugProduct)
 
 SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.1": ("nomenclature", lambda v: _one(substance=_substance(v))),
-    "3.2.S.1.2": ("structure", _substance_text("structure")),
+    "3.2.S.1.2": ("structure", lambda v: _one(substance=_substance(v))),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
     "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS))),
     "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
