@@ -27,6 +27,9 @@ class Case:
 CQA_HEAD = "kind: CQA\nid: CQA-NEW\ntitle: New attribute\ncategory: general\n"
 CQA_TAIL = "derived_from: [QTPP-DP]\ncriticality: non-critical\nrationale: Needed.\n"
 
+# a process without `validation` is reported for information at Phase 1 (DOS312)
+UNVALIDATED_PROCESS = frozenset({"DOS312"})
+
 CASES: dict[str, Case] = {
     "DOS001": Case(files={"broken.yaml": b"kind: CQA\ntitle: caf\xe9\n"}, line=("broken.yaml", 2)),
     "DOS002": Case(files={"broken.yaml": b"\xef\xbb\xbfkind: CQA\n"}, line=("broken.yaml", 1)),
@@ -111,7 +114,8 @@ CASES: dict[str, Case] = {
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations:\n  - UO-1\n"
             "  - UO-1  # <- DOS204\n---\nkind: UnitOperation\nid: UO-1\ntitle: Blend\n"
             "description: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS205": Case(
         files={
@@ -149,6 +153,14 @@ CASES: dict[str, Case] = {
             "origin: bacterial\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
         }
     ),
+    "DOS210": Case(
+        files={
+            "broken.yaml": "kind: Specification\nid: SPEC-DP-2\ntitle: Second\n"
+            "applies_to: drug-product\nsubject: DP-1\nversion: '1'\ntests:\n"
+            "  - {id: T-ID, test: Identity, attribute: CQA-ASSAY, method: M-HPLC, "
+            "acceptance_criterion: Conforms}\nincludes: [T-DEG]  # <- DOS210\n"
+        }
+    ),
     "DOS301": Case(
         base="autologous-cell-therapy",
         replace={
@@ -172,7 +184,8 @@ CASES: dict[str, Case] = {
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
             "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS304": Case(
         files={
@@ -181,7 +194,8 @@ CASES: dict[str, Case] = {
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
             "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS305": Case(
         files={
@@ -190,7 +204,8 @@ CASES: dict[str, Case] = {
             "    eu-post-approval: IB  # <- DOS305\n---\n"
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS306": Case(
         replace={"modality: small-molecule": "modality: small-molecule  # <- DOS306"},
@@ -223,6 +238,7 @@ CASES: dict[str, Case] = {
                 "  - {virus: V-MMV, log_reduction: 0.8, runs: 2}  # <- DOS331"
             )
         },
+        also=frozenset({"DOS312"}),  # the fixture's overfill is to be provided later
     ),
     "DOS332": Case(
         base="autologous-cell-therapy",
@@ -240,6 +256,14 @@ CASES: dict[str, Case] = {
             "    attribute: CQA-ASSAY\n    method: M-NMR  # <- DOS333\n"
             "    acceptance_criterion: Conforms\n"
         },
+    ),
+    "DOS313": Case(
+        files={
+            "broken.yaml": "kind: Specification\nid: SPEC-DS\ntitle: DS spec\n"
+            "applies_to: drug-substance\nsubject: DS-1\nversion: '1'\ntests:\n"
+            "  - id: T-DS-IMP\n    test: Total impurities\n    attribute: CQA-IMPURITIES\n"
+            "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
+        }
     ),
     "DOS310": Case(
         files={

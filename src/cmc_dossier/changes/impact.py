@@ -186,6 +186,8 @@ _PLACING_FIELDS = {
     "ProcessParameter": "unit_operation",
     "InProcessControl": "unit_operation",
     "HoldTime": "after",
+    "Characterisation": "subject",
+    "Impurity": "subject",
 }
 
 

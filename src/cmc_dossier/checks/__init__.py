@@ -10,6 +10,7 @@ from cmc_dossier.checks import (
     process,
     references,
     results,
+    specifications,
     substrates,
     unknowns,
 )
@@ -37,6 +38,8 @@ CHECKS: tuple[Check, ...] = (
     modality.check_adventitious_agents,
     modality.check_established_condition_contexts,
     unknowns.check_unknowns,
+    specifications.check_included_tests,
+    specifications.check_substance_limits,
 )
 
 

@@ -123,12 +123,37 @@ def _severity(
     return severity, basis
 
 
+def _absent(dossier: Dossier, phase: str, scopes: dict[str, set[str]]) -> list[Diagnostic]:
+    """A value a rule expects that is left out altogether is as unknown as a stated unknown."""
+    found = []
+    for rule in RULES:
+        severity = rule.severity(phase)
+        if "." in rule.field or severity is None:
+            continue
+        for fact in dossier.facts:
+            if fact.kind != rule.kind or getattr(fact, rule.field, "") is not None:
+                continue
+            if rule.scope is not None and fact.id not in scopes[rule.scope]:
+                continue
+            found.append(
+                diagnostic(
+                    _CODE[severity],
+                    f"{fact.kind} '{fact.id}': `{rule.field}` is not given; the dossier is at "
+                    f"Phase {phase}",
+                    dossier.locate(fact.id, ("id",)),
+                    hint=f"state it, or write `{rule.field}: {{to-be-provided: <phase or "
+                    f"date>}}`; basis: {rule.basis}",
+                )
+            )
+    return found
+
+
 def check_unknowns(dossier: Dossier) -> list[Diagnostic]:
     manifest = dossier.manifest
     if manifest is None:
         return []
     scopes = {name: select(dossier) for name, select in _SCOPES.items()}
-    found = []
+    found = _absent(dossier, manifest.phase, scopes)
     for fact, path, unknown in dossier.unknowns():
         severity, basis = _severity(fact, path, unknown, manifest.phase, scopes)
         if severity is None:

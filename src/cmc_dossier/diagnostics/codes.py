@@ -218,6 +218,15 @@ CODES: dict[str, Code] = {
             "itself.",
         ),
         Code(
+            "DOS210",
+            _E,
+            "Included test is not a drug substance test",
+            "A specification's `includes` names tests performed on the drug substance and "
+            "reported for the drug product. Only a drug product specification includes tests, "
+            "and only tests of a drug substance specification; any other test belongs in the "
+            "specification's own `tests`.",
+        ),
+        Code(
             "DOS301",
             _E,
             "Cell therapy without microbial safety release tests",
@@ -333,6 +342,17 @@ CODES: dict[str, Code] = {
             "For information: a field is `to-be-provided` at a later phase or date than the "
             "manifest's phase. Documents say so plainly and the review site lists it among "
             "the gaps; nothing needs to change now.",
+        ),
+        Code(
+            "DOS313",
+            _W,
+            "Drug substance limit looser than the drug product limit",
+            "The drug substance and the drug product are tested for the same attribute (the "
+            "same CQA) and the substance's acceptance criterion, as parsed, is wider than the "
+            "product's: material passing the substance limit may fail the product limit. "
+            "Tighten it, include the substance test in the product specification by reference "
+            "(`includes`), or give the substance test a `justification` saying why the "
+            "difference is acceptable (for example, a change of concentration).",
         ),
         Code(
             "DOS404",

@@ -76,27 +76,18 @@ _flag = _plain(_boolean_text, "boolean_expected", "true or false")
 
 
 @dataclass(frozen=True, slots=True)
-class AlsoJsonNumbers:
-    """JSON Schema for text that an unquoted YAML scalar may hold as a number.
-
-    `phase: 1` is text to the loader (it keeps every scalar as typed), but the integer 1 once
-    an editor converts YAML to JSON; the schema accepts exactly these numbers as well.
-    """
-
-    numbers: tuple[int, ...]
+class _NumberOnly:
+    """The loader refuses quoted text where a number is due, so the schema offers no string."""
 
     def __get_pydantic_json_schema__(
         self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        text = handler(core_schema)
-        return {"anyOf": [text, {"enum": list(self.numbers)}]}
+        schema = handler(core_schema)
+        numbers = [s for s in schema.get("anyOf", [schema]) if s.get("type") == "number"]
+        return numbers[0] if numbers else schema
 
 
-def also_json_numbers(*numbers: int) -> AlsoJsonNumbers:
-    return AlsoJsonNumbers(numbers)
-
-
-Number = Annotated[Decimal, BeforeValidator(_number)]
+Number = Annotated[Decimal, BeforeValidator(_number), _NumberOnly()]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Text = Annotated[str, Field(min_length=1)]
 FactId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]

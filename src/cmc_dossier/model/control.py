@@ -115,6 +115,11 @@ class Specification(FactBase, CarriesEstablishedCondition):
         default=[], description="Sites that test against this specification, unless a test says"
     )
     tests: list[SpecificationTest] = Field(min_length=1)
+    includes: list[Ref("SpecificationTest")] = Field(
+        default=[],
+        description="Drug substance tests this drug product specification includes by "
+        "reference: performed on the drug substance, reported for the product",
+    )
     justification: Markdown | None = None
 
 

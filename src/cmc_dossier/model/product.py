@@ -29,6 +29,7 @@ from cmc_dossier.model.vocabulary import (
     Criticality,
     GmpStatus,
     ImpdCase,
+    LightChain,
     Modality,
     OrganizationRole,
     Phase,
@@ -149,6 +150,35 @@ class CQA(FactBase):
     clinical_relevance: Markdown | None = None
 
 
+class ProteinMolecule(StrictModel):
+    """A therapeutic protein's molecule (ICH Q6B 6.1.1), values as typed."""
+
+    format: OrUnknown(Text) = Field(description="e.g. 'Humanised IgG1 monoclonal antibody'")
+    isotype: OrUnknown(Text) | None = Field(default=None, description="e.g. IgG1, IgG4 S228P")
+    light_chain: OrUnknown(LightChain) | None = None
+    expression_system: OrUnknown(Text) = Field(description="e.g. 'CHO-K1 cells'")
+    glycosylation: OrUnknown(Markdown) | None = Field(
+        default=None, description="Sites and main glycoforms, e.g. N-glycan at Asn297"
+    )
+    molecular_weight: OrUnknown(Text) | None = Field(default=None, description="e.g. 148 kDa")
+    sequence_reference: Text | None = Field(
+        default=None, description="Where the amino acid sequence is given"
+    )
+
+
+class ChemicalStructure(StrictModel):
+    """A small molecule's structure (ICH Q6A, CTD 3.2.S.1.2 and 3.2.S.1.3), values as typed."""
+
+    molecular_formula: OrUnknown(Text)
+    molecular_weight: OrUnknown(Text) = Field(description="As typed, e.g. '453.52 g/mol'")
+    stereochemistry: OrUnknown(Text) | None = Field(
+        default=None, description="e.g. 'single (S)-enantiomer' or 'achiral'"
+    )
+    smiles: Text | None = None
+    inchi: Text | None = Field(default=None, pattern=r"^InChI=")
+    polymorph: OrUnknown(Text) | None = Field(default=None, description="Solid form, e.g. Form I")
+
+
 class DrugSubstance(FactBase):
     kind: Literal["DrugSubstance"]
     name: Text
@@ -156,6 +186,8 @@ class DrugSubstance(FactBase):
     other_names: list[Text] = []
     description: Markdown
     structure: Markdown | None = None
+    molecule: ProteinMolecule | None = None
+    chemical_structure: ChemicalStructure | None = None
     general_properties: Markdown | None = None
     manufacturers: list[Ref("Site")] = Field(min_length=1)
 
@@ -176,6 +208,18 @@ class BatchFormula(StrictModel):
     components: list[Component] = Field(min_length=1)
 
 
+class Formulation(StrictModel):
+    """The formulation as a reviewer reads it in P.1, values as typed."""
+
+    ph: OrUnknown(Text) | None = Field(default=None, description="e.g. '6.0 ± 0.3'")
+    buffer: OrUnknown(Text) | None = Field(default=None, description="e.g. '20 mM histidine'")
+    concentration: OrUnknown(Text) | None = Field(default=None, description="e.g. '20.0 mg/mL'")
+    fill_volume: OrUnknown(Text) | None = Field(default=None, description="Nominal, e.g. 5.0 mL")
+    overfill: OrUnknown(Text) | None = Field(
+        default=None, description="e.g. '0.3 mL to allow withdrawal of the labelled volume'"
+    )
+
+
 class DrugProduct(FactBase, CarriesEstablishedCondition):
     kind: Literal["DrugProduct"]
     name: Text
@@ -183,6 +227,7 @@ class DrugProduct(FactBase, CarriesEstablishedCondition):
     route: Text
     strength: Text
     description: Markdown
+    formulation: Formulation | None = None
     composition: list[Component] = Field(min_length=1)
     batch_formula: BatchFormula | None = None
     container_closure: OrUnknown(Ref("ContainerClosure")) | None = None

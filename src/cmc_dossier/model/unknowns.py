@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, ClassVar, TypeVar, Union
 
-from pydantic import AfterValidator, Discriminator, Field, Tag
+from pydantic import AfterValidator, Discriminator, Field, Tag, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from cmc_dossier.model.base import StrictModel, Text, also_json_numbers
+from cmc_dossier.model.base import StrictModel, Text
 from cmc_dossier.model.vocabulary import PHASE_ORDER
 
 # Tags of the discriminated union; assembly drops them from error locations, so they must
@@ -50,11 +50,13 @@ def _expected(text: str) -> str:
 Expected = Annotated[
     str,
     AfterValidator(_expected),
-    Field(
-        description="A phase (1, 1/2, 2, 2/3, 3, marketed) or an ISO date (2027-03)",
-        json_schema_extra={"pattern": _EXPECTED},
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": _EXPECTED}, {"enum": [1, 2, 3]}],
+            "description": "A phase (1, 1/2, 2, 2/3, 3, marketed) or an ISO date (2027-03); "
+            "an editor reads an unquoted 1, 2 or 3 as a number",
+        }
     ),
-    also_json_numbers(1, 2, 3),
 ]
 
 

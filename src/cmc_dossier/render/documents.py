@@ -32,7 +32,7 @@ from cmc_dossier.render.outline import (
     ectd_folders,
     outline,
 )
-from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part
+from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part, setting_lines
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class Renderer:
             label=self._label,
             controlled_at=self._controlled_at,
             term=text.term,
+            settings=setting_lines,
             cite=lambda code: cite(code, self.target),
         )
         self.environment.tests["unknown"] = lambda value: isinstance(value, Unknown)

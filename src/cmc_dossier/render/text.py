@@ -187,6 +187,9 @@ _TERMS = {
     "in-process": "In-process",
     "process-related": "Process-related",
     "uv-c": "UV-C",
+    "process-design": "Process design (stage 1)",
+    "process-qualification": "Process qualification (stage 2)",
+    "continued-process-verification": "Continued process verification (stage 3)",
 }
 
 
