@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, get_args
 
 from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.chain_of_identity import ChainOfIdentity
 from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import (
     AnalyticalMethod,
@@ -320,6 +321,8 @@ def _home(view: DossierView, value: Any) -> str | None:
         )
     if isinstance(value, AnalyticalMethod):
         return view.method_homes.get(value.id, "3.2.S.2.3")
+    if isinstance(value, ChainOfIdentity):
+        return "3.2.P.3.3"
     if isinstance(value, Characterisation):
         return _characterisation_home(view, value)
     if isinstance(value, Impurity):
@@ -552,7 +555,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.2": ("structure", lambda v: _one(substance=_substance(v))),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
     "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS, SM))),
-    "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
+    "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS), chains=[])),
     "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
     "3.2.S.2.5": ("process-validation", lambda v: _process_validation(v, DS)),
@@ -580,7 +583,10 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     ),
     "3.2.P.3.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DP_ACTIVITIES, DP))),
     "3.2.P.3.2": ("batch-formula", _batch_formula),
-    "3.2.P.3.3": ("process", lambda v: _one(processes=_process_views(v, DP))),
+    "3.2.P.3.3": (
+        "process",
+        lambda v: _one(processes=_process_views(v, DP), chains=v.all(ChainOfIdentity)),
+    ),
     "3.2.P.3.4": ("critical-steps", lambda v: _one(**_controls(v, DP))),
     "3.2.P.3.5": ("process-validation", lambda v: _process_validation(v, DP)),
     "3.2.P.4.1": ("excipient-specification", _per_excipient),
