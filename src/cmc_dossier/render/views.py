@@ -241,7 +241,7 @@ class DossierView:
             codes += ["3.2.S.4.5", "3.2.P.5.6"]
         elif isinstance(value, DrugProduct):
             codes.append("3.2.P.3.2")
-        elif isinstance(value, StabilityStudy):
+        elif isinstance(value, StabilityStudy) and home != "3.2.S.2.3":
             codes += [home[:-1] + "2", home[:-1] + "3"] if home else []
         elif isinstance(value, Material) and value.category == "excipient":
             codes += (
@@ -334,6 +334,8 @@ def _home(view: DossierView, value: Any) -> str | None:
         )
     if isinstance(value, StabilityStudy):
         subject = view.dossier.index[value.subject].value
+        if isinstance(subject, Material):
+            return "3.2.S.2.3"
         return "3.2.P.8.1" if isinstance(subject, DrugProduct) else "3.2.S.7.1"
     if isinstance(value, ContainerClosure):
         return "3.2.P.7" if value.applies_to == DP else "3.2.S.6"
@@ -484,6 +486,7 @@ def _materials(view: DossierView) -> list[Part]:
         batches=batches,
         banks=view.all(CellBank),
         donors=view.all(DonorEligibility),
+        studies=_stability(view, Material),
     )
 
 
