@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cmc_dossier.checks import modality, process, references, results
+from cmc_dossier.checks import criteria, modality, process, references, results
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.dossier import Dossier
 
@@ -18,6 +18,7 @@ CHECKS: tuple[Check, ...] = (
     process.check_critical_parameters,
     results.check_batch_results,
     results.check_stability_results,
+    criteria.check_criteria,
     modality.check_microbial_safety,
     modality.check_integrating_vector,
     modality.check_viral_vector_declared,

@@ -21,7 +21,7 @@ Form = Literal["limit", "range", "qualitative", "multi-part"]
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _GROUP = "[ \u00a0\u2009\u202f]"  # space, no-break space, thin space, narrow no-break space
-_MANTISSA = rf"[-+−]?(?:\d{{1,3}}(?:(?:,|{_GROUP})\d{{3}})+(?!\d)|\d+)(?:[.,]\d+)?"
+_MANTISSA = rf"[-+−]?(?:\d{{1,3}}(?:(?:,|{_GROUP})\d{{3}})+(?!\d)|\d+)(?:\.\d+)?"
 _POWER = r"(?:\s*[x×·]\s*10\s*(?:\^\s*[-+−]?\d+|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|[eE][-+]?\d+)"
 _BARE_POWER = r"10\s*(?:\^\s*[-+−]?\d+|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"  # "≥ 10^6 cells": mantissa 1
 _NUMBER = rf"(?:{_BARE_POWER}|{_MANTISSA}{_POWER}?)"
@@ -45,23 +45,28 @@ _RANGE = re.compile(
     re.IGNORECASE,
 )
 _PLUS_MINUS = re.compile(
-    rf"^(?:pH\s+)?\(?\s*(?P<nominal>{_NUMBER})\s*(?P<unit1>[^\d\s±(+][^±]*?)?\s*(?:±|\+/[-−])\s*"
-    rf"(?P<tolerance>{_NUMBER})\s*\)?\s*{_UNIT}$",
+    rf"^(?:pH\s+)?(?P<open>\()?\s*(?P<nominal>{_NUMBER})\s*(?P<unit1>[^\d\s±(+][^±]*?)?\s*"
+    rf"(?:±|\+/[-−])\s*(?P<tolerance>{_NUMBER})\s*(?(open)\)(?P<power>{_POWER})?)\s*{_UNIT}$",
     re.IGNORECASE,
 )
 _PH = re.compile(r"^\s*pH\b", re.IGNORECASE)
-# Text that may follow a number as its unit although it holds digits or a comparator.
+# Text that may follow a number as its unit although it holds a number or a comparator:
+# "CFU/10 mL", "per 10^6 cells", a particle size class "≥ 10 µm", a chapter "<85>".
 _UNIT_TOKENS = re.compile(
-    r"log\s?10|log₁₀|\b\w*ID50\b|ID₅₀|/\s*\d+(?:\.\d+)?\s*(?=[^\W\d])|\bper\s+\d+\s*(?=[^\W\d])"
-    rf"|{_BARE_POWER}|(?:≥|>=|>)\s*\d+\s*µm|<\d+>|\((?:Ph\.?\s*Eur\.?|USP|JP)[^)]*\)",
+    rf"/\s*\d+(?:\.\d+)?\s*(?=[^\W\d])|\bper\s+\d+\s*(?=[^\W\d])|{_BARE_POWER}"
+    r"|(?:≥|>=|>)\s*\d+\s*µm|<\d+>",
     re.IGNORECASE,
 )
 # What makes a unit text a second condition: a staged (Q, L1/S2/A1) acceptance, a comparator,
-# a conjunction, a tolerance, or any number left after the unit tokens above.
-_NOT_A_UNIT = re.compile(
-    rf"\(Q\)|\bQ\b|\b[LSAB][1-3]\b|\d|±|\+/[-−]|;|\b(?:and|or)\b|{_COMPARATOR}",
+# a conjunction, a tolerance, a time or a temperature; or a number outside brackets that is
+# no part of a name (CD3, A280, TCID50 and log10 are names), such as a ratio.
+_CONDITION = re.compile(
+    rf"\(Q\)|\bQ\b|\b[LSAB][1-3]\b|±|\+/[-−]|;|\b(?:and|or|dissolved)\b|{_COMPARATOR}"
+    r"|\d\s*(?:s|sec|min(?:ute)?s?|h|hours?|days?|weeks?|months?|°C)\b",
     re.IGNORECASE,
 )
+_STRAY_NUMBER = re.compile(r"(?<!\w)\d")
+_BRACKETED = re.compile(r"\([^()]*\)")
 _SEPARATORS = re.compile(r"\s*(?:;|\n|,\s|\band\b)\s*", re.IGNORECASE)
 _QUALITATIVE: tuple[tuple[re.Pattern[str], Qualitative], ...] = (
     (re.compile(r"^(conforms?|complies|meets|corresponds)\b", re.IGNORECASE), "conforms"),
@@ -123,16 +128,15 @@ def _decimal(text: str) -> Decimal:
 def _unit(text: str | None) -> str | None:
     """The unit text, or None when it is empty; raises ValueError when it is no unit."""
     unit = (text or "").strip()
-    if _NOT_A_UNIT.search(_UNIT_TOKENS.sub("", unit)):
+    rest = _UNIT_TOKENS.sub("", unit)
+    if _CONDITION.search(rest) or _STRAY_NUMBER.search(_BRACKETED.sub("", rest)):
         raise ValueError(unit)
     return unit or None
 
 
 def _label(text: str | None) -> str | None:
     label = (text or "").strip()
-    if re.fullmatch(r"(?i).*\b(?:not|no)|Q|[LSAB][1-3]", label) or _NOT_A_UNIT.search(
-        re.sub(r"\d", "", label)
-    ):
+    if re.fullmatch(r"(?i).*\b(?:not|no)", label) or _CONDITION.search(label):
         raise ValueError(label)
     return label or None
 
@@ -169,7 +173,13 @@ def _plus_minus(text: str) -> ParsedCriterion | None:
     match = _PLUS_MINUS.match(text)
     if not match:
         return None
-    nominal, tolerance = _decimal(match.group("nominal")), _decimal(match.group("tolerance"))
+    nominal_text, tolerance_text = match.group("nominal"), match.group("tolerance")
+    power = match.group("power")  # "(2.0 ± 0.4) × 10^13": the power applies to both
+    if power:
+        nominal_text, tolerance_text = nominal_text + power, tolerance_text + power
+    if re.search(_POWER, tolerance_text) and not re.search(_POWER, nominal_text):
+        return None  # "2.0 ± 0.4 × 10^13": whether the power applies to 2.0 is not written
+    nominal, tolerance = _decimal(nominal_text), _decimal(tolerance_text)
     if tolerance < 0:
         return None
     unit = _same_unit(_unit(match.group("unit1")), _unit(match.group("unit")))
