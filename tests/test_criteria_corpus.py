@@ -401,3 +401,12 @@ def test_decimal_comma_warning_points_at_the_number(dossier_from) -> None:
     )
     assert line[found[0].location.column - 1 :].startswith("1,0 %'}")
     assert "'1.0'" in found[0].hint
+
+
+def test_plus_minus_ends_are_exact_or_not_read() -> None:
+    exact = parse_criterion("123456789012345678901234567890.5 ± 0.25 mg")
+    assert (str(exact.low), str(exact.high)) == (
+        "123456789012345678901234567890.25",
+        "123456789012345678901234567890.75",
+    )
+    assert parse_criterion("1E+99 ± 1E-99 mg") is None  # 199 digits: not computed exactly

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, DecimalException, Inexact, localcontext
 from typing import Literal
 
 Comparator = Literal[">=", "<=", ">", "<", "="]
@@ -78,6 +78,7 @@ _QUALITATIVE: tuple[tuple[re.Pattern[str], Qualitative], ...] = (
      "report"),
 )  # fmt: skip
 _DECIMAL_COMMA = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*,\d+(?:[.,]\d+)*(?![\d,]|-[^\W\d])")
+_EXACT = Context(prec=60, traps=[Inexact])
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 
 
@@ -151,7 +152,7 @@ def _same_unit(first: str | None, second: str | None) -> str | None:
 def _quantitative(text: str) -> ParsedCriterion | None:
     try:
         return _limit(text) or _plus_minus(text) or _range(text)
-    except (ValueError, InvalidOperation):
+    except (ValueError, DecimalException):
         return None
 
 
@@ -182,11 +183,13 @@ def _plus_minus(text: str) -> ParsedCriterion | None:
     nominal, tolerance = _decimal(nominal_text), _decimal(tolerance_text)
     if tolerance < 0:
         return None
+    with localcontext(_EXACT):  # an end that cannot be computed exactly raises: no reading
+        low, high = nominal - tolerance, nominal + tolerance
     unit = _same_unit(_unit(match.group("unit1")), _unit(match.group("unit")))
     return ParsedCriterion(
         form="range",
-        low=nominal - tolerance,
-        high=nominal + tolerance,
+        low=low,
+        high=high,
         unit=unit or ("pH" if _PH.match(text) else None),
         nominal=nominal,
         tolerance=tolerance,
