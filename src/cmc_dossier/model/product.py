@@ -21,6 +21,7 @@ from cmc_dossier.model.base import (
     require_one_of,
 )
 from cmc_dossier.model.ctd import SECTION_BY_CODE, SectionCode
+from cmc_dossier.model.unknowns import OrUnknown
 from cmc_dossier.model.vocabulary import (
     AttributeType,
     Context,
@@ -99,15 +100,15 @@ class Organization(FactBase):
 class Address(StrictModel):
     lines: list[Text] = Field(min_length=1)
     city: Text
-    postal_code: Text | None = None
+    postal_code: OrUnknown(Text) | None = None
     country: CountryCode
 
 
 class GmpEvidence(StrictModel):
-    status: GmpStatus
-    authority: Text | None = None
-    reference: Text | None = None
-    date: IsoDate | None = None
+    status: OrUnknown(GmpStatus)
+    authority: OrUnknown(Text) | None = None
+    reference: OrUnknown(Text) | None = None
+    date: OrUnknown(IsoDate) | None = None
 
 
 class Site(FactBase, CarriesEstablishedCondition):
@@ -116,10 +117,10 @@ class Site(FactBase, CarriesEstablishedCondition):
     kind: Literal["Site"]
     name: Text
     organization: Ref("Organization")
-    address: Address
+    address: OrUnknown(Address)
     activities: list[SiteActivity] = Field(min_length=1)
-    gmp: GmpEvidence
-    fei: Text | None = Field(default=None, description="FDA Establishment Identifier")
+    gmp: OrUnknown(GmpEvidence)
+    fei: OrUnknown(Text) | None = Field(default=None, description="FDA Establishment Identifier")
 
     @property
     def label(self) -> str:
@@ -130,8 +131,8 @@ class QTPPElement(FactBase):
     kind: Literal["QTPPElement"]
     aspect: QtppAspect
     title: Text
-    target: Markdown
-    source: Text = Field(description="Source of the information or justification")
+    target: OrUnknown(Markdown)
+    source: OrUnknown(Text) = Field(description="Source of the information or justification")
 
 
 class CQA(FactBase):
@@ -143,8 +144,8 @@ class CQA(FactBase):
     category: CqaCategory
     attribute_type: AttributeType = "other"
     derived_from: list[Ref("QTPPElement")] = Field(min_length=1)
-    criticality: Criticality
-    rationale: Markdown
+    criticality: OrUnknown(Criticality)
+    rationale: OrUnknown(Markdown)
     clinical_relevance: Markdown | None = None
 
 
@@ -166,12 +167,12 @@ class DrugSubstance(FactBase):
 class Component(StrictModel):
     material: Ref("Material", "DrugSubstance")
     function: Text
-    quantity: Text = Field(description="Amount per unit as typed, e.g. '7.5 % (v/v)'")
-    quality_standard: Text | None = None
+    quantity: OrUnknown(Text) = Field(description="Amount per unit as typed, e.g. '7.5 % (v/v)'")
+    quality_standard: OrUnknown(Text) | None = None
 
 
 class BatchFormula(StrictModel):
-    batch_size: Text
+    batch_size: OrUnknown(Text)
     components: list[Component] = Field(min_length=1)
 
 
@@ -184,7 +185,7 @@ class DrugProduct(FactBase, CarriesEstablishedCondition):
     description: Markdown
     composition: list[Component] = Field(min_length=1)
     batch_formula: BatchFormula | None = None
-    container_closure: Ref("ContainerClosure") | None = None
+    container_closure: OrUnknown(Ref("ContainerClosure")) | None = None
     manufacturers: list[Ref("Site")] = Field(min_length=1)
     sterile: Flag = True
 
