@@ -153,6 +153,16 @@ CASES: dict[str, Case] = {
             "acceptance_criterion: Conforms}\nincludes: [T-DEG]  # <- DOS210\n"
         }
     ),
+    "DOS220": Case(
+        files={
+            "broken.yaml": "kind: CellBank\nid: CB-MCB\ntitle: MCB\ntype: master-cell-bank\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-WCB\ntitle: WCB\ntype: working-cell-bank\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-MCB-2\ntitle: MCB 2\ntype: master-cell-bank\n"
+            "origin: bacterial\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
+        }
+    ),
     "DOS301": Case(
         base="autologous-cell-therapy",
         replace={
@@ -222,6 +232,23 @@ CASES: dict[str, Case] = {
             "  - id: T-DS-IMP\n    test: Total impurities\n    attribute: CQA-IMPURITIES\n"
             "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
         }
+    ),
+    "DOS330": Case(
+        base="viral-vector-gene-therapy",
+        files={
+            "cells.yaml": "kind: CellBank\nid: CB-HEK293-MCB\ntitle: HEK 293 MCB\n"
+            "type: master-cell-bank\norigin: mammalian  # <- DOS330\nhistory: H\n"
+            "site: SITE-1\n"
+        },
+    ),
+    "DOS331": Case(
+        base="therapeutic-protein",
+        replace={
+            "  - {virus: V-MMV, log_reduction: 3.1, runs: 2}": (
+                "  - {virus: V-MMV, log_reduction: 0.8, runs: 2}  # <- DOS331"
+            )
+        },
+        also=frozenset({"DOS312"}),  # the fixture's stated unknowns, for information
     ),
     "DOS310": Case(
         files={

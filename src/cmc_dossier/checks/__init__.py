@@ -11,6 +11,7 @@ from cmc_dossier.checks import (
     references,
     results,
     specifications,
+    substrates,
     unknowns,
 )
 from cmc_dossier.diagnostics import Diagnostic
@@ -27,6 +28,9 @@ CHECKS: tuple[Check, ...] = (
     results.check_batch_results,
     results.check_stability_results,
     criteria.check_criteria,
+    substrates.check_derivation,
+    substrates.check_viral_clearance_evaluated,
+    substrates.check_clearance_steps,
     modality.check_microbial_safety,
     modality.check_integrating_vector,
     modality.check_viral_vector_declared,

@@ -235,6 +235,16 @@ CODES: dict[str, Code] = {
             "specification's own `tests`.",
         ),
         Code(
+            "DOS220",
+            _E,
+            "Cell bank derived from the wrong tier",
+            "A cell bank system has tiers (ICH Q5D): a master cell bank is derived from the "
+            "cell line, a working cell bank from the master cell bank, end-of-production "
+            "cells from a master or working cell bank, a working virus seed from the master "
+            "seed. A bank's `derived_from` names a bank of a tier it cannot come from, or "
+            "itself.",
+        ),
+        Code(
             "DOS301",
             _E,
             "Cell therapy without microbial safety release tests",
@@ -285,6 +295,24 @@ CODES: dict[str, Code] = {
             "Product modality needs a viral vector type",
             "Gene therapy products name the vector in the manifest (`viral_vector`), which "
             "decides the expected safety tests.",
+        ),
+        Code(
+            "DOS330",
+            _W,
+            "Product from mammalian or insect cells without viral clearance studies",
+            "A product expressed in mammalian or insect cells can carry endogenous and "
+            "adventitious viruses; ICH Q5A(R2) expects the process to be evaluated for its "
+            "capacity to inactivate or remove them, step by step with model viruses. Not "
+            "expected for cell-based products or enveloped viral vectors.",
+        ),
+        Code(
+            "DOS331",
+            _W,
+            "Viral clearance rests on a single step",
+            "For a model virus, fewer than two steps count towards the overall reduction "
+            "(steps of 1 log10 or less are not counted unless justified; steps sharing a "
+            "principle count once). ICH Q5A(R2) expects clearance by steps of different "
+            "mechanisms, so the failure of one step does not leave the product unprotected.",
         ),
         Code(
             "DOS310",

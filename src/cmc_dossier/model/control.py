@@ -57,6 +57,11 @@ class SpecificationTest(IdentifiedItem, CarriesEstablishedCondition):
     method: Ref("AnalyticalMethod")
     acceptance_criterion: OrUnknown(Text)
     usage: TestUsage = "release-and-stability"
+    tested_at: list[Ref("Site")] = Field(
+        default=[],
+        description="Sites that perform this test for this material; default: the "
+        "specification's `tested_at`, else where the method is performed",
+    )
     justification: Markdown | None = None
 
     @computed_field  # type: ignore[prop-decorator]
@@ -76,6 +81,9 @@ class Specification(FactBase, CarriesEstablishedCondition):
     applies_to: SpecificationSubject
     subject: Ref("DrugSubstance", "DrugProduct", "Material")
     version: Text
+    tested_at: list[Ref("Site")] = Field(
+        default=[], description="Sites that test against this specification, unless a test says"
+    )
     tests: list[SpecificationTest] = Field(min_length=1)
     includes: list[Ref("SpecificationTest")] = Field(
         default=[],

@@ -6,6 +6,7 @@ from typing import Annotated, Union, get_args
 
 from pydantic import Field, TypeAdapter
 
+from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
 from cmc_dossier.model.control import AnalyticalMethod, Batch, ReferenceStandard, Specification
 from cmc_dossier.model.manufacture import (
     HoldTime,
@@ -26,6 +27,7 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.viral_safety import ModelVirus, ViralClearanceStudy
 
 FactKinds = (
     Manifest,
@@ -36,6 +38,8 @@ FactKinds = (
     DrugSubstance,
     DrugProduct,
     Material,
+    CellBank,
+    DonorEligibility,
     ManufacturingProcess,
     UnitOperation,
     ProcessParameter,
@@ -48,6 +52,8 @@ FactKinds = (
     StabilityStudy,
     ContainerClosure,
     AdventitiousAgentSafety,
+    ModelVirus,
+    ViralClearanceStudy,
     Narrative,
 )
 Fact = Annotated[Union[FactKinds], Field(discriminator="kind")]  # noqa: UP007

@@ -15,6 +15,9 @@ CELL_THERAPIES: frozenset[str] = frozenset({"autologous-cell-therapy", "allogene
 
 ViralVector = Literal["lentiviral", "gamma-retroviral", "aav", "adenoviral", "hsv", "other"]
 INTEGRATING_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral"})
+# An enveloped vector product cannot go through steps that inactivate or remove enveloped
+# viruses, so a viral clearance evaluation of its process is not expected (ICH Q5A(R2) scope).
+ENVELOPED_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral", "hsv"})
 
 Phase = Literal["1", "1/2", "2", "2/3", "3", "marketed"]
 PHASE_ORDER: tuple[str, ...] = get_args(Phase)  # earliest first

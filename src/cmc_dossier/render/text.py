@@ -183,6 +183,10 @@ _TERMS = {
     "process-design": "Process design (stage 1)",
     "process-qualification": "Process qualification (stage 2)",
     "continued-process-verification": "Continued process verification (stage 3)",
+    "end-of-production-cells": "End-of-production cells",
+    "non-enveloped": "Non-enveloped",
+    "low-ph": "Low pH",
+    "uv-c": "UV-C",
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
 from cmc_dossier.model.control import (
     AnalyticalMethod,
     Batch,
@@ -39,10 +40,16 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.viral_safety import (
+    ICH_Q5A_RULE,
+    ModelVirus,
+    ViralClearanceStudy,
+    overall_reductions,
+)
 from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
 from cmc_dossier.render.outline import slug
 
-DS, DP = "drug-substance", "drug-product"
+DS, DP, SM = "drug-substance", "drug-product", "starting-material"
 _DS_ACTIVITIES = {"drug-substance-manufacture", "starting-material-manufacture", "cell-collection"}
 _DP_ACTIVITIES = {
     "drug-product-manufacture",
@@ -144,6 +151,11 @@ class DossierView:
             for test in specification.tests:
                 seen.setdefault(test.method, self.get(test.method))
         return list(seen.values())
+
+    def testing_sites(self, specification: Specification, test: SpecificationTest) -> list[str]:
+        """Who performs a test for this material: the test's sites, the specification's, or
+        else the method's."""
+        return test.tested_at or specification.tested_at or self.get(test.method).performed_at
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
         return [batch for s in specifications for batch in self.batches_of(s.id)]
@@ -270,6 +282,8 @@ def _home(view: DossierView, value: Any) -> str | None:
         return "3.2.P.1"
     if isinstance(value, Material):
         return "3.2.P.4.1" if value.category == "excipient" else "3.2.S.2.3"
+    if isinstance(value, CellBank | DonorEligibility):
+        return "3.2.S.2.3"
     if isinstance(value, ManufacturingProcess):
         return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(value.stage, "3.2.S.2.3")
     if isinstance(value, UnitOperation | ProcessParameter):
@@ -296,7 +310,7 @@ def _home(view: DossierView, value: Any) -> str | None:
         return "3.2.P.7" if value.applies_to == DP else "3.2.S.6"
     if isinstance(value, ReferenceStandard):
         return "3.2.P.6"
-    if isinstance(value, AdventitiousAgentSafety):
+    if isinstance(value, AdventitiousAgentSafety | ModelVirus | ViralClearanceStudy):
         return "3.2.A.2"
     return None
 
@@ -319,11 +333,30 @@ def _product(view: DossierView) -> DrugProduct | None:
     return next(iter(view.all(DrugProduct)), None)
 
 
-def _sites(view: DossierView, activities: set[str], applies_to: str) -> list[Site]:
-    """Sites with these activities, and the laboratories testing against the specifications."""
-    methods = view.methods_of(view.specifications(applies_to))
-    testing = {site for method in methods for site in method.performed_at}
-    return [s for s in view.all(Site) if activities & set(s.activities) or s.id in testing]
+_MANUFACTURER_ACTIVITIES = {"in-process-testing", "stability-testing", "storage"}
+
+
+def _sites(view: DossierView, activities: set[str], *applies_to: str) -> list[dict[str, Any]]:
+    """Sites that make this material or test it, each with what it does for this material.
+
+    A laboratory appears because a test of this material's specifications is done there
+    (the test's `tested_at`, the specification's, else the method's sites), never because
+    its method also serves another material.
+    """
+    tests_at: dict[str, list[str]] = defaultdict(list)
+    for specification in view.specifications(*applies_to):
+        for test in specification.tests:
+            for site_id in view.testing_sites(specification, test):
+                tests_at[site_id].append(test.test)
+    rows = []
+    for site in view.all(Site):
+        makes = [a for a in site.activities if a in activities]
+        if not makes and site.id not in tests_at:
+            continue
+        extra = _MANUFACTURER_ACTIVITIES if makes else set()
+        duties = [a for a in site.activities if a in activities or a in extra]
+        rows.append({"site": site, "activities": duties, "tests": tests_at.get(site.id, [])})
+    return rows
 
 
 def _process_views(view: DossierView, stage: str) -> list[dict[str, Any]]:
@@ -411,7 +444,13 @@ def _materials(view: DossierView) -> list[Part]:
     materials = [m for m in view.all(Material) if m.category != "excipient"]
     specified = [view.get(m.specification) for m in materials if m.specification]
     batches = view.batches_tested_against(specified)
-    return _one(materials=materials, specifications=specified, batches=batches)
+    return _one(
+        materials=materials,
+        specifications=specified,
+        batches=batches,
+        banks=view.all(CellBank),
+        donors=view.all(DonorEligibility),
+    )
 
 
 def _biological_excipients(view: DossierView) -> list[Material]:
@@ -453,6 +492,19 @@ def _batches(view: DossierView, applies_to: str) -> list[Part]:
     return _one(specifications=specifications, batches=view.batches_tested_against(specifications))
 
 
+def _adventitious_agents(view: DossierView) -> list[Part]:
+    studies = view.all(ViralClearanceStudy)
+    return _one(
+        evaluations=view.all(AdventitiousAgentSafety),
+        banks=[b for b in view.all(CellBank) if b.testing and b.type != "plasmid"],
+        donors=[d for d in view.all(DonorEligibility) if d.testing],
+        viruses=view.all(ModelVirus),
+        studies=studies,
+        reductions=overall_reductions(studies),
+        reduction_rule=ICH_Q5A_RULE if studies else None,
+    )
+
+
 _DS_STABILITY = _stability_sections(DrugSubstance)
 _DP_STABILITY = _stability_sections(DrugProduct)
 
@@ -460,7 +512,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.1": ("nomenclature", lambda v: _one(substance=_substance(v))),
     "3.2.S.1.2": ("structure", _substance_text("structure")),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
-    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS))),
+    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS, SM))),
     "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
     "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
@@ -500,5 +552,5 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.8.1": ("stability-summary", _DP_STABILITY["summary"]),
     "3.2.P.8.2": ("stability-commitment", _DP_STABILITY["commitment"]),
     "3.2.P.8.3": ("stability-data", _DP_STABILITY["data"]),
-    "3.2.A.2": ("adventitious-agents", lambda v: _one(evaluations=v.all(AdventitiousAgentSafety))),
+    "3.2.A.2": ("adventitious-agents", _adventitious_agents),
 }  # fmt: skip
