@@ -29,12 +29,14 @@ from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.model.walk import identified_items, references
 from cmc_dossier.render.documents import Renderer
 from cmc_dossier.render.outline import Heading, cite, outline, slug
+from cmc_dossier.render.qos import SummaryRenderer
 from cmc_dossier.render.text import SITE, Markdown, escape, term
 from cmc_dossier.render.views import DossierView
 from cmc_dossier.vcs import Change, Revision
 
 Nav = list[Any]
 TARGET_TITLES = {"ind": "US IND Module 3", "impd": "EU IMPD Quality"}
+QOS_PAGE = "qos/index.md"
 
 
 @dataclass
@@ -155,6 +157,13 @@ def target_pages(
         )
     site.nav.append({TARGET_TITLES[target]: _nav_tree(headings, target)})
     return renderer.gaps
+
+
+def qos_page(site: Site, dossier: Dossier) -> None:
+    """Module 2.3 as one page; its citations link to the IND section pages."""
+    renderer = SummaryRenderer(dossier, "qos", flavor=SITE, link=_Links(dossier, "ind"))
+    site.pages[QOS_PAGE] = renderer.documents()[0].markdown
+    site.nav.append({"Module 2.3 QOS": QOS_PAGE})
 
 
 # --- fact pages ---------------------------------------------------------------------------
@@ -469,6 +478,7 @@ def generate(
         for target in ("ind", "impd"):
             gaps = target_pages(site, dossier, target, root, revision, changes)
             found += [gap for gap in gaps if gap.message not in {d.message for d in found}]
+        qos_page(site, dossier)
         traceability_page(site, dossier)
         fact_pages(site, dossier)
     diagnostics_page(site, found, dossier)
