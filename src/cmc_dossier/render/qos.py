@@ -8,17 +8,13 @@ come from the catalogues (`data/m4q-r1-qos.yaml`, `data/m4q-r2.yaml`).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from cmc_dossier.diagnostics import Diagnostic
-from cmc_dossier.model.control import Specification
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.model.manufacture import InProcessControl, ProcessParameter
 from cmc_dossier.model.product import CQA, DrugProduct, QTPPElement
 from cmc_dossier.render import text
 from cmc_dossier.render.catalogue import R1_QOS, R2, Catalogue, Component, Heading, Item, load
@@ -38,19 +34,12 @@ def _introduction(view: DossierView) -> list[Part]:
 
 def _control_strategy(view: DossierView) -> list[Part]:
     """QTPP → quality attribute → process parameters and controls, as in the traceability."""
-    parameters: dict[str, list[ProcessParameter]] = defaultdict(list)
-    for parameter in view.all(ProcessParameter):
-        for cqa_id in parameter.affects:
-            parameters[cqa_id].append(parameter)
-    controls: dict[str, list[Any]] = defaultdict(list)
-    for control in view.all(InProcessControl):
-        if control.attribute:
-            controls[control.attribute].append(control)
-    for specification in view.all(Specification):
-        for test in specification.tests:
-            controls[test.attribute].append(test)
     rows = [
-        {"cqa": cqa, "parameters": parameters[cqa.id], "controls": controls[cqa.id]}
+        {
+            "cqa": cqa,
+            "parameters": view.parameters_affecting.get(cqa.id, []),
+            "controls": view.controls_of.get(cqa.id, []),
+        }
         for cqa in view.all(CQA)
     ]
     return [Part({"qtpp": view.all(QTPPElement), "rows": rows})] if rows else []

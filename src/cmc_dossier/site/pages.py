@@ -20,10 +20,9 @@ from pydantic import BaseModel
 
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.base import FactBase, IdentifiedItem
-from cmc_dossier.model.control import Specification
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.model.manufacture import InProcessControl, ProcessParameter
+from cmc_dossier.model.manufacture import ProcessParameter
 from cmc_dossier.model.product import CQA, Narrative
 from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.model.walk import identified_items, references
@@ -303,17 +302,7 @@ def traceability_page(site: Site, dossier: Dossier) -> None:
     view = DossierView(dossier)
     link = _Links(dossier, "ind", up="")
     cqas: list[CQA] = view.all(CQA)
-    parameters = defaultdict(list)
-    for parameter in view.all(ProcessParameter):
-        for cqa_id in parameter.affects:
-            parameters[cqa_id].append(parameter)
-    controls = defaultdict(list)
-    for control in view.all(InProcessControl):
-        if control.attribute:
-            controls[control.attribute].append(control)
-    for specification in view.all(Specification):
-        for test in specification.tests:
-            controls[test.attribute].append(test)
+    parameters, controls = view.parameters_affecting, view.controls_of
 
     def cited(fact_id: str) -> str:
         home = view.home(view.dossier.index[fact_id])
