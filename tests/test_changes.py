@@ -158,6 +158,14 @@ def test_redline_has_word_tracked_changes_from_the_head_commit(scenario: Path) -
     assert "Version 0.3 | Commit HEAD (" in footer
     unchanged = scenario / "redline" / "ind" / "m3" / "32-body-data" / "32a-app"
     assert not unchanged.exists()  # documents that did not change get no redline
+    # Module 2.3 shows the same specification and sites, so it is redlined too
+    qos = scenario / "redline" / "qos" / "module-2-3-quality-overall-summary.docx"
+    accepted, rejected = (
+        pypandoc.convert_file(str(qos), "plain", extra_args=[f"--track-changes={mode}"])
+        for mode in ("accept", "reject")
+    )
+    assert "≥ 60 %" in accepted and "≥ 60 %" not in rejected and "≥ 70 %" in rejected
+    assert "Munich" in accepted and "Munich" not in rejected
 
 
 # --- every row of the rules table ----------------------------------------------------------

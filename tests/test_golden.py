@@ -13,7 +13,11 @@ import pytest
 from build_helpers import build, committed_repo
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-DOCUMENTS = ("ind/module-3-quality.md", "impd/impd-quality.md")
+DOCUMENTS = (
+    "ind/module-3-quality.md",
+    "impd/impd-quality.md",
+    "qos/module-2-3-quality-overall-summary.md",
+)
 
 
 @pytest.fixture(scope="module")

@@ -140,6 +140,17 @@ def test_navigation_between_ctd_sections_and_targets(visit) -> None:
     visit.open("ind/3-2-p-5-1/").screenshot(path=str(SCREENSHOTS / "specification.png"))
 
 
+def test_quality_overall_summary_tab_links_to_module_3(visit) -> None:
+    page = visit.open("")
+    page.click("nav.md-tabs >> text=Module 2.3 QOS")
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == "2.3 Quality Overall Summary"
+    assert page.locator("article h3", has_text="2.3.P.5 Control of Drug Product").count() == 1
+    page.click("article >> text=3.2.P.5.1 Specification(s)")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/ind/3-2-p-5-1/")
+
+
 def test_references_are_links_to_stable_fact_urls(visit) -> None:
     page = visit.open("ind/3-2-p-5-1/")
     page.click("article >> text=Vector copy number by droplet digital PCR")

@@ -71,6 +71,8 @@ def validate(
 class Target(StrEnum):
     ind = "ind"
     impd = "impd"
+    qos = "qos"
+    m4q_r2 = "m4q-r2"
     all = "all"
 
 
@@ -105,17 +107,19 @@ def build(
         typer.Option(help="Folder of templates overriding the built-in ones by name."),
     ] = None,
 ) -> None:
-    """Validate, then build the IND Module 3 and the IMPD as Markdown and DOCX."""
+    """Validate, then build the IND Module 3, the IMPD, the Module 2.3 QOS and the M4Q(R2)
+    preview as Markdown and DOCX."""
     from cmc_dossier.diagnostics.formatters import as_text
     from cmc_dossier.publish.pipeline import BuildOptions
     from cmc_dossier.publish.pipeline import build as run_build
+    from cmc_dossier.render.targets import DOCUMENT_TARGETS
 
     if templates is None and (path.parent / "templates").is_dir():
         templates = path.parent / "templates"
     options = BuildOptions(
         root=path,
         output=output,
-        targets=("ind", "impd") if target is Target.all else (target.value,),
+        targets=DOCUMENT_TARGETS if target is Target.all else (target.value,),
         formats=("md", "docx") if output_format is Format.all else (output_format.value,),
         draft=draft,
         templates=templates,

@@ -18,7 +18,8 @@ from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.product import Manifest
 from cmc_dossier.publish.docx import Stamp, to_docx
 from cmc_dossier.publish.pipeline import reference_document
-from cmc_dossier.render.documents import Document, Renderer
+from cmc_dossier.render.documents import Document
+from cmc_dossier.render.targets import renderer_for
 
 _TOKENS = re.compile(r"\s+|\||[^\s|]+")
 _STRUCTURAL = re.compile(r"^\s*$|^\|[-|: ]+\|\s*$|^:::|^#+\s|^: Table ")
@@ -126,7 +127,7 @@ def _documents(
     result = snapshot.validate()
     if result.errors or result.dossier is None:
         return {}, None, result.errors
-    rendered = Renderer(result.dossier, target, templates).documents()
+    rendered = renderer_for(result.dossier, target, templates).documents()
     return {str(d.path): d for d in rendered}, result.dossier.manifest, []
 
 
@@ -141,7 +142,7 @@ def redline_documents(
     """Tracked-changes Markdown and DOCX for every document that differs between revisions."""
     written: list[Path] = []
     problems: list[Diagnostic] = []
-    for target in ("ind", "impd"):
+    for target in ("ind", "impd", "qos"):
         before, _, found = _documents(base, target, templates)
         problems += found
         after, manifest, found = _documents(head, target, templates)

@@ -23,7 +23,8 @@ import jinja2
 from cmc_dossier.diagnostics import Diagnostic, Location, Severity
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.publish.docx import PandocError, Stamp, cache_key, to_docx
-from cmc_dossier.render.documents import Document, Renderer
+from cmc_dossier.render.documents import Document
+from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
 from cmc_dossier.validation import validate_folder
 from cmc_dossier.vcs import revision_of
 
@@ -37,7 +38,7 @@ Progress = Callable[[str, int, int], None]
 class BuildOptions:
     root: Path
     output: Path
-    targets: tuple[str, ...] = ("ind", "impd")
+    targets: tuple[str, ...] = DOCUMENT_TARGETS
     formats: tuple[str, ...] = FORMATS
     draft: bool = False
     templates: Path | None = None
@@ -143,7 +144,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
 
     for target in options.targets:
-        renderer = Renderer(dossier, target, options.templates, _template_cache())
+        renderer = renderer_for(dossier, target, options.templates, _template_cache())
         try:
             documents = renderer.documents()
         except jinja2.TemplateError as error:

@@ -194,6 +194,16 @@ class Renderer:
                 blocks.append(self._prose(body))
         return blocks
 
+    def statements(self, code: str) -> list[str]:
+        """The not-applicable and to-be-provided statements made for a section."""
+        return self._statements([n for n in self.view.narratives(code) if n.status != "provided"])
+
+    def has_facts(self, heading: Heading) -> bool:
+        """Whether facts or provided prose fill the section (a summary then points to it)."""
+        code = heading.section.code
+        provided = any(n.status == "provided" for n in self.view.narratives(code))
+        return provided or bool(self._parts(heading))
+
     def _subheading(self, title: str) -> str:
         if self.flavor is text.SITE:
             return f"**{self._escape(title)}**"

@@ -133,6 +133,27 @@ class DossierView:
         return self.dossier.index[fact_id].value
 
     @cached_property
+    def parameters_affecting(self) -> dict[str, list[ProcessParameter]]:
+        """Per quality attribute: the process parameters that affect it."""
+        found: dict[str, list[ProcessParameter]] = defaultdict(list)
+        for parameter in self.all(ProcessParameter):
+            for cqa_id in parameter.affects:
+                found[cqa_id].append(parameter)
+        return found
+
+    @cached_property
+    def controls_of(self) -> dict[str, list[Any]]:
+        """Per quality attribute: its in-process controls, then its specification tests."""
+        found: dict[str, list[Any]] = defaultdict(list)
+        for control in self.all(InProcessControl):
+            if control.attribute:
+                found[control.attribute].append(control)
+        for specification in self.all(Specification):
+            for test in specification.tests:
+                found[test.attribute].append(test)
+        return found
+
+    @cached_property
     def process_of(self) -> dict[str, ManufacturingProcess]:
         return {
             operation: process

@@ -20,21 +20,22 @@ from pydantic import BaseModel
 
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.base import FactBase, IdentifiedItem
-from cmc_dossier.model.control import Specification
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.model.manufacture import InProcessControl, ProcessParameter
+from cmc_dossier.model.manufacture import ProcessParameter
 from cmc_dossier.model.product import CQA, Narrative
 from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.model.walk import identified_items, references
 from cmc_dossier.render.documents import Renderer
 from cmc_dossier.render.outline import Heading, cite, outline, slug
+from cmc_dossier.render.qos import SummaryRenderer
 from cmc_dossier.render.text import SITE, Markdown, escape, term
 from cmc_dossier.render.views import DossierView
 from cmc_dossier.vcs import Change, Revision
 
 Nav = list[Any]
 TARGET_TITLES = {"ind": "US IND Module 3", "impd": "EU IMPD Quality"}
+QOS_PAGE = "qos/index.md"
 
 
 @dataclass
@@ -155,6 +156,13 @@ def target_pages(
         )
     site.nav.append({TARGET_TITLES[target]: _nav_tree(headings, target)})
     return renderer.gaps
+
+
+def qos_page(site: Site, dossier: Dossier) -> None:
+    """Module 2.3 as one page; its citations link to the IND section pages."""
+    renderer = SummaryRenderer(dossier, "qos", flavor=SITE, link=_Links(dossier, "ind"))
+    site.pages[QOS_PAGE] = renderer.documents()[0].markdown
+    site.nav.append({"Module 2.3 QOS": QOS_PAGE})
 
 
 # --- fact pages ---------------------------------------------------------------------------
@@ -294,17 +302,7 @@ def traceability_page(site: Site, dossier: Dossier) -> None:
     view = DossierView(dossier)
     link = _Links(dossier, "ind", up="")
     cqas: list[CQA] = view.all(CQA)
-    parameters = defaultdict(list)
-    for parameter in view.all(ProcessParameter):
-        for cqa_id in parameter.affects:
-            parameters[cqa_id].append(parameter)
-    controls = defaultdict(list)
-    for control in view.all(InProcessControl):
-        if control.attribute:
-            controls[control.attribute].append(control)
-    for specification in view.all(Specification):
-        for test in specification.tests:
-            controls[test.attribute].append(test)
+    parameters, controls = view.parameters_affecting, view.controls_of
 
     def cited(fact_id: str) -> str:
         home = view.home(view.dossier.index[fact_id])
@@ -469,6 +467,7 @@ def generate(
         for target in ("ind", "impd"):
             gaps = target_pages(site, dossier, target, root, revision, changes)
             found += [gap for gap in gaps if gap.message not in {d.message for d in found}]
+        qos_page(site, dossier)
         traceability_page(site, dossier)
         fact_pages(site, dossier)
     diagnostics_page(site, found, dossier)
