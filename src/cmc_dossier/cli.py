@@ -13,6 +13,7 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from cmc_dossier.changes.rules import RuleTable
     from cmc_dossier.changes.snapshot import Snapshot
 
 from cmc_dossier import __version__
@@ -205,6 +206,21 @@ def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapsh
         raise typer.Exit(EXIT_ERRORS) from None
 
 
+def _rules_at_base(
+    before: Snapshot, after: Snapshot, explicit: Path | None
+) -> tuple[RuleTable, Path | None]:
+    """The impact rules of the base revision (a branch cannot reclassify itself), and the
+    rules file if the branch changed it. An explicit --rules file is used as given."""
+    from cmc_dossier.changes.rules import RULES_FILE, load_rules
+
+    if explicit is not None:
+        return load_rules((explicit, explicit.read_text(encoding="utf-8"))), None
+    name = before.root.parent / RULES_FILE
+    at_base, at_head = before.beside(RULES_FILE), after.beside(RULES_FILE)
+    table = load_rules((name, at_base.decode("utf-8")) if at_base is not None else None)
+    return table, (Path(RULES_FILE) if at_base != at_head else None)
+
+
 @app.command()
 def diff(
     base: Annotated[str, typer.Argument(help="Base revision (branch, tag, commit).")],
@@ -228,20 +244,22 @@ def diff(
     from cmc_dossier.changes import report as formats
     from cmc_dossier.changes.facts_diff import diff as fact_diff
     from cmc_dossier.changes.impact import assess
-    from cmc_dossier.changes.rules import RULES_FILE, RulesError, load_rules
+    from cmc_dossier.changes.rules import RulesError
+    from cmc_dossier.changes.stale import stale_text
     from cmc_dossier.diagnostics.formatters import as_text
 
+    before, after = _snapshots(path, base, head, worktree)
     try:
-        table = load_rules(rules or (path.parent / RULES_FILE))
+        table, rules_changed = _rules_at_base(before, after, rules)
     except RulesError as error:
         typer.echo(as_text(error.diagnostics), err=True)
         raise typer.Exit(EXIT_ERRORS) from None
-    before, after = _snapshots(path, base, head, worktree)
     found = fact_diff(before, after)
     if full:
         found.base_problems = before.validate().diagnostics
         found.head_problems = after.validate().diagnostics
-    report = assess(found, table)
+    report = assess(found, table, rules_changed)
+    report.to_check = stale_text(report, after.read(after.text_paths()), after.root)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
     _write_output(render[output_format.value](report), output)
 
@@ -278,6 +296,28 @@ def redline(
         typer.echo("redline stopped: a revision does not validate", err=True)
         raise typer.Exit(EXIT_ERRORS)
     typer.echo(f"redline: {len(written) // 2} documents with tracked changes in {output}")
+
+
+@app.command("migrate-established-conditions")
+def migrate_established_conditions(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    check: Annotated[
+        bool, typer.Option("--check", help="List what would change; write nothing.")
+    ] = False,
+) -> None:
+    """Rewrite established conditions to a reporting category per kind of change (ICH Q12)."""
+    from cmc_dossier.changes.migrate import MIGRATED_KINDS, migrate_folder
+
+    rewrites = migrate_folder(path, write=not check)
+    for rewrite in rewrites:
+        typer.echo(f"{rewrite.file}:{rewrite.line}: {rewrite.old.strip()} -> {rewrite.new.strip()}")
+    verb = "would rewrite" if check else "rewrote"
+    typer.echo(
+        f"{verb} {len(rewrites)} declaration(s); the old category now applies to "
+        f"{', '.join(MIGRATED_KINDS)}, and tightening and addition follow the impact rules"
+    )
+    if check and rewrites:
+        raise typer.Exit(EXIT_ERRORS)
 
 
 @app.command()

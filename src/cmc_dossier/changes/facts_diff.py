@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 from cmc_dossier.assemble import validate_document
 from cmc_dossier.changes.snapshot import Snapshot
 from cmc_dossier.diagnostics import Diagnostic
-from cmc_dossier.model.base import FactBase, IdentifiedItem, Range
+from cmc_dossier.model.base import FactBase, IdentifiedItem, MarkdownText, Range
 from cmc_dossier.model.criteria import ParsedCriterion, parse_criterion
 from cmc_dossier.model.manufacture import Duration
 
@@ -30,6 +31,7 @@ class FieldChange:
     old: Any
     new: Any
     direction: Direction | None = None
+    prose: tuple[str, str] | None = None  # text at both revisions, where the field is prose
 
     @property
     def name(self) -> str:
@@ -134,7 +136,8 @@ def _narrative_file_changes(
         lines_before, lines_after = old.count(b"\n"), new.count(b"\n")
         shown_old = f"{relative} ({lines_before} lines before)" if old else None
         shown_new = f"{relative} ({lines_after} lines after)" if new else None
-        field = FieldChange(("file",), shown_old, shown_new)
+        texts = (old.decode("utf-8", "replace"), new.decode("utf-8", "replace"))
+        field = FieldChange(("file",), shown_old, shown_new, prose=texts)
         found.append(FactChange(fact_id, "Narrative", "changed", fact, fact, file, file, [field]))
     return found
 
@@ -166,8 +169,39 @@ def field_changes(old: BaseModel, new: BaseModel, path: Path_ = ()) -> list[Fiel
             found.extend(field_changes(before, after, here))
         elif _items(before) or _items(after):
             found.extend(_item_changes(before or [], after or [], here))
+        elif isinstance(before, list) and isinstance(after, list):
+            found.extend(_list_changes(before, after, here))
         else:
-            found.append(FieldChange(here, before, after, direction(key, before, after)))
+            prose = (
+                (before, after)
+                if isinstance(before, str)
+                and isinstance(after, str)
+                and any(isinstance(m, MarkdownText) for m in info.metadata)
+                else None
+            )
+            found.append(FieldChange(here, before, after, direction(key, before, after), prose))
+    return found
+
+
+def _list_changes(before: list[Any], after: list[Any], path: Path_) -> list[FieldChange]:
+    """Only the items that changed: added and removed values, or the changed fields of an
+    item that stayed in place."""
+
+    def key(value: Any) -> str:
+        return value.model_dump_json() if isinstance(value, BaseModel) else repr(value)
+
+    a, b = [key(v) for v in before], [key(v) for v in after]
+    found: list[FieldChange] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = list(zip(before[i1:i2], after[j1:j2], strict=False)) if i2 - i1 == j2 - j1 else []
+        if pairs and all(isinstance(x, BaseModel) and type(x) is type(y) for x, y in pairs):
+            for offset, (x, y) in enumerate(pairs):
+                found.extend(field_changes(x, y, (*path, j1 + offset)))
+            continue
+        found += [FieldChange(path, value, None) for value in before[i1:i2]]
+        found += [FieldChange(path, None, value) for value in after[j1:j2]]
     return found
 
 
