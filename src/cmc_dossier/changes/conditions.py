@@ -7,14 +7,13 @@ not what the branch claims.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from cmc_dossier.changes.facts_diff import FactChange, FieldChange
+from cmc_dossier.changes.facts_diff import FactChange, FieldChange, hours
 from cmc_dossier.model.base import Range
 from cmc_dossier.model.control import AnalyticalMethod, Specification
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.model.manufacture import Duration, Material, ProcessParameter
+from cmc_dossier.model.manufacture import Material, ProcessParameter
 from cmc_dossier.model.product import CQA, Site
 from cmc_dossier.model.stability import StabilityStudy
 
@@ -28,12 +27,6 @@ _ACTIVITY_CLASSES = (
 )
 # Fields whose change replaces an analytical procedure rather than editing or moving it.
 _METHOD_PRINCIPLE = {"technique", "type", "compendial_reference", "purpose"}
-_HOURS = {"minutes": Decimal(1) / 60, "hours": Decimal(1), "days": Decimal(24),
-          "weeks": Decimal(168), "months": Decimal("730.5"), "years": Decimal(8766)}  # fmt: skip
-
-
-def hours(duration: Duration) -> Decimal:
-    return duration.value * _HOURS[duration.unit]
 
 
 def _within(value: Any, outer: Range | None) -> bool:

@@ -231,11 +231,20 @@ def direction(key: str, before: Any, after: Any) -> Direction | None:
         return _criterion_direction(parse_criterion(before), parse_criterion(after))
     if isinstance(before, Range) and isinstance(after, Range):
         return _span_direction(before.low, before.high, after.low, after.high)
-    if isinstance(before, Duration) and isinstance(after, Duration) and before.unit == after.unit:
-        return "extended" if after.value > before.value else "reduced"
-    if key == "period" and isinstance(before, Duration) and isinstance(after, Duration):
-        return "shifted"
+    if isinstance(before, Duration) and isinstance(after, Duration):
+        if hours(after) == hours(before):
+            return "shifted"
+        return "extended" if hours(after) > hours(before) else "reduced"
     return None
+
+
+_HOURS = {"minutes": Decimal(1) / 60, "hours": Decimal(1), "days": Decimal(24),
+          "weeks": Decimal(168), "months": Decimal("730.5"), "years": Decimal(8766)}  # fmt: skip
+
+
+def hours(duration: Duration) -> Decimal:
+    """A duration in hours (a month as 730.5 h), so durations in different units compare."""
+    return duration.value * _HOURS[duration.unit]
 
 
 def _criterion_direction(
