@@ -153,8 +153,11 @@ def test_redline_has_word_tracked_changes_from_the_head_commit(scenario: Path) -
     header = zipfile.ZipFile(docx).read("word/header1.xml").decode()
     footer = zipfile.ZipFile(docx).read("word/footer1.xml").decode()
     assert (
-        "VRD-019 (autologous anti-CD19 CAR-T cells)" in header and "changes from main (" in header
+        "VRD-019 (autologous anti-CD19 CAR-T cells)" in header
+        and "changes from version 0.3 to version 0.3" in header  # document versions, not git
     )
+    ids = re.findall(r"<w:(?:ins|del) [^>]*w:id=\"(\d+)\"", body)
+    assert len(ids) == len(set(ids)) == len(insertions) + len(deletions)
     assert "Version 0.3 | Commit HEAD (" in footer
     unchanged = scenario / "redline" / "ind" / "m3" / "32-body-data" / "32a-app"
     assert not unchanged.exists()  # documents that did not change get no redline
