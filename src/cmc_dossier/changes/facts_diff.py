@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
 
@@ -176,11 +176,20 @@ def field_changes(old: BaseModel, new: BaseModel, path: Path_ = ()) -> list[Fiel
                 (before, after)
                 if isinstance(before, str)
                 and isinstance(after, str)
-                and any(isinstance(m, MarkdownText) for m in info.metadata)
+                and is_markdown(info.metadata, info.annotation)
                 else None
             )
             found.append(FieldChange(here, before, after, direction(key, before, after), prose))
     return found
+
+
+def is_markdown(metadata: list[Any], annotation: Any) -> bool:
+    """Whether a field holds prose: Markdown, optional or not."""
+    if any(isinstance(m, MarkdownText) for m in metadata):
+        return True
+    return any(
+        is_markdown(list(getattr(arg, "__metadata__", ())), arg) for arg in get_args(annotation)
+    )
 
 
 def _list_changes(before: list[Any], after: list[Any], path: Path_) -> list[FieldChange]:

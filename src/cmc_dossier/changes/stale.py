@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cmc_dossier.changes.facts_diff import _criterion_direction
+from cmc_dossier.changes.facts_diff import _criterion_direction, is_markdown
 from cmc_dossier.changes.impact import AssessedChange, ImpactReport
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
-from cmc_dossier.model.base import MarkdownText, Range
+from cmc_dossier.model.base import Range
 from cmc_dossier.model.control import Specification, SpecificationTest
 from cmc_dossier.model.criteria import parse_criterion
 from cmc_dossier.model.kinds import FactKinds
@@ -39,7 +39,7 @@ def markdown_fields() -> frozenset[str]:
             return
         seen.add(model)
         for name, info in model.model_fields.items():
-            if any(isinstance(m, MarkdownText) for m in info.metadata):
+            if is_markdown(info.metadata, info.annotation):
                 names.add(info.alias or name)
             for inner in _models(info.annotation):
                 walk(inner)
