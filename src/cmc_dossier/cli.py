@@ -259,7 +259,7 @@ def diff(
         found.base_problems = before.validate().diagnostics
         found.head_problems = after.validate().diagnostics
     report = assess(found, table, rules_changed)
-    report.to_check = stale_text(report, after.read(after.text_paths()), after.root)
+    report.to_check = stale_text(report, after.root)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
     _write_output(render[output_format.value](report), output)
 

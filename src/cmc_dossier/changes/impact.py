@@ -206,6 +206,7 @@ class ImpactReport:
     to_check: list[Diagnostic] = field(default_factory=list)
     head_dossier: Dossier | None = None
     base_dossier: Dossier | None = None
+    head_texts: dict[Path, bytes] = field(default_factory=dict)  # fact and narrative files
 
 
 # Per kind, the references that decide where a fact is presented (its CTD sections).
@@ -299,7 +300,8 @@ def assess(diff: FactDiff, rules: RuleTable, rules_changed: Path | None = None) 
         for fact in (change.old, change.new):
             if fact is not None:
                 ids |= _placing_ids(fact) | referenced_ids(fact)
-    head_contents = diff.head.read(diff.head.fact_paths())
+    head_texts = diff.head.read(diff.head.text_paths())
+    head_contents = {p: c for p, c in head_texts.items() if p.suffix != ".md"}
     base_contents = diff.base.read(diff.base.fact_paths())
     head_dossier = context_dossier(diff.head, head_contents, ids, diff.changed_files)
     base_dossier = context_dossier(diff.base, base_contents, ids, diff.changed_files)
@@ -353,5 +355,5 @@ def assess(diff: FactDiff, rules: RuleTable, rules_changed: Path | None = None) 
     return ImpactReport(
         diff.base.label, diff.head.label, contexts, assessed, overall, diff.moved,
         {"base": diff.base_problems, "head": diff.head_problems}, rules.sources,
-        head_dossier=head_dossier, base_dossier=base_dossier,
+        head_dossier=head_dossier, base_dossier=base_dossier, head_texts=head_texts,
     )  # fmt: skip

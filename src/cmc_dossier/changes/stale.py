@@ -82,17 +82,22 @@ def old_value_patterns(old: Any, new: Any) -> list[str]:
     return [p for p in found if not re.search(p, new_text)]
 
 
-def _owner_key(lines: list[bytes], index: int) -> str | None:
-    """The key whose value holds this line: its own, or the nearest less-indented one."""
-    line = lines[index]
+def _owner_key(content: bytes, line_start: int) -> str | None:
+    """The key whose value holds the line starting here: its own, or the nearest
+    less-indented one above it."""
+    line_end = content.find(b"\n", line_start)
+    line = content[line_start : line_end if line_end >= 0 else len(content)]
     found = _KEY.match(line)
     if found:
         return found.group(2).decode()
     indent = len(line) - len(line.lstrip())
-    for previous in reversed(lines[:index]):
-        found = _KEY.match(previous)
+    end = line_start - 1
+    while end > 0:
+        start = content.rfind(b"\n", 0, end) + 1
+        found = _KEY.match(content[start:end])
         if found and len(found.group(1)) < indent:
             return found.group(2).decode()
+        end = start - 1
     return None
 
 
@@ -107,22 +112,18 @@ def quoting_old_value(
     for pattern in old_value_patterns(fc.old, fc.new):
         compiled = re.compile(pattern.encode())
         for path, content in contents.items():
-            if not compiled.search(content):
-                continue
-            lines = content.split(b"\n")
-            for index, line in enumerate(lines):
-                hit = compiled.search(line)
-                if hit is None:
+            for hit in compiled.finditer(content):
+                line_start = content.rfind(b"\n", 0, hit.start()) + 1
+                if path.suffix != ".md" and _owner_key(content, line_start) not in prose:
                     continue
-                if path.suffix != ".md" and _owner_key(lines, index) not in prose:
-                    continue
-                column = len(line[: hit.start()].decode("utf-8", "replace")) + 1
+                line = content.count(b"\n", 0, line_start) + 1
+                column = len(content[line_start : hit.start()].decode("utf-8", "replace")) + 1
                 found.append(
                     diagnostic(
                         "DOS510",
                         f"still states the old value {hit.group().decode()!r} of "
                         f"{item.label} ({item.fact_id}), now {fc.new}",
-                        Location(root / path, index + 1, column),
+                        Location(root / path, line, column),
                         hint="update the text, or confirm that it means the old value",
                     )
                 )
@@ -217,9 +218,9 @@ def _substance_looser_than_product(report: ImpactReport, changed: Any) -> list[D
     return found
 
 
-def stale_text(report: ImpactReport, contents: dict[Path, bytes], root: Path) -> list[Diagnostic]:
+def stale_text(report: ImpactReport, root: Path) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for item in report.changes:
-        found += quoting_old_value(report, item, contents, root)
+        found += quoting_old_value(report, item, report.head_texts, root)
         found += contradictions(report, item)
     return list(dict.fromkeys(found))
