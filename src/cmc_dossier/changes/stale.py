@@ -15,11 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cmc_dossier.changes.facts_diff import _criterion_direction, is_markdown
+from cmc_dossier.changes.facts_diff import is_markdown
 from cmc_dossier.changes.impact import AssessedChange, ImpactReport
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.base import Range
+from cmc_dossier.model.comparison import criterion_direction
 from cmc_dossier.model.control import Specification, SpecificationTest
 from cmc_dossier.model.criteria import parse_criterion
 from cmc_dossier.model.kinds import FactKinds
@@ -200,7 +201,7 @@ def _substance_looser_than_product(report: ImpactReport, changed: Any) -> list[D
         for _, dp_test in product:
             if changed.id not in (ds_test.id, dp_test.id):
                 continue
-            looser = _criterion_direction(
+            looser = criterion_direction(
                 parse_criterion(dp_test.acceptance_criterion),
                 parse_criterion(ds_test.acceptance_criterion),
             )
