@@ -143,6 +143,16 @@ CASES: dict[str, Case] = {
             "    values: {T-ASSAY: 99.0 %}\n"
         }
     ),
+    "DOS220": Case(
+        files={
+            "broken.yaml": "kind: CellBank\nid: CB-MCB\ntitle: MCB\ntype: master-cell-bank\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-WCB\ntitle: WCB\ntype: working-cell-bank\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-MCB-2\ntitle: MCB 2\ntype: master-cell-bank\n"
+            "origin: bacterial\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
+        }
+    ),
     "DOS210": Case(
         files={
             "broken.yaml": "kind: Specification\nid: SPEC-DP-2\ntitle: Second\n"
@@ -223,6 +233,40 @@ CASES: dict[str, Case] = {
             )
         },
     ),
+    "DOS330": Case(
+        base="viral-vector-gene-therapy",
+        files={
+            "cells.yaml": "kind: CellBank\nid: CB-HEK293-MCB\ntitle: HEK 293 MCB\n"
+            "type: master-cell-bank\norigin: mammalian  # <- DOS330\nhistory: H\n"
+            "site: SITE-1\n"
+        },
+    ),
+    "DOS331": Case(
+        base="therapeutic-protein",
+        replace={
+            "  - {virus: V-MMV, log_reduction: 3.1, runs: 2}": (
+                "  - {virus: V-MMV, log_reduction: 0.8, runs: 2}  # <- DOS331"
+            )
+        },
+        also=frozenset({"DOS312"}),  # the fixture's overfill is to be provided later
+    ),
+    "DOS332": Case(
+        base="autologous-cell-therapy",
+        replace={
+            "type: compendial\nstatus: validated": "type: compendial\nstatus: qualified  # <- DOS332"
+        },
+    ),
+    "DOS333": Case(
+        files={
+            "broken.yaml": "kind: AnalyticalMethod\nid: M-NMR\ntitle: NMR\ntechnique: 1H NMR\n"
+            "purpose: Structure\ntype: in-house\nstatus: qualified\nstatus_as_of_phase: 1\n"
+            "performed_at: [SITE-1]\nuses: [characterisation]\n---\nkind: Specification\n"
+            "id: SPEC-DS\ntitle: DS spec\napplies_to: drug-substance\nsubject: DS-1\n"
+            "version: '1'\ntests:\n  - id: T-DS-ASSAY\n    test: Identity\n"
+            "    attribute: CQA-ASSAY\n    method: M-NMR  # <- DOS333\n"
+            "    acceptance_criterion: Conforms\n"
+        },
+    ),
     "DOS313": Case(
         files={
             "broken.yaml": "kind: Specification\nid: SPEC-DS\ntitle: DS spec\n"
@@ -230,6 +274,35 @@ CASES: dict[str, Case] = {
             "  - id: T-DS-IMP\n    test: Total impurities\n    attribute: CQA-IMPURITIES\n"
             "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
         }
+    ),
+    "DOS334": Case(replace={"sterile: false\n": "sterile: true  # <- DOS334\n"}),
+    "DOS335": Case(
+        base="therapeutic-protein",
+        replace={
+            "modality: therapeutic-protein": "modality: therapeutic-protein  # <- DOS335",
+            "attribute_type: host-cell-dna": "attribute_type: other",
+        },
+        also=frozenset({"DOS312"}),  # the fixture's overfill is to be provided later
+    ),
+    "DOS336": Case(
+        replace={
+            "modality: small-molecule": "modality: small-molecule  # <- DOS336",
+            "attribute_type: elemental-impurities": "attribute_type: other",
+        }
+    ),
+    "DOS337": Case(
+        files={
+            "broken.yaml": "kind: Impurity\nid: IMP-A\ntitle: Impurity A\nsubject: DS-1\n"
+            "type: product-related\nattribute_type: related-substances\n"
+            "origin: By-product of step 4.\nlimit: NMT 0.50 %  # <- DOS337\n"
+        }
+    ),
+    "DOS338": Case(
+        base="autologous-cell-therapy",
+        replace={
+            "modality: autologous-cell-therapy": "modality: autologous-cell-therapy  # <- DOS338",
+            "title: Chain of identity\n": "title: Chain of identity\nscope: allogeneic\n",
+        },
     ),
     "DOS310": Case(
         files={

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cmc_dossier.checks import (
+    analytical,
     modality,
+    modality_controls,
     process,
     references,
     results,
     specifications,
+    substrates,
     unknowns,
 )
 from cmc_dossier.diagnostics import Diagnostic
@@ -25,6 +28,15 @@ CHECKS: tuple[Check, ...] = (
     process.check_critical_parameters,
     results.check_batch_results,
     results.check_stability_results,
+    substrates.check_derivation,
+    substrates.check_viral_clearance_evaluated,
+    substrates.check_clearance_steps,
+    analytical.check_safety_methods,
+    analytical.check_characterisation_only_methods,
+    modality_controls.check_sterile_products,
+    modality_controls.check_impurity_controls,
+    modality_controls.check_qualification_thresholds,
+    modality_controls.check_chain_of_identity,
     modality.check_microbial_safety,
     modality.check_integrating_vector,
     modality.check_viral_vector_declared,

@@ -209,6 +209,16 @@ CODES: dict[str, Code] = {
             "define, or a batch that is not on the study.",
         ),
         Code(
+            "DOS220",
+            _E,
+            "Cell bank derived from the wrong tier",
+            "A cell bank system has tiers (ICH Q5D): a master cell bank is derived from the "
+            "cell line, a working cell bank from the master cell bank, end-of-production "
+            "cells from a master or working cell bank, a working virus seed from the master "
+            "seed. A bank's `derived_from` names a bank of a tier it cannot come from, or "
+            "itself.",
+        ),
+        Code(
             "DOS210",
             _E,
             "Included test is not a drug substance test",
@@ -268,6 +278,89 @@ CODES: dict[str, Code] = {
             "Product modality needs a viral vector type",
             "Gene therapy products name the vector in the manifest (`viral_vector`), which "
             "decides the expected safety tests.",
+        ),
+        Code(
+            "DOS330",
+            _W,
+            "Product from mammalian or insect cells without viral clearance studies",
+            "A product expressed in mammalian or insect cells can carry endogenous and "
+            "adventitious viruses; ICH Q5A(R2) expects the process to be evaluated for its "
+            "capacity to inactivate or remove them, step by step with model viruses. Not "
+            "expected for cell-based products or enveloped viral vectors.",
+        ),
+        Code(
+            "DOS331",
+            _W,
+            "Viral clearance rests on a single step",
+            "For a model virus, fewer than two steps count towards the overall reduction "
+            "(steps of 1 log10 or less are not counted unless justified; steps sharing a "
+            "principle count once). ICH Q5A(R2) expects clearance by steps of different "
+            "mechanisms, so the failure of one step does not leave the product unprotected.",
+        ),
+        Code(
+            "DOS332",
+            _E,
+            "Safety test method not validated",
+            "A specification tests sterility, mycoplasma, endotoxin or adventitious agents "
+            "with a method that is neither validated nor a verified compendial method. "
+            "These tests protect trial subjects, so their methods are expected to be "
+            "validated (or compendial and verified) from first-in-human: 21 CFR 610.12 and "
+            "610.30 for biologics; EU guideline on quality of investigational ATMPs "
+            "(EMA/CAT/22473/2025).",
+        ),
+        Code(
+            "DOS333",
+            _E,
+            "Characterisation-only method used in a routine control",
+            "A method whose `uses` are only characterisation and/or comparability is cited "
+            "by a specification test or an in-process control. Such a method is described "
+            "in 3.2.S.3.1 and 3.2.P.2, not in a specification; declare the routine use (and "
+            "qualify the method for it) or use another method.",
+        ),
+        Code(
+            "DOS334",
+            _E,
+            "Sterile product without sterility or endotoxin release tests",
+            "A drug product declared sterile (`sterile`, the default) is released against "
+            "sterility (21 CFR 211.167(a), 610.12 for biologics; Ph. Eur. 2.6.1) and bacterial "
+            "endotoxins (ICH Q6A/Q6B for parenterals; Ph. Eur. 2.6.14). Cell-based products "
+            "are covered by DOS301.",
+        ),
+        Code(
+            "DOS335",
+            _W,
+            "Protein without control of process-related impurities",
+            "ICH Q6B (6.1) expects a protein's process-related impurities to be controlled: "
+            "host-cell protein, host-cell DNA and process reagents such as leached Protein A. "
+            "Control means a specification test of the substance or product, or an Impurity "
+            "fact with its controls or the rationale for not testing (e.g. shown clearance).",
+        ),
+        Code(
+            "DOS336",
+            _W,
+            "Small molecule without control of related substances, solvents or elements",
+            "A small-molecule dossier controls related substances (ICH Q3A(R2)/Q3B(R2)), "
+            "residual solvents (ICH Q3C) and elemental impurities (ICH Q3D), by specification "
+            "tests or by an Impurity fact giving the controls or the rationale (for instance "
+            "a Q3D risk assessment showing levels below 30 % of the PDE).",
+        ),
+        Code(
+            "DOS337",
+            _W,
+            "Impurity limit above the qualification threshold",
+            "An individual related substance is limited above the ICH Q3A(R2) (substance) or "
+            "Q3B(R2) (degradation product) qualification threshold computed from the "
+            "product's `maximum_daily_dose` (the lower of the percentage and the daily "
+            "intake), and the Impurity fact gives no `qualification`.",
+        ),
+        Code(
+            "DOS338",
+            _E,
+            "Autologous product without chain-of-identity controls",
+            "An autologous product must go back to the patient it came from: patient "
+            "identifiers on every label, identity checks at each hand-over, and controlled "
+            "shipments in qualified shippers (FDA CAR T cell guidance, 2024; EudraLex Vol. 4 "
+            "Part IV, traceability). Add a ChainOfIdentity fact.",
         ),
         Code(
             "DOS310",
