@@ -156,6 +156,61 @@ def test_starting_material_change_needs_bridging_assessment(repo: Path) -> None:
     assert change["comparability_level"] == "bridging"
 
 
+BANKS = "vector/cell-banks-and-plasmids.yaml"
+
+
+def test_new_master_cell_bank_is_a_prior_approval_change(repo: Path) -> None:
+    edit(repo, BANKS, "title: HEK 293T master cell bank OVS-MCB-293T-01\ntype: master-cell-bank",
+         "title: HEK 293T master cell bank OVS-MCB-293T-02\ntype: master-cell-bank")  # fmt: skip
+    edit(repo, BANKS, "prepared: 2024-02", "prepared: 2026-09")
+    commit(repo, "new MCB")
+    changes = diff_json(repo)["changes"]  # the new lot name and the banking date
+    assert {c["change_type"] for c in changes} == {"material-changed"} and len(changes) == 2
+    change = changes[1]
+    assert change["conditions"] == {"material_role": "cell-bank-or-seed", "bank_tier": "master"}
+    # 21 CFR 312.31(a)(1): new chemistry information -> information amendment; CTR Art.
+    # 2(2)(13) with the EU list of substantial quality modifications (active substance
+    # manufacturing process); 21 CFR 601.12(b)(2): "establishment of a new master cell bank
+    # or seed" needs a prior approval supplement; EU: a biological active substance's new MCB
+    # is a type II variation.
+    assert categories(change) == ("information-amendment", "substantial", "PAS", "II")
+    assert "601.12(b)(2)" in change["impacts"]["us-post-approval"]["basis"]
+    assert "B.I.a" in change["impacts"]["eu-post-approval"]["basis"]
+    assert change["comparability_level"] == "bridging"
+
+
+def test_new_working_cell_bank_is_not_classed_like_a_master_bank(repo: Path) -> None:
+    text = (repo / "dossier" / BANKS).read_text(encoding="utf-8")
+    master = text.split("---\n")[0].split("kind: CellBank\n", 1)[1]
+    working = (
+        master.replace("id: CB-HEK293T-MCB", "id: CB-HEK293T-WCB")
+        .replace("master cell bank OVS-MCB-293T-01", "working cell bank OVS-WCB-293T-01")
+        .replace("type: master-cell-bank", "type: working-cell-bank\nderived_from: CB-HEK293T-MCB")
+    )
+    (repo / "dossier" / BANKS).write_text(text + "---\nkind: CellBank\n" + working, "utf-8")
+    commit(repo, "new WCB")
+    change = only(diff_json(repo), "material-changed")
+    assert change["change"] == "added"
+    assert change["conditions"] == {"material_role": "cell-bank-or-seed", "bank_tier": "working"}
+    # 21 CFR 601.12(b)(2) names a new *master* bank or seed for prior approval; a working
+    # bank from the approved master is below PAS (601.12(c): moderate potential).
+    post = change["impacts"]["us-post-approval"]
+    assert post["category"] == "CBE-30" and post["basis"].startswith("21 CFR 601.12(c)")
+    assert change["impacts"]["eu-post-approval"]["category"] == "IB"
+    assert change["comparability_level"] == "quality"
+
+
+def test_new_test_result_on_a_cell_bank_is_not_a_new_bank(repo: Path) -> None:
+    edit(repo, BANKS, "    result: No growth\n    date: 2024-03",
+         "    result: No growth\n    date: 2024-03\n  - test: Sterility (retest)\n"
+         "    guideline: Ph. Eur. 2.6.1\n    result: No growth\n    date: 2026-03")  # fmt: skip
+    commit(repo, "retest")
+    change = only(diff_json(repo))
+    # ICH Q5D testing of the same bank is characterisation data, not a new bank
+    assert change["change_type"] == "supportive-information-changed"
+    assert change["impacts"]["us-post-approval"]["category"] != "PAS"
+
+
 def test_method_transferred_to_another_laboratory(repo: Path) -> None:
     edit(repo, "control/methods.yaml", "performed_at: [SITE-CASTELLAN-LEIPZIG]",
          "performed_at: [SITE-TESSALY-LEIDEN]")  # fmt: skip

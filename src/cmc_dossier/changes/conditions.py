@@ -11,6 +11,7 @@ from typing import Any
 
 from cmc_dossier.changes.facts_diff import FactChange, FieldChange, hours
 from cmc_dossier.model.base import Range
+from cmc_dossier.model.cell_substrates import CellBank
 from cmc_dossier.model.control import AnalyticalMethod, Specification
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import Material, ProcessParameter
@@ -57,6 +58,12 @@ def material_role(material: Material) -> str:
     )
 
 
+_BANK_TIERS = {
+    "master-cell-bank": "master", "master-virus-seed": "master", "producer-cell-line": "master",
+    "working-cell-bank": "working", "working-virus-seed": "working",
+}  # fmt: skip
+
+
 def site_activity(site: Site) -> str:
     activities = set(site.activities)
     return next((name for name, group in _ACTIVITY_CLASSES if activities & group), "other")
@@ -84,6 +91,9 @@ def conditions(
             found["value_position"] = value_position(old, fc.new)
     elif isinstance(fact, Material):
         found["material_role"] = material_role(fact)
+    elif isinstance(fact, CellBank):
+        found["material_role"] = "cell-bank-or-seed"
+        found["bank_tier"] = _BANK_TIERS.get(fact.type, "other")
     elif isinstance(fact, AnalyticalMethod):
         names = {str(f.path[0]) for f in change.fields} if change.change == "changed" else set()
         if change.change != "changed" or names & _METHOD_PRINCIPLE:

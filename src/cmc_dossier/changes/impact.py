@@ -56,6 +56,12 @@ _FIELDS: dict[str, dict[str, str]] = {
     "ManufacturingProcess": {},
     "Site": {},
     "Material": {},
+    # testing results and the number of vials describe the same bank; the age limit is a
+    # process limit (ICH Q5D); any other field makes it a new or changed bank
+    "CellBank": {
+        "testing": "supportive-information-changed", "size": "supportive-information-changed",
+        "in_vitro_age_limit": "process-changed",
+    },
     "ContainerClosure": {
         "components": "container-closure-changed",
         "applies_to": "container-closure-changed",

@@ -38,6 +38,9 @@ MaterialRole = Literal[
     "starting-material", "cell-bank-or-seed", "critical-raw-material", "raw-material",
     "non-critical-reagent", "excipient",
 ]  # fmt: skip
+# ICH Q5D tiers: master cell bank, master virus seed or producer cell line; working bank or
+# seed; anything else (end-of-production cells, plasmids).
+BankTier = Literal["master", "working", "other"]
 MethodChange = Literal["replaced", "transferred", "edited"]
 ShelfLifeProtocol = Literal["within-extension-protocol", "outside-extension-protocol"]
 SiteActivityClass = Literal[
@@ -48,6 +51,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "parameter_criticality": get_args(ParameterCriticality),
     "value_position": get_args(ValuePosition),
     "material_role": get_args(MaterialRole),
+    "bank_tier": get_args(BankTier),
     "method_change": get_args(MethodChange),
     "shelf_life_protocol": get_args(ShelfLifeProtocol),
     "site_activity": get_args(SiteActivityClass),
