@@ -13,6 +13,7 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from cmc_dossier.changes.impact import ImpactReport
     from cmc_dossier.changes.rules import RuleTable
     from cmc_dossier.changes.snapshot import Snapshot
 
@@ -242,6 +243,16 @@ def diff(
 ) -> None:
     """Fact-level diff between two git revisions, with its regulatory impact."""
     from cmc_dossier.changes import report as formats
+
+    report, _, _ = _assessed(path, base, head, worktree, rules, full)
+    render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
+    _write_output(render[output_format.value](report), output)
+
+
+def _assessed(
+    path: Path, base: str, head: str, worktree: bool, rules: Path | None, full: bool
+) -> tuple[ImpactReport, Snapshot, Snapshot]:
+    """The impact report of BASE..HEAD with its stale-text items, and both snapshots."""
     from cmc_dossier.changes.facts_diff import diff as fact_diff
     from cmc_dossier.changes.impact import assess
     from cmc_dossier.changes.rules import RulesError
@@ -260,8 +271,53 @@ def diff(
         found.head_problems = after.validate().diagnostics
     report = assess(found, table, rules_changed)
     report.to_check = stale_text(report, after.root)
-    render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
-    _write_output(render[output_format.value](report), output)
+    return report, before, after
+
+
+@app.command()
+def comparability(
+    base: Annotated[str, typer.Argument(help="Base revision.")],
+    head: Annotated[str, typer.Argument(help="Head revision.")] = "HEAD",
+    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path(
+        "build/comparability"
+    ),
+    worktree: Annotated[
+        bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
+    ] = False,
+    rules: Annotated[
+        Path | None, typer.Option(help="Impact rules overriding the shipped ones.")
+    ] = None,
+) -> None:
+    """A comparability protocol draft (Markdown and DOCX) for the changes BASE..HEAD."""
+    from cmc_dossier.changes.comparability import as_markdown, plan
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.publish.docx import Stamp, to_docx
+    from cmc_dossier.publish.pipeline import reference_document
+
+    report, before, after = _assessed(path, base, head, worktree, rules, False)
+    at_base, at_head = before.validate(), after.validate()
+    problems = at_base.errors + at_head.errors
+    if problems or at_head.dossier is None or at_base.dossier is None:
+        typer.echo(as_text(problems))
+        typer.echo("comparability stopped: a revision does not validate", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    manifest = at_head.dossier.manifest
+    assert manifest is not None  # a valid dossier has its manifest
+    planned = plan(report, at_head.dossier, at_base.dossier)
+    markdown = as_markdown(report, planned, manifest)
+    templates = path.parent / "templates"
+    reference, reference_path = reference_document(templates if templates.is_dir() else None, "a4")
+    title = "Comparability protocol (draft)"
+    stamp = Stamp(manifest.product.name, title, manifest.document_version, after.label, True)
+    docx = to_docx(markdown, reference, str(reference_path), stamp, 0)
+    output.mkdir(parents=True, exist_ok=True)
+    for name, content in (("comparability-protocol.md", markdown.encode("utf-8")),
+                          ("comparability-protocol.docx", docx)):  # fmt: skip
+        temporary = output / (name + ".tmp")
+        temporary.write_bytes(content)
+        temporary.replace(output / name)
+    typer.echo(f"comparability: {len(planned)} changes planned in {output}")
 
 
 @app.command()
