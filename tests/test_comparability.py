@@ -105,3 +105,38 @@ def test_an_invalid_head_stops_without_writing(repo: Path) -> None:
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert not (repo / OUT / "comparability-protocol.md").exists()
+
+
+# --- the EU change table beside the redline (PEI: tracked changes, clean, change table) ----
+
+
+def redline(repo: Path, *args: str) -> Path:
+    done = run_cli("redline", "main", "HEAD", "--output", "redline", *args, cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo / "redline" / "impd"
+
+
+def test_substantial_modification_gets_a_change_table_beside_the_redline(repo: Path) -> None:
+    edit(repo, SPEC, "acceptance_criterion: ≥ 70 %", "acceptance_criterion: ≥ 60 %")
+    commit(repo, "widen viability")
+    folder = redline(repo)
+    assert (folder / "impd-quality.docx").exists()  # the tracked-changes document
+    table = (folder / "change-table.md").read_text(encoding="utf-8")
+    # CTR Art. 2(2)(13): relaxing a release limit of the IMP is a substantial modification
+    assert "Overall: Substantial modification." in table
+    row = next(line for line in table.splitlines() if "T-DP-VIABILITY" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[0].startswith("P.5.1") and cells[0].endswith("acceptance\\_criterion")
+    assert cells[1:3] == ["≥ 70 %", "≥ 60 %"]
+    assert cells[3] == "*To be stated by the sponsor.*"  # the reason is the sponsor's
+    docx = zipfile.ZipFile(folder / "change-table.docx").read("word/document.xml")
+    assert "≥ 60 %".encode() in docx and b"<w:tbl>" in docx
+
+
+def test_non_substantial_change_gets_no_change_table_unless_asked(repo: Path) -> None:
+    edit(repo, SPEC, "acceptance_criterion: ≥ 70 %", "acceptance_criterion: ≥ 75 %")
+    commit(repo, "tighten viability")
+    # tightening a limit is not likely to have a substantial impact (CTR Art. 2(2)(13))
+    assert not (redline(repo) / "change-table.md").exists()
+    table = (redline(repo, "--change-table") / "change-table.md").read_text(encoding="utf-8")
+    assert "Overall: Non-substantial modification." in table

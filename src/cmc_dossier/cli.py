@@ -331,8 +331,16 @@ def redline(
     worktree: Annotated[
         bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
     ] = False,
+    change_table: Annotated[
+        bool | None,
+        typer.Option(
+            "--change-table/--no-change-table",
+            help="Write the EU change table (default: when the EU CTA category is substantial).",
+        ),
+    ] = None,
 ) -> None:
-    """DOCX with Word tracked changes for every document that differs between revisions."""
+    """DOCX with Word tracked changes for every document that differs between revisions,
+    and the EU change table for a substantial modification."""
     from datetime import UTC, datetime
 
     from cmc_dossier.changes.redline import redline_documents
@@ -352,6 +360,39 @@ def redline(
         typer.echo("redline stopped: a revision does not validate", err=True)
         raise typer.Exit(EXIT_ERRORS)
     typer.echo(f"redline: {len(written) // 2} documents with tracked changes in {output}")
+    if change_table is not False:
+        _write_change_table(before, after, path, output, change_table is True)
+
+
+def _write_change_table(
+    before: Snapshot, after: Snapshot, path: Path, output: Path, forced: bool
+) -> None:
+    """The change table (Markdown and DOCX) beside the IMPD redline, when it is due."""
+    from cmc_dossier.changes import change_table as table
+    from cmc_dossier.changes.facts_diff import diff as fact_diff
+    from cmc_dossier.changes.impact import assess
+    from cmc_dossier.publish.docx import Stamp, to_docx
+    from cmc_dossier.publish.pipeline import reference_document
+
+    rules, rules_changed = _rules_at_base(before, after, None)
+    report = assess(fact_diff(before, after), rules, rules_changed)
+    if not (forced or table.needed(report)) or table.CONTEXT not in report.overall:
+        return
+    old_manifest = report.base_dossier.manifest if report.base_dossier else None
+    manifest = report.head_dossier.manifest if report.head_dossier else None
+    assert manifest is not None  # the redline validated the head
+    old_version = old_manifest.document_version if old_manifest else "?"
+    markdown = table.as_markdown(report, manifest, old_version)
+    templates = path.parent / "templates"
+    reference, reference_path = reference_document(templates if templates.is_dir() else None, "a4")
+    title = f"Change table: version {old_version} to version {manifest.document_version}"
+    stamp = Stamp(manifest.product.name, title, manifest.document_version, after.label, True)
+    docx = to_docx(markdown, reference, str(reference_path), stamp, 0)
+    folder = output / "impd"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "change-table.md").write_text(markdown, encoding="utf-8")
+    (folder / "change-table.docx").write_bytes(docx)
+    typer.echo(f"change table: {len(report.changes)} changes in {folder / 'change-table.docx'}")
 
 
 @app.command("migrate-established-conditions")

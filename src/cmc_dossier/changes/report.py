@@ -24,13 +24,14 @@ def category_text(category: str) -> str:
     return _CATEGORY_WORDS.get(category, category)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value as typed, a fact as its label and ID, a list joined, nothing as a dash."""
     if value is None:
         return "—"
     if hasattr(value, "id") and hasattr(value, "label"):
         return f"{value.label} ({value.id})"
     if isinstance(value, list):
-        return ", ".join(_shown(v) for v in value)
+        return ", ".join(shown(v) for v in value)
     return str(value)
 
 
@@ -42,10 +43,10 @@ def change_text(item: AssessedChange) -> str:
     where = ".".join(str(p) for p in fc.path)
     direction = f" ({fc.direction})" if fc.direction else ""
     if fc.old is None:
-        return f"{where}: added {_shown(fc.new)}"
+        return f"{where}: added {shown(fc.new)}"
     if fc.new is None:
-        return f"{where}: removed {_shown(fc.old)}"
-    return f"{where}: {_shown(fc.old)} → {_shown(fc.new)}{direction}"
+        return f"{where}: removed {shown(fc.old)}"
+    return f"{where}: {shown(fc.old)} → {shown(fc.new)}{direction}"
 
 
 def _t(value: object) -> str:
@@ -166,8 +167,8 @@ def as_json(report: ImpactReport) -> str:
             "change": change.change,
             "change_type": change.change_type,
             "field": ".".join(str(p) for p in fc.path) if fc else None,
-            "old": _shown(fc.old) if fc else None,
-            "new": _shown(fc.new) if fc else None,
+            "old": shown(fc.old) if fc else None,
+            "new": shown(fc.new) if fc else None,
             "direction": fc.direction if fc else None,
             "impacts": {c: vars(i) for c, i in change.impacts.items()},
             "sections": change.sections,
