@@ -414,3 +414,31 @@ def test_no_change_reports_no_category(repo: Path) -> None:
     assert report["changes"] == [] and set(report["overall"].values()) == {None}
     markdown = run_cli("diff", "main", "HEAD", "--format", "markdown", cwd=repo).stdout
     assert "no change, no category" in markdown and "Information amendment" not in markdown
+
+
+# --- a viral clearance step (ICH Q5A(R2)) --------------------------------------------------
+
+
+def test_change_of_a_viral_clearance_step_is_major(tmp_path: Path) -> None:
+    protein = Path(__file__).parent / "fixtures" / "modalities" / "therapeutic-protein"
+    repo = committed_repo(tmp_path / "repo", protein)
+    edit(repo, "facts.yaml", "contexts: [us-ind, eu-cta]", ALL_CONTEXTS)
+    commit(repo, "all contexts")
+    branch(repo)
+    for step in ("UO-LOW-PH", "UO-PRODUCTION"):
+        edit(repo, "facts.yaml", f"id: {step}\n", f"id: {step}\nequipment: [Single-use vessel]\n")
+    commit(repo, "new equipment in two steps")
+    changes = {c["id"]: c for c in diff_json(repo)["changes"]}
+    clearance, other = changes["UO-LOW-PH"], changes["UO-PRODUCTION"]
+    assert clearance["conditions"] == {"viral_clearance_step": "clearance-step"}  # VC-LOW-PH
+    assert other["conditions"] == {"viral_clearance_step": "other-step"}
+    # 21 CFR 601.12(b)(2): "changes in the virus or adventitious agent removal or
+    # inactivation method(s)" need a prior approval supplement; CTR Art. 2(2)(13): viral
+    # safety bears on subject safety; ICH Q5E: a clearance step change needs the bridging
+    # question asked.
+    assert categories(clearance) == ("information-amendment", "substantial", "PAS", "II")
+    assert (
+        "virus or adventitious agent removal" in clearance["impacts"]["us-post-approval"]["basis"]
+    )
+    assert clearance["comparability_level"] == "bridging"
+    assert "virus" not in other["impacts"]["us-post-approval"]["basis"]

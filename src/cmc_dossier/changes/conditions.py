@@ -14,9 +14,10 @@ from cmc_dossier.model.base import Range
 from cmc_dossier.model.cell_substrates import CellBank
 from cmc_dossier.model.control import AnalyticalMethod, Specification
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.model.manufacture import Material, ProcessParameter
+from cmc_dossier.model.manufacture import Material, ProcessParameter, UnitOperation
 from cmc_dossier.model.product import CQA, Site
 from cmc_dossier.model.stability import StabilityStudy
+from cmc_dossier.model.viral_safety import ViralClearanceStudy
 
 # Site activities grouped as the rules read them, most significant first.
 _ACTIVITY_CLASSES = (
@@ -102,6 +103,12 @@ def conditions(
             found["method_change"] = "transferred"
         else:
             found["method_change"] = "edited"
+    elif isinstance(fact, UnitOperation):
+        studied = {
+            study.unit_operation
+            for dossier in (base, head) for study in dossier.of_kind(ViralClearanceStudy)
+        }  # fmt: skip
+        found["viral_clearance_step"] = "clearance-step" if fact.id in studied else "other-step"
     elif isinstance(fact, Site):
         found["site_activity"] = site_activity(fact)
     elif isinstance(fact, StabilityStudy):

@@ -41,6 +41,9 @@ MaterialRole = Literal[
 # ICH Q5D tiers: master cell bank, master virus seed or producer cell line; working bank or
 # seed; anything else (end-of-production cells, plasmids).
 BankTier = Literal["master", "working", "other"]
+# Whether a unit operation is a virus removal or inactivation step (a viral clearance study
+# names it; ICH Q5A(R2)).
+ViralClearanceStep = Literal["clearance-step", "other-step"]
 MethodChange = Literal["replaced", "transferred", "edited"]
 ShelfLifeProtocol = Literal["within-extension-protocol", "outside-extension-protocol"]
 SiteActivityClass = Literal[
@@ -52,6 +55,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "value_position": get_args(ValuePosition),
     "material_role": get_args(MaterialRole),
     "bank_tier": get_args(BankTier),
+    "viral_clearance_step": get_args(ViralClearanceStep),
     "method_change": get_args(MethodChange),
     "shelf_life_protocol": get_args(ShelfLifeProtocol),
     "site_activity": get_args(SiteActivityClass),
