@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from cmc_dossier.changes.impact import ImpactReport
     from cmc_dossier.changes.rules import RuleTable
     from cmc_dossier.changes.snapshot import Snapshot
+    from cmc_dossier.model.product import Manifest
 
 from cmc_dossier import __version__
 from cmc_dossier.diagnostics.codes import CODES
@@ -185,6 +186,15 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+BaseRevision = Annotated[str, typer.Argument(help="Base revision (branch, tag, commit).")]
+HeadRevision = Annotated[str, typer.Argument(help="Head revision.")]
+DossierFolder = Annotated[Path, typer.Option("--path", help="Dossier folder.")]
+Worktree = Annotated[
+    bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
+]
+RulesOption = Annotated[Path | None, typer.Option(help="Impact rules overriding the shipped ones.")]
+
+
 def _write_output(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text)
@@ -224,19 +234,15 @@ def _rules_at_base(
 
 @app.command()
 def diff(
-    base: Annotated[str, typer.Argument(help="Base revision (branch, tag, commit).")],
-    head: Annotated[str, typer.Argument(help="Head revision.")] = "HEAD",
-    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
-    worktree: Annotated[
-        bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
-    ] = False,
+    base: BaseRevision,
+    head: HeadRevision = "HEAD",
+    path: DossierFolder = Path("dossier"),
+    worktree: Worktree = False,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Report format.")
     ] = ReportFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
-    rules: Annotated[
-        Path | None, typer.Option(help="Impact rules overriding the shipped ones.")
-    ] = None,
+    rules: RulesOption = None,
     full: Annotated[
         bool, typer.Option("--full", help="Validate both revisions completely, all checks.")
     ] = False,
@@ -276,24 +282,18 @@ def _assessed(
 
 @app.command()
 def comparability(
-    base: Annotated[str, typer.Argument(help="Base revision.")],
-    head: Annotated[str, typer.Argument(help="Head revision.")] = "HEAD",
-    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
+    base: BaseRevision,
+    head: HeadRevision = "HEAD",
+    path: DossierFolder = Path("dossier"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path(
         "build/comparability"
     ),
-    worktree: Annotated[
-        bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
-    ] = False,
-    rules: Annotated[
-        Path | None, typer.Option(help="Impact rules overriding the shipped ones.")
-    ] = None,
+    worktree: Worktree = False,
+    rules: RulesOption = None,
 ) -> None:
     """A comparability protocol draft (Markdown and DOCX) for the changes BASE..HEAD."""
     from cmc_dossier.changes.comparability import as_markdown, plan
     from cmc_dossier.diagnostics.formatters import as_text
-    from cmc_dossier.publish.docx import Stamp, to_docx
-    from cmc_dossier.publish.pipeline import reference_document
 
     report, before, after = _assessed(path, base, head, worktree, rules, False)
     at_base, at_head = before.validate(), after.validate()
@@ -306,31 +306,20 @@ def comparability(
     assert manifest is not None  # a valid dossier has its manifest
     planned = plan(report, at_head.dossier, at_base.dossier)
     markdown = as_markdown(report, planned, manifest)
-    templates = path.parent / "templates"
-    reference, reference_path = reference_document(templates if templates.is_dir() else None, "a4")
-    title = "Comparability protocol (draft)"
-    stamp = Stamp(manifest.product.name, title, manifest.document_version, after.label, True)
-    docx = to_docx(markdown, reference, str(reference_path), stamp, 0)
-    output.mkdir(parents=True, exist_ok=True)
-    for name, content in (("comparability-protocol.md", markdown.encode("utf-8")),
-                          ("comparability-protocol.docx", docx)):  # fmt: skip
-        temporary = output / (name + ".tmp")
-        temporary.write_bytes(content)
-        temporary.replace(output / name)
+    _publish_pair(markdown, "Comparability protocol (draft)", manifest, after.label, path,
+                  output / "comparability-protocol")  # fmt: skip
     typer.echo(f"comparability: {len(planned)} changes planned in {output}")
 
 
 @app.command()
 def redline(
-    base: Annotated[str, typer.Argument(help="Base revision.")],
-    head: Annotated[str, typer.Argument(help="Head revision.")] = "HEAD",
-    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
+    base: BaseRevision,
+    head: HeadRevision = "HEAD",
+    path: DossierFolder = Path("dossier"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path(
         "build/redline"
     ),
-    worktree: Annotated[
-        bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
-    ] = False,
+    worktree: Worktree = False,
     change_table: Annotated[
         bool | None,
         typer.Option(
@@ -364,6 +353,25 @@ def redline(
         _write_change_table(before, after, path, output, change_table is True)
 
 
+def _publish_pair(
+    markdown: str, title: str, manifest: Manifest, label: str, path: Path, stem: Path
+) -> None:
+    """One generated document as Markdown and DOCX (the drafts' reference document and
+    header stamp), each written whole."""
+    from cmc_dossier.publish.docx import Stamp, to_docx
+    from cmc_dossier.publish.pipeline import reference_document
+
+    templates = path.parent / "templates"
+    reference, reference_path = reference_document(templates if templates.is_dir() else None, "a4")
+    stamp = Stamp(manifest.product.name, title, manifest.document_version, label, True)
+    docx = to_docx(markdown, reference, str(reference_path), stamp, 0)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    for suffix, content in ((".md", markdown.encode("utf-8")), (".docx", docx)):
+        temporary = stem.with_name(stem.name + suffix + ".tmp")
+        temporary.write_bytes(content)
+        temporary.replace(stem.with_suffix(suffix))
+
+
 def _write_change_table(
     before: Snapshot, after: Snapshot, path: Path, output: Path, forced: bool
 ) -> None:
@@ -371,8 +379,6 @@ def _write_change_table(
     from cmc_dossier.changes import change_table as table
     from cmc_dossier.changes.facts_diff import diff as fact_diff
     from cmc_dossier.changes.impact import assess
-    from cmc_dossier.publish.docx import Stamp, to_docx
-    from cmc_dossier.publish.pipeline import reference_document
 
     rules, rules_changed = _rules_at_base(before, after, None)
     report = assess(fact_diff(before, after), rules, rules_changed)
@@ -383,16 +389,9 @@ def _write_change_table(
     assert manifest is not None  # the redline validated the head
     old_version = old_manifest.document_version if old_manifest else "?"
     markdown = table.as_markdown(report, manifest, old_version)
-    templates = path.parent / "templates"
-    reference, reference_path = reference_document(templates if templates.is_dir() else None, "a4")
     title = f"Change table: version {old_version} to version {manifest.document_version}"
-    stamp = Stamp(manifest.product.name, title, manifest.document_version, after.label, True)
-    docx = to_docx(markdown, reference, str(reference_path), stamp, 0)
-    folder = output / "impd"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "change-table.md").write_text(markdown, encoding="utf-8")
-    (folder / "change-table.docx").write_bytes(docx)
-    typer.echo(f"change table: {len(report.changes)} changes in {folder / 'change-table.docx'}")
+    _publish_pair(markdown, title, manifest, after.label, path, output / "impd" / "change-table")
+    typer.echo(f"change table: {len(report.changes)} changes in {output / 'impd'}")
 
 
 @app.command("migrate-established-conditions")
