@@ -27,6 +27,8 @@ from cmc_dossier.model.kinds import FactKinds
 from cmc_dossier.model.manufacture import Duration
 
 _KEY = re.compile(rb"^(\s*)(?:- )?([A-Za-z_][\w-]*):")
+# the key of a value inside a flow mapping (`- {id: T-1, acceptance_criterion: ≤ 1.0 %}`)
+_FLOW_KEY = re.compile(rb"[{,]\s*([A-Za-z_][\w-]*):[^,{}]*$")
 
 
 @cache
@@ -58,27 +60,29 @@ def _models(annotation: Any) -> Iterator[type[BaseModel]]:
 
 
 def _number(value: Any) -> str:
-    return re.escape(str(value))
+    """The value as a literal, not preceded by a digit, point or comma. The check follows
+    the literal so that the regular expression engine can search for the literal first."""
+    literal = re.escape(str(value))
+    return rf"{literal}(?<![\d.,]{literal})"
 
 
 def old_value_patterns(old: Any, new: Any) -> list[str]:
     """Regular expressions for the ways prose quotes the old value."""
     found: list[str] = []
-    edge = r"(?<![\d.,])"
     if isinstance(old, str):
         parsed = parse_criterion(old)
         if parsed and parsed.form == "limit" and parsed.value is not None:
             if parsed.unit:
-                found.append(rf"{edge}{_number(parsed.value)}\s?{re.escape(parsed.unit)}")
+                found.append(rf"{_number(parsed.value)}\s?{re.escape(parsed.unit)}")
             else:
                 found.append(rf"{re.escape(parsed.comparator or '')}\s?{_number(parsed.value)}")
         elif parsed and parsed.form == "range" and parsed.low is not None:
-            found.append(rf"{edge}{_number(parsed.low)}\s?(?:–|-|to)\s?{_number(parsed.high)}")
+            found.append(rf"{_number(parsed.low)}\s?(?:–|-|to)\s?{_number(parsed.high)}")
     elif isinstance(old, Range) and old.low is not None and old.high is not None:
-        found.append(rf"{edge}{_number(old.low)}\s?(?:–|-|to)\s?{_number(old.high)}(?![\d.])")
+        found.append(rf"{_number(old.low)}\s?(?:–|-|to)\s?{_number(old.high)}(?![\d.])")
     elif isinstance(old, Duration):
         unit = old.unit.rstrip("s")
-        found.append(rf"{edge}{_number(old.value)}[\s-]?(?:{unit}s?|{unit[0]}\b)")
+        found.append(rf"{_number(old.value)}[\s-]?(?:{unit}s?|{unit[0]}\b)")
     new_text = str(new or "")
     return [p for p in found if not re.search(p, new_text)]
 
@@ -115,8 +119,11 @@ def quoting_old_value(
         for path, content in contents.items():
             for hit in compiled.finditer(content):
                 line_start = content.rfind(b"\n", 0, hit.start()) + 1
-                if path.suffix != ".md" and _owner_key(content, line_start) not in prose:
-                    continue
+                if path.suffix != ".md":
+                    flow = _FLOW_KEY.search(content, line_start, hit.start())
+                    key = flow.group(1).decode() if flow else _owner_key(content, line_start)
+                    if key not in prose:
+                        continue
                 line = content.count(b"\n", 0, line_start) + 1
                 column = len(content[line_start : hit.start()].decode("utf-8", "replace")) + 1
                 found.append(
