@@ -153,8 +153,11 @@ def test_redline_has_word_tracked_changes_from_the_head_commit(scenario: Path) -
     header = zipfile.ZipFile(docx).read("word/header1.xml").decode()
     footer = zipfile.ZipFile(docx).read("word/footer1.xml").decode()
     assert (
-        "VRD-019 (autologous anti-CD19 CAR-T cells)" in header and "changes from main (" in header
+        "VRD-019 (autologous anti-CD19 CAR-T cells)" in header
+        and "changes from version 0.3 to version 0.3" in header  # document versions, not git
     )
+    ids = re.findall(r"<w:(?:ins|del) [^>]*w:id=\"(\d+)\"", body)
+    assert len(ids) == len(set(ids)) == len(insertions) + len(deletions)
     assert "Version 0.3 | Commit HEAD (" in footer
     unchanged = scenario / "redline" / "ind" / "m3" / "32-body-data" / "32a-app"
     assert not unchanged.exists()  # documents that did not change get no redline
@@ -200,7 +203,7 @@ ROWS: dict[str, list[tuple[str, str, str]]] = {
     "in-process-control-changed": [(PROCESS, "attribute: CQA-DOSE\nmethod: M-CELLCOUNT", "attribute: CQA-DOSE\nmethod: M-FLOW")],
     "hold-time-extended": [(PROCESS, "maximum: {value: 48, unit: hours}", "maximum: {value: 72, unit: hours}")],
     "hold-time-reduced": [(PROCESS, "maximum: {value: 48, unit: hours}", "maximum: {value: 36, unit: hours}")],
-    "site-added": [("organizations.yaml", "kind: Organization\nid: ORG-VERIDANE", "kind: Site\nid: SITE-NEW\nname: New site\norganization: ORG-CASTELLAN\naddress: {lines: [1 Way], city: Berlin, country: DE}\nactivities: [release-testing]\ngmp: {status: gmp-certificate}\n---\nkind: Organization\nid: ORG-VERIDANE")],
+    "site-added": [("organizations.yaml", "kind: Organization\nid: ORG-VERIDANE", "kind: Site\nid: SITE-NEW\nname: New site\norganization: ORG-CASTELLAN\naddress: {lines: [1 Way], city: Berlin, country: DE}\nactivities: [drug-product-manufacture]\ngmp: {status: gmp-certificate}\n---\nkind: Organization\nid: ORG-VERIDANE")],
     "site-removed": [("organizations.yaml", TESSALY_SITE, "")],
     "site-changed": [("organizations.yaml", "date: 2025-03-12", "date: 2026-03-12")],
     "material-changed": [("drug-substance/materials.yaml", "supplier: Commercial (marketed medicinal product)\norigin:\n  source: recombinant", "supplier: Second commercial source\norigin:\n  source: recombinant")],
@@ -220,7 +223,8 @@ KNOWN = {
     "spec-criterion-widened": ("information-amendment", "substantial", "PAS", "II"),
     "spec-criterion-tightened": ("information-amendment", "non-substantial", "annual-report", "IA"),
     "site-added": ("information-amendment", "substantial", "PAS", "II"),
-    "editorial": ("none", "non-substantial", "none", "none"),
+    # CTR Art. 2(2)(13): a correction of wording is no modification of the authorised trial
+    "editorial": ("none", "none", "none", "none"),
     "batch-data-updated": ("none", "non-substantial", "annual-report", "none"),
 }
 
@@ -238,8 +242,11 @@ def rules_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return source
 
 
-def test_every_rule_has_a_scenario() -> None:
-    assert sorted(ROWS) == sorted(load_rules())
+def test_every_change_type_has_a_scenario() -> None:
+    table = load_rules()
+    change_types = sorted(name for name, rule in table.rows.items() if rule.applies_to is None)
+    # impact-rules-changed is exercised by test_rules_come_from_the_base_revision
+    assert sorted([*ROWS, "impact-rules-changed"]) == change_types
 
 
 @pytest.mark.parametrize("change_type", sorted(ROWS))
@@ -253,11 +260,13 @@ def test_each_rule_row_is_applied(change_type: str, rules_base: Path, tmp_path: 
     types = {c["change_type"] for c in report["changes"]}
     assert change_type in types, report["changes"]
     change = next(c for c in report["changes"] if c["change_type"] == change_type)
-    rule = load_rules()[change_type]
+    table = load_rules()
     for context in ("us-ind", "eu-cta", "us-post-approval", "eu-post-approval"):
         impact = change["impacts"][context]
-        assert impact["category"] == rule.contexts[context].category
-        assert impact["basis"].startswith(rule.contexts[context].basis)
+        row = table.rows[impact["rule"]]
+        assert table.change_type(impact["rule"]) == change_type
+        assert impact["category"] == row.contexts[context].category
+        assert impact["basis"].startswith(row.contexts[context].basis)
         assert impact["established_condition"] is False
     if change_type in KNOWN:
         categories = tuple(
@@ -276,8 +285,8 @@ def test_declared_established_condition_wins_over_the_default(tmp_path: Path) ->
     edit(
         repo,
         SPEC,
-        "    us-ind: information-amendment\n    eu-cta: substantial\ntests:",
-        "    us-ind: information-amendment\n    eu-cta: non-substantial\ntests:",
+        "    eu-cta: {relaxation: substantial, deletion: substantial, replacement: substantial}\n",
+        "    eu-cta: {relaxation: non-substantial}\n",
     )
     commit(repo, "declare EC category")
     git(repo, "branch", "-f", "main", "HEAD")
@@ -286,7 +295,10 @@ def test_declared_established_condition_wins_over_the_default(tmp_path: Path) ->
     change = diff_json(repo)["changes"][0]
     assert change["impacts"]["eu-cta"]["category"] == "non-substantial"
     assert change["impacts"]["eu-cta"]["established_condition"] is True
-    assert "ICH Q12" in change["impacts"]["eu-cta"]["basis"]
+    basis = change["impacts"]["eu-cta"]["basis"]
+    # the context's own rule first, then what modified it
+    assert basis.startswith("Regulation (EU) No 536/2014, Art. 2(2)(13)")
+    assert "modified by the established condition of SPEC-DP" in basis and "ICH Q12" in basis
 
 
 def test_supportive_information_is_capped_and_dossier_rules_override(
@@ -294,7 +306,7 @@ def test_supportive_information_is_capped_and_dossier_rules_override(
 ) -> None:
     repo = committed_repo(tmp_path / "repo", rules_base)
     (repo / "impact-rules.yaml").write_text(
-        "schema_version: 1\nrules:\n"
+        "schema_version: '2'\ntitle: Sponsor rules\nversion: '3'\neffective_date: 2026-02-01\nrules:\n"
         "  supportive-information-changed:\n    description: raised on purpose\n    supportive: true\n"
         "    comparability: none\n    contexts:\n      us-post-approval: {category: PAS, basis: local SOP}\n"
         "  spec-criterion-tightened:\n    description: stricter local policy\n    comparability: none\n"
@@ -317,6 +329,7 @@ def test_supportive_information_is_capped_and_dossier_rules_override(
         "category": "substantial",
         "basis": "local SOP 12",
         "established_condition": False,
+        "rule": "spec-criterion-tightened",
     }
     assert (
         overridden["us-post-approval"]["category"] == "annual-report"
@@ -326,10 +339,12 @@ def test_supportive_information_is_capped_and_dossier_rules_override(
 def test_invalid_rules_file_is_a_located_error(tmp_path: Path) -> None:
     repo = committed_repo(tmp_path / "repo")
     (repo / "impact-rules.yaml").write_text(
-        "schema_version: 1\nrules:\n  editorial:\n    description: x\n    comparability: none\n"
+        "schema_version: '2'\ntitle: t\nversion: '1'\neffective_date: 2026-01\nrules:\n"
+        "  editorial:\n    description: x\n    comparability: none\n"
         "    contexts:\n      eu-cta: {category: PAS, basis: wrong context}\n",
         encoding="utf-8",
     )
+    commit(repo, "rules")
     done = run_cli("diff", "HEAD", "HEAD", cwd=repo)
     assert done.returncode == 1
     assert "impact-rules.yaml:" in done.stderr and "is not a eu-cta category" in done.stderr

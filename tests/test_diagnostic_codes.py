@@ -202,8 +202,18 @@ CASES: dict[str, Case] = {
     "DOS305": Case(
         files={
             "broken.yaml": "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-            "established_condition:\n  reporting:\n    us-ind: information-amendment\n"
-            "    eu-post-approval: IB  # <- DOS305\n---\n"
+            "established_condition:\n  reporting:\n    us-ind: {relaxation: information-amendment}\n"
+            "    eu-post-approval: {relaxation: IB}  # <- DOS305\n---\n"
+            "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
+            "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n"
+        },
+        also=UNVALIDATED_PROCESS,
+    ),
+    "DOS500": Case(
+        files={
+            "broken.yaml": "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
+            "established_condition:\n  reporting:\n"
+            "    us-ind: information-amendment  # <- DOS500\n---\n"
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n"
         },
@@ -335,7 +345,11 @@ BUILD_CODES = {
     "DOS402",
     "DOS403",
     "DOS404",
-}  # build and codeowners: see test_build.py, test_changes.py
+    "DOS510",
+    "DOS511",
+    "DOS512",
+    "DOS513",
+}  # build, codeowners and stale text after a diff: see test_build.py, test_change*.py
 
 
 def test_every_code_has_a_case() -> None:

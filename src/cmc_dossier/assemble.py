@@ -27,6 +27,7 @@ _CODE_BY_ERROR = {
     "extra_forbidden": "DOS103",
     "union_tag_invalid": "DOS101",
     "union_tag_not_found": "DOS101",
+    "established_condition_single_category": "DOS500",
 }
 
 
@@ -87,9 +88,11 @@ def _schema_diagnostics(
         else:
             location = document.locate(path)
             message = f"`{field_name}`: {item['msg']} (got {_shown(item.get('input'))})"
-            expected = (item.get("ctx") or {}).get("expected")
-            if expected:
-                hint = f"allowed: {expected}"
+            context = item.get("ctx") or {}
+            if context.get("hint"):
+                hint = context["hint"]
+            elif context.get("expected"):
+                hint = f"allowed: {context['expected']}"
         found.append(diagnostic(code, message, location, hint=hint))
     return found
 

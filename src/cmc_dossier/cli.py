@@ -13,7 +13,10 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from cmc_dossier.changes.impact import ImpactReport
+    from cmc_dossier.changes.rules import RuleTable
     from cmc_dossier.changes.snapshot import Snapshot
+    from cmc_dossier.model.product import Manifest
 
 from cmc_dossier import __version__
 from cmc_dossier.diagnostics.codes import CODES
@@ -187,6 +190,15 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+BaseRevision = Annotated[str, typer.Argument(help="Base revision (branch, tag, commit).")]
+HeadRevision = Annotated[str, typer.Argument(help="Head revision.")]
+DossierFolder = Annotated[Path, typer.Option("--path", help="Dossier folder.")]
+Worktree = Annotated[
+    bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
+]
+RulesOption = Annotated[Path | None, typer.Option(help="Impact rules overriding the shipped ones.")]
+
+
 def _write_output(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text)
@@ -209,60 +221,119 @@ def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapsh
         raise typer.Exit(EXIT_ERRORS) from None
 
 
+def _rules_at_base(
+    before: Snapshot, after: Snapshot, explicit: Path | None
+) -> tuple[RuleTable, Path | None]:
+    """The impact rules of the base revision (a branch cannot reclassify itself), and the
+    rules file if the branch changed it. An explicit --rules file is used as given."""
+    from cmc_dossier.changes.rules import RULES_FILE, load_rules
+
+    if explicit is not None:
+        return load_rules((explicit, explicit.read_text(encoding="utf-8"))), None
+    name = before.root.parent / RULES_FILE
+    at_base, at_head = before.beside(RULES_FILE), after.beside(RULES_FILE)
+    table = load_rules((name, at_base.decode("utf-8")) if at_base is not None else None)
+    return table, (Path(RULES_FILE) if at_base != at_head else None)
+
+
 @app.command()
 def diff(
-    base: Annotated[str, typer.Argument(help="Base revision (branch, tag, commit).")],
-    head: Annotated[str, typer.Argument(help="Head revision.")] = "HEAD",
-    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
-    worktree: Annotated[
-        bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
-    ] = False,
+    base: BaseRevision,
+    head: HeadRevision = "HEAD",
+    path: DossierFolder = Path("dossier"),
+    worktree: Worktree = False,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Report format.")
     ] = ReportFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
-    rules: Annotated[
-        Path | None, typer.Option(help="Impact rules overriding the shipped ones.")
-    ] = None,
+    rules: RulesOption = None,
     full: Annotated[
         bool, typer.Option("--full", help="Validate both revisions completely, all checks.")
     ] = False,
 ) -> None:
     """Fact-level diff between two git revisions, with its regulatory impact."""
     from cmc_dossier.changes import report as formats
-    from cmc_dossier.changes.facts_diff import diff as fact_diff
-    from cmc_dossier.changes.impact import assess
-    from cmc_dossier.changes.rules import RULES_FILE, RulesError, load_rules
-    from cmc_dossier.diagnostics.formatters import as_text
 
-    try:
-        table = load_rules(rules or (path.parent / RULES_FILE))
-    except RulesError as error:
-        typer.echo(as_text(error.diagnostics), err=True)
-        raise typer.Exit(EXIT_ERRORS) from None
-    before, after = _snapshots(path, base, head, worktree)
-    found = fact_diff(before, after)
-    if full:
-        found.base_problems = before.validate().diagnostics
-        found.head_problems = after.validate().diagnostics
-    report = assess(found, table)
+    report, _, _ = _assessed(path, base, head, worktree, rules, full)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
     _write_output(render[output_format.value](report), output)
 
 
+def _assessed(
+    path: Path, base: str, head: str, worktree: bool, rules: Path | None, full: bool
+) -> tuple[ImpactReport, Snapshot, Snapshot]:
+    """The impact report of BASE..HEAD with its stale-text items, and both snapshots."""
+    from cmc_dossier.changes.facts_diff import diff as fact_diff
+    from cmc_dossier.changes.impact import assess
+    from cmc_dossier.changes.rules import RulesError
+    from cmc_dossier.changes.stale import stale_text
+    from cmc_dossier.diagnostics.formatters import as_text
+
+    before, after = _snapshots(path, base, head, worktree)
+    try:
+        table, rules_changed = _rules_at_base(before, after, rules)
+    except RulesError as error:
+        typer.echo(as_text(error.diagnostics), err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    found = fact_diff(before, after)
+    if full:
+        found.base_problems = before.validate().diagnostics
+        found.head_problems = after.validate().diagnostics
+    report = assess(found, table, rules_changed)
+    report.to_check = stale_text(report, after.root)
+    return report, before, after
+
+
+@app.command()
+def comparability(
+    base: BaseRevision,
+    head: HeadRevision = "HEAD",
+    path: DossierFolder = Path("dossier"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path(
+        "build/comparability"
+    ),
+    worktree: Worktree = False,
+    rules: RulesOption = None,
+) -> None:
+    """A comparability protocol draft (Markdown and DOCX) for the changes BASE..HEAD."""
+    from cmc_dossier.changes.comparability import as_markdown, plan
+    from cmc_dossier.diagnostics.formatters import as_text
+
+    report, before, after = _assessed(path, base, head, worktree, rules, False)
+    at_base, at_head = before.validate(), after.validate()
+    problems = at_base.errors + at_head.errors
+    if problems or at_head.dossier is None or at_base.dossier is None:
+        typer.echo(as_text(problems))
+        typer.echo("comparability stopped: a revision does not validate", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    manifest = at_head.dossier.manifest
+    assert manifest is not None  # a valid dossier has its manifest
+    planned = plan(report, at_head.dossier, at_base.dossier)
+    markdown = as_markdown(report, planned, manifest)
+    _publish_pair(markdown, "Comparability protocol (draft)", manifest, after.label, path,
+                  output / "comparability-protocol")  # fmt: skip
+    typer.echo(f"comparability: {len(planned)} changes planned in {output}")
+
+
 @app.command()
 def redline(
-    base: Annotated[str, typer.Argument(help="Base revision.")],
-    head: Annotated[str, typer.Argument(help="Head revision.")] = "HEAD",
-    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
+    base: BaseRevision,
+    head: HeadRevision = "HEAD",
+    path: DossierFolder = Path("dossier"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path(
         "build/redline"
     ),
-    worktree: Annotated[
-        bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
-    ] = False,
+    worktree: Worktree = False,
+    change_table: Annotated[
+        bool | None,
+        typer.Option(
+            "--change-table/--no-change-table",
+            help="Write the EU change table (default: when the EU CTA category is substantial).",
+        ),
+    ] = None,
 ) -> None:
-    """DOCX with Word tracked changes for every document that differs between revisions."""
+    """DOCX with Word tracked changes for every document that differs between revisions,
+    and the EU change table for a substantial modification."""
     from datetime import UTC, datetime
 
     from cmc_dossier.changes.redline import redline_documents
@@ -282,6 +353,71 @@ def redline(
         typer.echo("redline stopped: a revision does not validate", err=True)
         raise typer.Exit(EXIT_ERRORS)
     typer.echo(f"redline: {len(written) // 2} documents with tracked changes in {output}")
+    if change_table is not False:
+        _write_change_table(before, after, path, output, change_table is True)
+
+
+def _publish_pair(
+    markdown: str, title: str, manifest: Manifest, label: str, path: Path, stem: Path
+) -> None:
+    """One generated document as Markdown and DOCX (the drafts' reference document and
+    header stamp), each written whole."""
+    from cmc_dossier.publish.docx import Stamp, to_docx
+    from cmc_dossier.publish.pipeline import reference_document
+
+    templates = path.parent / "templates"
+    reference, reference_path = reference_document(templates if templates.is_dir() else None, "a4")
+    stamp = Stamp(manifest.product.name, title, manifest.document_version, label, True)
+    docx = to_docx(markdown, reference, str(reference_path), stamp, 0)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    for suffix, content in ((".md", markdown.encode("utf-8")), (".docx", docx)):
+        temporary = stem.with_name(stem.name + suffix + ".tmp")
+        temporary.write_bytes(content)
+        temporary.replace(stem.with_suffix(suffix))
+
+
+def _write_change_table(
+    before: Snapshot, after: Snapshot, path: Path, output: Path, forced: bool
+) -> None:
+    """The change table (Markdown and DOCX) beside the IMPD redline, when it is due."""
+    from cmc_dossier.changes import change_table as table
+    from cmc_dossier.changes.facts_diff import diff as fact_diff
+    from cmc_dossier.changes.impact import assess
+
+    rules, rules_changed = _rules_at_base(before, after, None)
+    report = assess(fact_diff(before, after), rules, rules_changed)
+    if not (forced or table.needed(report)) or table.CONTEXT not in report.overall:
+        return
+    old_manifest = report.base_dossier.manifest if report.base_dossier else None
+    manifest = report.head_dossier.manifest if report.head_dossier else None
+    assert manifest is not None  # the redline validated the head
+    old_version = old_manifest.document_version if old_manifest else "?"
+    markdown = table.as_markdown(report, manifest, old_version)
+    title = f"Change table: version {old_version} to version {manifest.document_version}"
+    _publish_pair(markdown, title, manifest, after.label, path, output / "impd" / "change-table")
+    typer.echo(f"change table: {len(report.changes)} changes in {output / 'impd'}")
+
+
+@app.command("migrate-established-conditions")
+def migrate_established_conditions(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    check: Annotated[
+        bool, typer.Option("--check", help="List what would change; write nothing.")
+    ] = False,
+) -> None:
+    """Rewrite established conditions to a reporting category per kind of change (ICH Q12)."""
+    from cmc_dossier.changes.migrate import MIGRATED_KINDS, migrate_folder
+
+    rewrites = migrate_folder(path, write=not check)
+    for rewrite in rewrites:
+        typer.echo(f"{rewrite.file}:{rewrite.line}: {rewrite.old.strip()} -> {rewrite.new.strip()}")
+    verb = "would rewrite" if check else "rewrote"
+    typer.echo(
+        f"{verb} {len(rewrites)} declaration(s); the old category now applies to "
+        f"{', '.join(MIGRATED_KINDS)}, and tightening and addition follow the impact rules"
+    )
+    if check and rewrites:
+        raise typer.Exit(EXIT_ERRORS)
 
 
 @app.command()

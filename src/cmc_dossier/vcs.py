@@ -151,6 +151,14 @@ def read_blobs(folder: Path, shas: list[str]) -> dict[str, bytes]:
     return contents
 
 
+def file_at(folder: Path, commit: str, relative: str) -> bytes | None:
+    """A file's content at `commit`, its path relative to `folder`; None if it is absent."""
+    try:
+        return _git_bytes(folder, "show", f"{commit}:./{relative}")
+    except GitError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Commit:
     sha: str

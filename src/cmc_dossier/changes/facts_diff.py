@@ -7,15 +7,17 @@ both revisions. A fact that moved to another file is paired by its ID and is no 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
 
 from cmc_dossier.assemble import validate_document
 from cmc_dossier.changes.snapshot import Snapshot
 from cmc_dossier.diagnostics import Diagnostic
-from cmc_dossier.model.base import FactBase, IdentifiedItem, Range
+from cmc_dossier.model.base import FactBase, IdentifiedItem, MarkdownText, Range
 from cmc_dossier.model.comparison import Direction, criterion_direction, span_direction
 from cmc_dossier.model.criteria import parse_criterion
 from cmc_dossier.model.manufacture import Duration
@@ -29,6 +31,7 @@ class FieldChange:
     old: Any
     new: Any
     direction: Direction | None = None
+    prose: tuple[str, str] | None = None  # text at both revisions, where the field is prose
 
     @property
     def name(self) -> str:
@@ -133,7 +136,8 @@ def _narrative_file_changes(
         lines_before, lines_after = old.count(b"\n"), new.count(b"\n")
         shown_old = f"{relative} ({lines_before} lines before)" if old else None
         shown_new = f"{relative} ({lines_after} lines after)" if new else None
-        field = FieldChange(("file",), shown_old, shown_new)
+        texts = (old.decode("utf-8", "replace"), new.decode("utf-8", "replace"))
+        field = FieldChange(("file",), shown_old, shown_new, prose=texts)
         found.append(FactChange(fact_id, "Narrative", "changed", fact, fact, file, file, [field]))
     return found
 
@@ -165,8 +169,48 @@ def field_changes(old: BaseModel, new: BaseModel, path: Path_ = ()) -> list[Fiel
             found.extend(field_changes(before, after, here))
         elif _items(before) or _items(after):
             found.extend(_item_changes(before or [], after or [], here))
+        elif isinstance(before, list) and isinstance(after, list):
+            found.extend(_list_changes(before, after, here))
         else:
-            found.append(FieldChange(here, before, after, direction(key, before, after)))
+            prose = (
+                (before, after)
+                if isinstance(before, str)
+                and isinstance(after, str)
+                and is_markdown(info.metadata, info.annotation)
+                else None
+            )
+            found.append(FieldChange(here, before, after, direction(key, before, after), prose))
+    return found
+
+
+def is_markdown(metadata: list[Any], annotation: Any) -> bool:
+    """Whether a field holds prose: Markdown, optional or not."""
+    if any(isinstance(m, MarkdownText) for m in metadata):
+        return True
+    return any(
+        is_markdown(list(getattr(arg, "__metadata__", ())), arg) for arg in get_args(annotation)
+    )
+
+
+def _list_changes(before: list[Any], after: list[Any], path: Path_) -> list[FieldChange]:
+    """Only the items that changed: added and removed values, or the changed fields of an
+    item that stayed in place."""
+
+    def key(value: Any) -> str:
+        return value.model_dump_json() if isinstance(value, BaseModel) else repr(value)
+
+    a, b = [key(v) for v in before], [key(v) for v in after]
+    found: list[FieldChange] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = list(zip(before[i1:i2], after[j1:j2], strict=False)) if i2 - i1 == j2 - j1 else []
+        if pairs and all(isinstance(x, BaseModel) and type(x) is type(y) for x, y in pairs):
+            for offset, (x, y) in enumerate(pairs):
+                found.extend(field_changes(x, y, (*path, j1 + offset)))
+            continue
+        found += [FieldChange(path, value, None) for value in before[i1:i2]]
+        found += [FieldChange(path, None, value) for value in after[j1:j2]]
     return found
 
 
@@ -196,8 +240,17 @@ def direction(key: str, before: Any, after: Any) -> Direction | None:
         return criterion_direction(parse_criterion(before), parse_criterion(after))
     if isinstance(before, Range) and isinstance(after, Range):
         return span_direction(before.low, before.high, after.low, after.high)
-    if isinstance(before, Duration) and isinstance(after, Duration) and before.unit == after.unit:
-        return "extended" if after.value > before.value else "reduced"
-    if key == "period" and isinstance(before, Duration) and isinstance(after, Duration):
-        return "shifted"
+    if isinstance(before, Duration) and isinstance(after, Duration):
+        if hours(after) == hours(before):
+            return "shifted"
+        return "extended" if hours(after) > hours(before) else "reduced"
     return None
+
+
+_HOURS = {"minutes": Decimal(1) / 60, "hours": Decimal(1), "days": Decimal(24),
+          "weeks": Decimal(168), "months": Decimal("730.5"), "years": Decimal(8766)}  # fmt: skip
+
+
+def hours(duration: Duration) -> Decimal:
+    """A duration in hours (a month as 730.5 h), so durations in different units compare."""
+    return duration.value * _HOURS[duration.unit]

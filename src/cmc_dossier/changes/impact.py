@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from cmc_dossier.assemble import assemble
+from cmc_dossier.changes.conditions import conditions, referenced_ids
 from cmc_dossier.changes.facts_diff import FactChange, FactDiff, FieldChange
-from cmc_dossier.changes.rules import Rule, highest, lowest_reportable
+from cmc_dossier.changes.prose import judge
+from cmc_dossier.changes.rules import RuleTable, highest, lowest_reportable
 from cmc_dossier.changes.snapshot import Snapshot
+from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.base import CarriesEstablishedCondition, FactBase
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
@@ -53,6 +56,12 @@ _FIELDS: dict[str, dict[str, str]] = {
     "ManufacturingProcess": {},
     "Site": {},
     "Material": {},
+    # testing results and the number of vials describe the same bank; the age limit is a
+    # process limit (ICH Q5D); any other field makes it a new or changed bank
+    "CellBank": {
+        "testing": "supportive-information-changed", "size": "supportive-information-changed",
+        "in_vitro_age_limit": "process-changed",
+    },
     "ContainerClosure": {
         "components": "container-closure-changed",
         "applies_to": "container-closure-changed",
@@ -87,15 +96,33 @@ COMPARABILITY = {
     "bridging": "Quality-level comparability (release testing, extended characterisation, "
     "in-process controls, stability; ICH Q5E), and an assessment of whether non-clinical or "
     "clinical bridging is needed.",
+    "justification": "A justification of the specification with batch data and the clinical "
+    "experience (ICH Q6A/Q6B); not a Q5E comparability exercise.",
+    "justification-and-bridging": "A justification of the specification with batch data and "
+    "the clinical experience (ICH Q6A/Q6B), and, the attribute being critical, an assessment "
+    "of whether non-clinical or clinical bridging is needed.",
 }
 
 
-def classify(change: FactChange) -> list[tuple[str, FieldChange | None]]:
-    """The change types a fact change amounts to, each with the field it comes from."""
+def classify(change: FactChange) -> list[tuple[str, FieldChange | None, str | None]]:
+    """The change types a fact change amounts to, each with the field it comes from and,
+    for prose, why it was judged so."""
     if change.change != "changed":
         added, removed = _WHOLE_FACT.get(change.kind, ("supportive-information-changed",) * 2)
-        return [(added if change.change == "added" else removed, None)]
-    return [(_field_type(change.kind, fc), fc) for fc in change.fields]
+        return [(added if change.change == "added" else removed, None, None)]
+    found: list[tuple[str, FieldChange | None, str | None]] = []
+    for fc in change.fields:
+        change_type, note = _field_type(change.kind, fc), None
+        texts = fc.prose or ((fc.old, fc.new) if change_type == "editorial" else None)
+        if texts is not None and change_type not in ("administrative",):
+            judgement = judge(*texts)
+            note = judgement.reason
+            if judgement.verdict == "editorial":
+                change_type = "editorial"
+            elif change_type == "editorial":
+                change_type = _DEFAULT_BY_KIND.get(change.kind, "supportive-information-changed")
+        found.append((change_type, fc, note))
+    return found
 
 
 def _field_type(kind: str, fc: FieldChange) -> str:
@@ -120,13 +147,17 @@ def _field_type(kind: str, fc: FieldChange) -> str:
         return "in-process-control-tightened" if tightened else "in-process-control-changed"
     if kind == "HoldTime":
         return "hold-time-reduced" if fc.direction == "reduced" else "hold-time-extended"
+    if kind == "StabilityStudy" and head == "shelf_life_extension":
+        return "stability-data-updated"
     if kind == "StabilityStudy" and head == "proposed_shelf_life":
         if name == "storage_condition":
             return "storage-condition-changed"
         if fc.old is None or fc.direction == "extended":
             return "shelf-life-extended"
         return "shelf-life-reduced"
-    return _FIELDS.get(kind, {}).get(name) or _DEFAULT_BY_KIND.get(
+    if kind == "Site" and head == "activities":
+        return "site-added" if fc.old is None else "site-removed"
+    return _FIELDS.get(kind, {}).get(str(head)) or _DEFAULT_BY_KIND.get(
         kind, "supportive-information-changed"
     )
 
@@ -152,6 +183,7 @@ class Impact:
     category: str
     basis: str
     established_condition: bool = False
+    rule: str = ""
 
 
 @dataclass
@@ -166,6 +198,9 @@ class AssessedChange:
     sections: dict[str, list[str]]
     comparability: str
     file: Path | None
+    conditions: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+    comparability_level: str = "none"
 
 
 @dataclass
@@ -174,9 +209,14 @@ class ImpactReport:
     head: str
     contexts: list[str]
     changes: list[AssessedChange]
-    overall: dict[str, tuple[str, list[AssessedChange]]]
+    overall: dict[str, tuple[str | None, list[AssessedChange]]]
     moved: list[tuple[str, Path, Path]]
     problems: dict[str, list[Any]] = field(default_factory=dict)
+    rules: list[str] = field(default_factory=list)
+    to_check: list[Diagnostic] = field(default_factory=list)
+    head_dossier: Dossier | None = None
+    base_dossier: Dossier | None = None
+    head_texts: dict[Path, bytes] = field(default_factory=dict)  # fact and narrative files
 
 
 # Per kind, the references that decide where a fact is presented (its CTD sections).
@@ -199,10 +239,10 @@ def _placing_ids(fact: FactBase) -> set[str]:
     return {fact.id, getattr(fact, placing)} if placing else {fact.id}
 
 
-def _context_dossier(snapshot: Snapshot, ids: set[str], changed: list[Path]) -> Dossier:
+def context_dossier(
+    snapshot: Snapshot, contents: dict[Path, bytes], ids: set[str], changed: list[Path]
+) -> Dossier:
     """A partial dossier: the changed files, the manifest, and files that mention these IDs."""
-    paths = snapshot.fact_paths()
-    contents = snapshot.read(paths)
     wanted = {p for p in changed if p in contents}
     encoded = [fact_id.encode() for fact_id in ids]
     for path, content in contents.items():
@@ -231,67 +271,101 @@ def _changed_test(fact: FactBase | None, fc: FieldChange | None) -> Any:
     return next((item for _, item in identified_items(fact) if item.id == fc.path[1]), None)
 
 
-def _declared(fact: FactBase | None, test: Any) -> dict[str, str]:
-    """Reporting categories declared by the established condition governing this change:
-    the changed specification test's own, else the fact's."""
+def _declared(fact: FactBase | None, test: Any) -> tuple[str, dict[str, dict[str, str]]]:
+    """The established condition governing this change, as filed at the base revision: the
+    changed specification test's own, else the fact's; its ID and declared categories."""
     for holder in (test, fact):
         if isinstance(holder, CarriesEstablishedCondition) and holder.established_condition:
             reporting = holder.established_condition.reporting
-            return reporting.declared() if reporting else {}
-    return {}
+            return str(getattr(holder, "id", "")), reporting.declared() if reporting else {}
+    return "", {}
 
 
-def assess(diff: FactDiff, rules: dict[str, Rule]) -> ImpactReport:
+def _impact(
+    rules: RuleTable, change_type: str, facts: dict[str, str], context: str,
+    holder: str, declared: dict[str, dict[str, str]],
+) -> Impact:  # fmt: skip
+    selected = rules.select(change_type, facts, context)
+    rule = rules.base(change_type)
+    category, basis = selected.context.category, selected.context.basis
+    kind = rule.change_kind
+    if not rule.supportive and kind and kind in declared.get(context, {}):
+        declared_category = declared[context][kind]
+        return Impact(
+            declared_category,
+            f"{basis}; modified by the established condition of {holder}, which declares "
+            f"{declared_category} for a {kind} in this context (ICH Q12 chapter 3); the rules "
+            f"alone give {category}",
+            True,
+            selected.row,
+        )
+    if rule.supportive:
+        capped = lowest_reportable(context)
+        if highest(context, [category, capped]) != capped:
+            category, basis = capped, basis + "; capped: supportive information"
+    return Impact(category, basis, False, selected.row)
+
+
+def assess(diff: FactDiff, rules: RuleTable, rules_changed: Path | None = None) -> ImpactReport:
     ids: set[str] = set()
     for change in diff.changes:
         for fact in (change.old, change.new):
             if fact is not None:
-                ids |= _placing_ids(fact)
-    head_view = DossierView(_context_dossier(diff.head, ids, diff.changed_files))
-    base_view = DossierView(_context_dossier(diff.base, ids, diff.changed_files))
-    manifest = head_view.dossier.manifest or base_view.dossier.manifest
+                ids |= _placing_ids(fact) | referenced_ids(fact)
+    head_texts = diff.head.read(diff.head.text_paths())
+    head_contents = {p: c for p, c in head_texts.items() if p.suffix != ".md"}
+    base_contents = diff.base.read(diff.base.fact_paths())
+    head_dossier = context_dossier(diff.head, head_contents, ids, diff.changed_files)
+    base_dossier = context_dossier(diff.base, base_contents, ids, diff.changed_files)
+    head_view, base_view = DossierView(head_dossier), DossierView(base_dossier)
+    manifest = head_dossier.manifest or base_dossier.manifest
     contexts = list(manifest.contexts) if isinstance(manifest, Manifest) else ["us-ind", "eu-cta"]
 
     assessed: list[AssessedChange] = []
     for change in diff.changes:
-        view = head_view if change.new is not None else base_view
         fact = change.new or change.old
-        for change_type, fc in classify(change):
+        for change_type, fc, note in classify(change):
             subject_id, label = change.id, str(getattr(fact, "label", change.id))
             test = _changed_test(fact, fc)
             if fc is not None and test is not None:
                 subject_id = str(fc.path[1])
                 label = f"{getattr(test, 'label', subject_id)} in {label}"
-            rule = rules[change_type]
-            declared = _declared(fact, test)
-            impacts = {}
-            for context in contexts:
-                default = rule.contexts[context]
-                category, basis = default.category, default.basis
-                if context in declared:
-                    category = declared[context]
-                    basis = (
-                        "Established condition: category declared for this fact (ICH Q12, "
-                        f"chapter 3); default would be {default.category}"
-                    )
-                elif rule.supportive:
-                    capped = lowest_reportable(context)
-                    if highest(context, [category, capped]) != capped:
-                        category, basis = capped, basis + "; capped: supportive information"
-                impacts[context] = Impact(category, basis, context in declared)
+            removed = change.new is None or (test is not None and fc is not None and fc.new is None)
+            view = base_view if removed else head_view
+            facts = conditions(change, fc, base_dossier, head_dossier)
+            filed = change.old or change.new  # the condition as filed at the base decides
+            holder, declared = _declared(filed, _changed_test(filed, fc) or test)
+            impacts = {
+                context: _impact(rules, change_type, facts, context, holder, declared)
+                for context in contexts
+            }
+            level = rules.comparability(change_type, facts)
             assessed.append(
                 AssessedChange(
                     subject_id, change.kind, label, change.change,
                     change_type, fc, impacts, _sections(view, subject_id),
-                    COMPARABILITY[rule.comparability], change.new_file or change.old_file,
+                    COMPARABILITY[level], change.new_file or change.old_file, facts, note, level,
                 )
             )  # fmt: skip
-    overall = {}
+    if rules_changed is not None:
+        impacts = {c: _impact(rules, "impact-rules-changed", {}, c, "", {}) for c in contexts}
+        assessed.append(
+            AssessedChange(
+                str(rules_changed), "ImpactRules", f"Impact rules ({rules_changed})", "changed",
+                "impact-rules-changed", None, impacts, {}, COMPARABILITY["none"], rules_changed,
+                note="the branch's own rules were not used to classify it",
+            )
+        )  # fmt: skip
+    overall: dict[str, tuple[str | None, list[AssessedChange]]] = {}
     for context in contexts:
+        if not assessed:
+            overall[context] = (None, [])
+            continue
         category = highest(context, [a.impacts[context].category for a in assessed])
         drivers = [a for a in assessed if a.impacts[context].category == category]
-        overall[context] = (category, drivers if assessed else [])
+        overall[context] = (category, drivers)
     return ImpactReport(
         diff.base.label, diff.head.label, contexts, assessed, overall, diff.moved,
-        {"base": diff.base_problems, "head": diff.head_problems},
+        {"base": diff.base_problems, "head": diff.head_problems}, rules.sources,
+        head_dossier=head_dossier, base_dossier=base_dossier, head_texts=head_texts,
     )  # fmt: skip

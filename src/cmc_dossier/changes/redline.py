@@ -9,7 +9,10 @@ shape; the Markdown is already escaped, so brackets inside spans are literal.
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
+import zipfile
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -121,6 +124,26 @@ def redline(old: str, new: str, author: str, date: str) -> str:
     return "\n".join(out)
 
 
+_CHANGE_ID = re.compile(rb"(<w:(?:ins|del) [^>]*?w:id=\")\d+(\")")
+
+
+def unique_change_ids(docx: bytes) -> bytes:
+    """Number every w:ins / w:del of the body afresh: pandoc repeats ids, which Word's
+    change tracking needs unique. Entries keep their order and timestamps."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    counter = itertools.count(1)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/document.xml":
+                content = _CHANGE_ID.sub(
+                    lambda m: m.group(1) + str(next(counter)).encode() + m.group(2), content
+                )
+            target.writestr(info, content)
+    return out.getvalue()
+
+
 def _documents(
     snapshot: Snapshot, target: str, templates: Path | None
 ) -> tuple[dict[str, Document], Manifest | None, list[Diagnostic]]:
@@ -143,7 +166,7 @@ def redline_documents(
     written: list[Path] = []
     problems: list[Diagnostic] = []
     for target in ("ind", "impd", "qos"):
-        before, _, found = _documents(base, target, templates)
+        before, old_manifest, found = _documents(base, target, templates)
         problems += found
         after, manifest, found = _documents(head, target, templates)
         problems += found
@@ -157,12 +180,16 @@ def redline_documents(
                 continue
             document = after.get(path) or before[path]
             marked = redline(old, new, author, date)
-            title = f"{document.title}: changes from {base.label} to {head.label}"
+            old_version = old_manifest.document_version if old_manifest else "?"
+            title = (
+                f"{document.title}: changes from version {old_version} to version "
+                f"{manifest.document_version}"
+            )
             stamp = Stamp(manifest.product.name, title, manifest.document_version, head.label, True)
             target_file = output / target / path
             target_file.parent.mkdir(parents=True, exist_ok=True)
             target_file.with_suffix(".md").write_text(marked, encoding="utf-8")
-            data = to_docx(marked, reference, str(reference_path), stamp, 0)
+            data = unique_change_ids(to_docx(marked, reference, str(reference_path), stamp, 0))
             target_file.with_suffix(".docx").write_bytes(data)
             written += [target_file.with_suffix(".md"), target_file.with_suffix(".docx")]
     return written, problems

@@ -24,13 +24,14 @@ def category_text(category: str) -> str:
     return _CATEGORY_WORDS.get(category, category)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value as typed, a fact as its label and ID, a list joined, nothing as a dash."""
     if value is None:
         return "—"
     if hasattr(value, "id") and hasattr(value, "label"):
         return f"{value.label} ({value.id})"
     if isinstance(value, list):
-        return ", ".join(_shown(v) for v in value)
+        return ", ".join(shown(v) for v in value)
     return str(value)
 
 
@@ -42,10 +43,10 @@ def change_text(item: AssessedChange) -> str:
     where = ".".join(str(p) for p in fc.path)
     direction = f" ({fc.direction})" if fc.direction else ""
     if fc.old is None:
-        return f"{where}: added {_shown(fc.new)}"
+        return f"{where}: added {shown(fc.new)}"
     if fc.new is None:
-        return f"{where}: removed {_shown(fc.old)}"
-    return f"{where}: {_shown(fc.old)} → {_shown(fc.new)}{direction}"
+        return f"{where}: removed {shown(fc.old)}"
+    return f"{where}: {shown(fc.old)} → {shown(fc.new)}{direction}"
 
 
 def _t(value: object) -> str:
@@ -54,8 +55,8 @@ def _t(value: object) -> str:
 
 def _headline(report: ImpactReport, context: str) -> str:
     category, drivers = report.overall[context]
-    if not drivers:
-        return f"- **{term(context)}: {category_text(category)}** (no changes)"
+    if category is None or not drivers:
+        return f"- **{term(context)}**: no change, no category"
     first = drivers[0].impacts[context]
     more = f" and {len(drivers) - 1} more" if len(drivers) > 1 else ""
     return (
@@ -90,8 +91,26 @@ def _details(item: AssessedChange, contexts: list[str]) -> str:
         f"{target.upper()} {', '.join(codes)}" for target, codes in item.sections.items() if codes
     )
     lines.append(f"- CTD sections: {_t(sections or 'not presented in a section')}")
+    if item.conditions:
+        facts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in item.conditions.items())
+        lines.append(f"- Read from the facts: {_t(facts)}")
+    if item.note:
+        lines.append(f"- Note: {_t(item.note)}")
     lines.append(f"- Comparability evidence expected: {_t(item.comparability)}")
     return "\n".join(lines)
+
+
+def _rules_line(report: ImpactReport) -> str:
+    return "Impact rules: " + "; ".join(report.rules)
+
+
+def _to_check(report: ImpactReport) -> list[str]:
+    if not report.to_check:
+        return []
+    lines = ["", f"### To check ({len(report.to_check)})", ""]
+    for found in report.to_check:
+        lines.append(f"- [ ] `{_t(found.location)}` {found.code}: {_t(found.message)}")
+    return lines
 
 
 def as_markdown(
@@ -100,6 +119,7 @@ def as_markdown(
     """The pull-request comment; cut to GitHub's limit with a pointer to the full artifact."""
     head = [MARKER, f"## CMC change impact: {_t(report.base)} → {_t(report.head)}", ""]
     head += [_headline(report, context) for context in report.contexts]
+    head += ["", _t(_rules_line(report))]
     if report.moved:
         head += ["", f"{len(report.moved)} fact(s) moved to another file without change."]
     for side in ("base", "head"):
@@ -112,6 +132,7 @@ def as_markdown(
             ]
     if not report.changes:
         return "\n".join([*head, "", "No fact changed."]) + "\n"
+    head += _to_check(report)
     columns = " | ".join(term(c) for c in report.contexts)
     table = ["", f"### Changes ({len(report.changes)})", "",
              f"| Fact | Change type | What changed | {columns} | IND sections |",
@@ -146,12 +167,15 @@ def as_json(report: ImpactReport) -> str:
             "change": change.change,
             "change_type": change.change_type,
             "field": ".".join(str(p) for p in fc.path) if fc else None,
-            "old": _shown(fc.old) if fc else None,
-            "new": _shown(fc.new) if fc else None,
+            "old": shown(fc.old) if fc else None,
+            "new": shown(fc.new) if fc else None,
             "direction": fc.direction if fc else None,
             "impacts": {c: vars(i) for c, i in change.impacts.items()},
             "sections": change.sections,
             "comparability": change.comparability,
+            "comparability_level": change.comparability_level,
+            "conditions": change.conditions,
+            "note": change.note,
             "file": str(change.file) if change.file else None,
         }
 
@@ -160,6 +184,8 @@ def as_json(report: ImpactReport) -> str:
             "base": report.base,
             "head": report.head,
             "overall": {c: category for c, (category, _) in report.overall.items()},
+            "rules": report.rules,
+            "to_check": [d.to_dict() for d in report.to_check],
             "changes": [item(c) for c in report.changes],
             "moved": [{"id": i, "from": str(a), "to": str(b)} for i, a, b in report.moved],
             "problems": {
@@ -172,10 +198,11 @@ def as_json(report: ImpactReport) -> str:
 
 
 def as_text(report: ImpactReport) -> str:
-    lines = [f"CMC change impact: {report.base} -> {report.head}"]
+    lines = [f"CMC change impact: {report.base} -> {report.head}", f"  {_rules_line(report)}"]
     for context in report.contexts:
         category, _ = report.overall[context]
-        lines.append(f"  {term(context):<18} {category_text(category)}")
+        shown = category_text(category) if category else "no change, no category"
+        lines.append(f"  {term(context):<18} {shown}")
     for change in report.changes:
         lines.append(
             f"- {change.label} ({change.fact_id}) [{change.change_type}] {change_text(change)}"
@@ -190,7 +217,10 @@ def as_text(report: ImpactReport) -> str:
                 "    sections: "
                 + "; ".join(f"{t.upper()} {', '.join(c)}" for t, c in change.sections.items())
             )
+        if change.note:
+            lines.append(f"    note: {change.note}")
         lines.append(f"    comparability: {change.comparability}")
     if not report.changes:
         lines.append("no fact changed")
+    lines += [f"{d.location}: warning {d.code}: {d.message}" for d in report.to_check]
     return "\n".join(lines)

@@ -12,7 +12,14 @@ from cmc_dossier.loader import RawDocument, SourceFile, load_source
 from cmc_dossier.loader.discover import FACT_SUFFIXES
 from cmc_dossier.loader.strict_yaml import decode
 from cmc_dossier.validation import ValidationResult, validate_documents
-from cmc_dossier.vcs import Commit, commit_info, read_blobs, resolve_revision, tree_blobs
+from cmc_dossier.vcs import (
+    Commit,
+    commit_info,
+    file_at,
+    read_blobs,
+    resolve_revision,
+    tree_blobs,
+)
 
 
 @dataclass
@@ -29,8 +36,19 @@ class Snapshot:
         contents = self._read([self.blobs[p] for p in paths])
         return {p: contents[self.blobs[p]] for p in paths}
 
+    def beside(self, name: str) -> bytes | None:
+        """A file next to the dossier folder (the repository's impact rules), at this revision."""
+        if self.commit is None:
+            path = self.root.parent / name
+            return path.read_bytes() if path.is_file() else None
+        return file_at(self.root, self.commit.sha, f"../{name}")
+
     def fact_paths(self) -> list[Path]:
         return sorted(p for p in self.blobs if p.suffix in FACT_SUFFIXES)
+
+    def text_paths(self) -> list[Path]:
+        """Fact files and the Markdown narratives beside them."""
+        return sorted(p for p in self.blobs if p.suffix in (*FACT_SUFFIXES, ".md"))
 
     def documents(self, paths: list[Path]) -> tuple[list[RawDocument], list[Diagnostic]]:
         """The YAML documents of these files, named as they are on disk."""

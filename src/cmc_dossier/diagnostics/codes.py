@@ -2,7 +2,8 @@
 
 Codes never change meaning once published; a retired code is never reused. Ranges:
 DOS0xx reading files, DOS1xx facts against the schema, DOS2xx references between facts,
-DOS3xx domain rules (modality, process, control strategy), DOS4xx document builds.
+DOS3xx domain rules (modality, process, control strategy), DOS4xx document builds,
+DOS5xx change control (established conditions, impact, stale text).
 """
 
 from __future__ import annotations
@@ -416,6 +417,47 @@ CODES: dict[str, Code] = {
             "Tighten it, include the substance test in the product specification by reference "
             "(`includes`), or give the substance test a `justification` saying why the "
             "difference is acceptable (for example, a change of concentration).",
+        ),
+        Code(
+            "DOS500",
+            _E,
+            "Established condition declares one category for every kind of change",
+            "Under ICH Q12 (chapter 3) a reporting category belongs to a kind of change to an "
+            "established condition: relaxing a limit and tightening it are different changes. "
+            "Declare the category per kind of change (relaxation, tightening, addition, "
+            "deletion, replacement) under each context; kinds left out follow the impact rules. "
+            "`dossier migrate-established-conditions` rewrites the old form.",
+        ),
+        Code(
+            "DOS510",
+            _W,
+            "Text still states the old value",
+            "A change set a new value (a limit, a range, a duration), but prose elsewhere "
+            "(a narrative, a rationale, a justification) still quotes the old one. Update it, "
+            "or confirm that the old value is meant (a history, for instance).",
+        ),
+        Code(
+            "DOS511",
+            _W,
+            "Justification unchanged while its criterion changed",
+            "An acceptance criterion changed but the justification of the test (or of the "
+            "specification) did not. A changed limit needs its own justification, with batch "
+            "data and the clinical experience (ICH Q6A/Q6B).",
+        ),
+        Code(
+            "DOS512",
+            _W,
+            "Drug substance limit looser than the drug product limit",
+            "For the same attribute, the drug substance limit allows what the drug product "
+            "limit rejects, so a conforming drug substance could give a failing product. "
+            "Check both limits after the change.",
+        ),
+        Code(
+            "DOS513",
+            _W,
+            "Specification changed without a new version",
+            "A test of the specification changed while its `version` stayed the same, so two "
+            "different specifications carry one version number.",
         ),
         Code(
             "DOS404",

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
 from cmc_dossier.model.vocabulary import (
+    CHANGE_KINDS,
     EuCtaCategory,
     EuPostApprovalCategory,
     UsIndCategory,
@@ -33,6 +34,7 @@ from cmc_dossier.model.vocabulary import (
 from cmc_dossier.scalars import PlainScalar
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$"
+Category = TypeVar("Category", bound=str)
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
@@ -127,28 +129,58 @@ class Ownership(StrictModel):
     approved_by: list[Ref("Organization")] = Field(min_length=1)
 
 
+class _ByChangeKind(StrictModel, Generic[Category]):
+    """Reporting category per kind of change to the condition; a kind left out follows the
+    impact rules."""
+
+    relaxation: Category | None = None
+    tightening: Category | None = None
+    addition: Category | None = None
+    deletion: Category | None = None
+    replacement: Category | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_one_category(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise PydanticCustomError(
+                "established_condition_single_category",
+                "one category for every kind of change; ICH Q12 (chapter 3) gives an "
+                "established condition a category per kind of change",
+                {"hint": f"write {{relaxation: {value}, deletion: {value}, replacement: "
+                 f"{value}}} (tightening and addition then follow the impact rules), or run "
+                 "`dossier migrate-established-conditions`"},
+            )  # fmt: skip
+        return value
+
+
 class ReportingCategories(StrictModel):
-    """Declared reporting category of an established condition, per regulatory context."""
+    """Declared reporting categories of an established condition, per regulatory context and
+    kind of change. In a clinical context (us-ind, eu-cta) they apply only where declared."""
 
     model_config = ConfigDict(populate_by_name=False)
 
-    us_ind: UsIndCategory | None = Field(default=None, alias="us-ind")
-    eu_cta: EuCtaCategory | None = Field(default=None, alias="eu-cta")
-    us_post_approval: UsPostApprovalCategory | None = Field(default=None, alias="us-post-approval")
-    eu_post_approval: EuPostApprovalCategory | None = Field(default=None, alias="eu-post-approval")
+    us_ind: _ByChangeKind[UsIndCategory] | None = Field(default=None, alias="us-ind")
+    eu_cta: _ByChangeKind[EuCtaCategory] | None = Field(default=None, alias="eu-cta")
+    us_post_approval: _ByChangeKind[UsPostApprovalCategory] | None = Field(
+        default=None, alias="us-post-approval"
+    )
+    eu_post_approval: _ByChangeKind[EuPostApprovalCategory] | None = Field(
+        default=None, alias="eu-post-approval"
+    )
 
-    def declared(self) -> dict[str, str]:
-        """The declared categories keyed by context name, as written in YAML."""
-        return {
-            name.replace("_", "-"): value
-            for name, value in (
-                ("us_ind", self.us_ind),
-                ("eu_cta", self.eu_cta),
-                ("us_post_approval", self.us_post_approval),
-                ("eu_post_approval", self.eu_post_approval),
-            )
-            if value is not None
-        }
+    def declared(self) -> dict[str, dict[str, str]]:
+        """Context name, as written in YAML, to the categories declared per kind of change."""
+        found = {}
+        for name in ("us_ind", "eu_cta", "us_post_approval", "eu_post_approval"):
+            per_kind = getattr(self, name)
+            if per_kind is not None:
+                found[name.replace("_", "-")] = {
+                    kind: category
+                    for kind in CHANGE_KINDS
+                    if (category := getattr(per_kind, kind)) is not None
+                }
+        return found
 
 
 class EstablishedCondition(StrictModel):

@@ -101,6 +101,9 @@ class CellBank(FactBase):
     prepared: OrUnknown(IsoDate) | None = None
     in_vitro_age_limit: OrUnknown(InVitroAge) | None = None
     testing: list[SubstrateTest] = []
+    affects: list[Ref("CQA")] = Field(
+        default=[], description="Quality attributes the substrate can affect (comparability)"
+    )
 
 
 DonorType = Literal["autologous", "allogeneic"]

@@ -68,6 +68,9 @@ class Material(FactBase, CarriesEstablishedCondition):
     )
     quality_standard: OrUnknown(Text) | None = None
     specification: Ref("Specification") | None = None
+    affects: list[Ref("CQA")] = Field(
+        default=[], description="Quality attributes the material can affect (comparability)"
+    )
     cross_references: list[CrossReference] = []
     description: Markdown | None = None
 

@@ -37,6 +37,14 @@ class ShelfLife(StrictModel):
     storage_condition: Text
 
 
+class ExtensionProtocol(StrictModel):
+    """How far the shelf life may be extended as real-time data accrue, under a stated
+    protocol (an extension plan in the IMPD; an approved protocol post-approval)."""
+
+    reference: Text = Field(description="The protocol, e.g. 'Stability protocol SP-012 v2'")
+    up_to: Duration = Field(description="Longest shelf life the protocol allows")
+
+
 class StabilityStudy(FactBase, CarriesEstablishedCondition):
     kind: Literal["StabilityStudy"]
     title: Text
@@ -49,6 +57,7 @@ class StabilityStudy(FactBase, CarriesEstablishedCondition):
     time_points: list[Text] = Field(min_length=1, description="In order, as typed, e.g. '3 M'")
     results: list[StabilityResult] = []
     proposed_shelf_life: ShelfLife | None = None
+    shelf_life_extension: ExtensionProtocol | None = None
     conclusion: Markdown | None = None
     commitment: Markdown | None = None
 

@@ -27,7 +27,8 @@ CONTEXTS: tuple[str, ...] = get_args(Context)
 
 # Reporting categories per context, lowest first; the order is what "highest" means.
 UsIndCategory = Literal["none", "information-amendment"]
-EuCtaCategory = Literal["non-substantial", "substantial"]
+# "none" under the CTR: not a modification at all (an editorial correction, internal data).
+EuCtaCategory = Literal["none", "non-substantial", "substantial"]
 UsPostApprovalCategory = Literal["none", "annual-report", "CBE-0", "CBE-30", "PAS"]
 EuPostApprovalCategory = Literal["none", "IA", "IA_IN", "IB", "II"]
 CATEGORY_ORDER: dict[str, tuple[str, ...]] = {
@@ -36,6 +37,11 @@ CATEGORY_ORDER: dict[str, tuple[str, ...]] = {
     "us-post-approval": get_args(UsPostApprovalCategory),
     "eu-post-approval": get_args(EuPostApprovalCategory),
 }
+
+# The kinds of change to an established condition, each with its own reporting category
+# (ICH Q12 chapter 3: the category follows the risk of the change, not the condition).
+ChangeKind = Literal["relaxation", "tightening", "addition", "deletion", "replacement"]
+CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
 
 ImpdCase = Literal[
     "full",

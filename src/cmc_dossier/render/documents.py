@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.diagnostics.codes import diagnostic
@@ -80,7 +81,8 @@ class Renderer:
         if self.overrides is not None and self.overrides.is_dir():
             loaders.append(jinja2.FileSystemLoader(str(self.overrides)))
         loaders.append(jinja2.PackageLoader("cmc_dossier", "templates"))
-        self.environment = jinja2.Environment(
+        # repository-supplied templates are user text: they render in Jinja2's sandbox
+        self.environment = jinja2.sandbox.SandboxedEnvironment(
             loader=jinja2.ChoiceLoader(loaders),
             undefined=jinja2.StrictUndefined,
             autoescape=False,

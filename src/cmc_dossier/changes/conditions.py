@@ -1,0 +1,136 @@
+"""The facts a rule's `when` columns read: criticality, where a new value lies, a material's
+role, how a method or site changed, whether a shelf-life extension follows its protocol.
+
+Ranges and protocols are read at the base revision: what the filed dossier states decides,
+not what the branch claims.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cmc_dossier.changes.facts_diff import FactChange, FieldChange, hours
+from cmc_dossier.model.base import Range
+from cmc_dossier.model.cell_substrates import CellBank
+from cmc_dossier.model.control import AnalyticalMethod, Specification
+from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.manufacture import Material, ProcessParameter, UnitOperation
+from cmc_dossier.model.product import CQA, Site
+from cmc_dossier.model.stability import StabilityStudy
+from cmc_dossier.model.viral_safety import ViralClearanceStudy
+
+# Site activities grouped as the rules read them, most significant first.
+_ACTIVITY_CLASSES = (
+    ("drug-substance-manufacture", {"drug-substance-manufacture"}),
+    ("drug-product-manufacture", {"drug-product-manufacture"}),
+    ("starting-material-manufacture", {"starting-material-manufacture", "cell-collection"}),
+    ("testing", {"release-testing", "in-process-testing", "stability-testing"}),
+    ("storage", {"storage", "cell-bank-storage", "distribution"}),
+)
+# Fields whose change replaces an analytical procedure rather than editing or moving it.
+_METHOD_PRINCIPLE = {"technique", "type", "compendial_reference", "purpose"}
+
+
+def _within(value: Any, outer: Range | None) -> bool:
+    if outer is None:
+        return False
+    low, high = (value.low, value.high) if isinstance(value, Range) else (value, value)
+    low_ok = outer.low is None or (low is not None and low >= outer.low)
+    high_ok = outer.high is None or (high is not None and high <= outer.high)
+    return low_ok and high_ok
+
+
+def value_position(old: ProcessParameter, new_value: Any) -> str:
+    """Where a parameter's new target or range lies against the ranges filed at the base."""
+    if old.normal_operating_range is None and old.proven_acceptable_range is None:
+        return "no-range-stated"
+    if _within(new_value, old.normal_operating_range):
+        return "within-normal-range"
+    if _within(new_value, old.proven_acceptable_range):
+        return "within-proven-acceptable-range"
+    return "beyond-proven-acceptable-range"
+
+
+def material_role(material: Material) -> str:
+    if material.category in ("starting-material", "excipient"):
+        return material.category
+    return {"high": "critical-raw-material", "low": "non-critical-reagent"}.get(
+        material.risk_class, "raw-material"
+    )
+
+
+_BANK_TIERS = {
+    "master-cell-bank": "master", "master-virus-seed": "master", "producer-cell-line": "master",
+    "working-cell-bank": "working", "working-virus-seed": "working",
+}  # fmt: skip
+
+
+def site_activity(site: Site) -> str:
+    activities = set(site.activities)
+    return next((name for name, group in _ACTIVITY_CLASSES if activities & group), "other")
+
+
+def _shelf_life(study: StabilityStudy | None, new: StabilityStudy | None) -> str:
+    protocol = study.shelf_life_extension if study else None
+    proposed = new.proposed_shelf_life if new else None
+    if protocol is None or proposed is None:
+        return "outside-extension-protocol"
+    within = hours(proposed.period) <= hours(protocol.up_to)
+    return "within-extension-protocol" if within else "outside-extension-protocol"
+
+
+def conditions(
+    change: FactChange, fc: FieldChange | None, base: Dossier, head: Dossier
+) -> dict[str, str]:
+    """The values of the rule columns for one field change (absent where they do not apply)."""
+    old, new = change.old, change.new
+    fact = new or old
+    found: dict[str, str] = {}
+    if isinstance(fact, ProcessParameter):
+        found["parameter_criticality"] = fact.criticality
+        if isinstance(old, ProcessParameter) and fc is not None and fc.new is not None:
+            found["value_position"] = value_position(old, fc.new)
+    elif isinstance(fact, Material):
+        found["material_role"] = material_role(fact)
+    elif isinstance(fact, CellBank):
+        found["material_role"] = "cell-bank-or-seed"
+        found["bank_tier"] = _BANK_TIERS.get(fact.type, "other")
+    elif isinstance(fact, AnalyticalMethod):
+        names = {str(f.path[0]) for f in change.fields} if change.change == "changed" else set()
+        if change.change != "changed" or names & _METHOD_PRINCIPLE:
+            found["method_change"] = "replaced"
+        elif fc is not None and fc.path[0] == "performed_at":
+            found["method_change"] = "transferred"
+        else:
+            found["method_change"] = "edited"
+    elif isinstance(fact, UnitOperation):
+        studied = {
+            study.unit_operation
+            for dossier in (base, head) for study in dossier.of_kind(ViralClearanceStudy)
+        }  # fmt: skip
+        found["viral_clearance_step"] = "clearance-step" if fact.id in studied else "other-step"
+    elif isinstance(fact, Site):
+        found["site_activity"] = site_activity(fact)
+    elif isinstance(fact, StabilityStudy):
+        found["shelf_life_protocol"] = _shelf_life(
+            old if isinstance(old, StabilityStudy) else None,
+            new if isinstance(new, StabilityStudy) else None,
+        )
+    elif isinstance(fact, Specification) and fc is not None and fc.path[0] == "tests":
+        test = next((t for t in fact.tests if t.id == fc.path[1]), None)
+        if test is None and isinstance(old, Specification):
+            test = next((t for t in old.tests if t.id == fc.path[1]), None)
+        cqa = head.get(test.attribute, CQA) or base.get(test.attribute, CQA) if test else None
+        if cqa is not None:
+            found["attribute_criticality"] = cqa.criticality
+    return found
+
+
+def referenced_ids(fact: Any) -> set[str]:
+    """IDs a fact's conditions and comparability need: its CQAs, materials and methods."""
+    ids: set[str] = set()
+    if isinstance(fact, ProcessParameter):
+        ids |= set(fact.affects)
+    if isinstance(fact, Specification):
+        ids |= {t.attribute for t in fact.tests}
+    return ids

@@ -1,0 +1,70 @@
+"""Rewrite established conditions of the old form (one category per context) to the
+ICH Q12 form (a category per kind of change), keeping every other byte of the file.
+
+The old single category is kept for the kinds of change that can lower assurance
+(relaxation, deletion, replacement); tightening and addition are left to the impact rules,
+which is what the old form was meant to say for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cmc_dossier.loader.discover import FACT_SUFFIXES
+from cmc_dossier.model.vocabulary import CONTEXTS
+
+MIGRATED_KINDS = ("relaxation", "deletion", "replacement")
+_REPORTING = re.compile(r"^(?P<indent> *)(- )?reporting:\s*(#.*)?$")
+_OLD = re.compile(
+    r"^(?P<indent> +)(?P<context>" + "|".join(map(re.escape, CONTEXTS)) + r"):[ \t]+"
+    r"(?P<category>[A-Za-z0-9_-]+)(?P<rest>[ \t]*(#.*)?)$"
+)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    file: Path
+    line: int
+    old: str
+    new: str
+
+
+def migrate_text(file: Path, text: str) -> tuple[str, list[Rewrite]]:
+    """The text with every old-form declaration rewritten, and what was rewritten.
+
+    `reporting:` is a key only established conditions have, so its block is found by
+    indentation alone."""
+    lines = text.split("\n")
+    rewrites: list[Rewrite] = []
+    reporting_indent: int | None = None
+    for number, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if reporting_indent is not None and indent <= reporting_indent:
+            reporting_indent = None
+        if found := _REPORTING.match(line):
+            reporting_indent = len(found["indent"])
+        elif reporting_indent is not None and (old := _OLD.match(line)):
+            category = old["category"]
+            kinds = ", ".join(f"{kind}: {category}" for kind in MIGRATED_KINDS)
+            new = f"{old['indent']}{old['context']}: {{{kinds}}}{old['rest']}"
+            rewrites.append(Rewrite(file, number + 1, line, new))
+            lines[number] = new
+    return "\n".join(lines), rewrites
+
+
+def migrate_folder(folder: Path, write: bool) -> list[Rewrite]:
+    """Every old-form declaration under `folder`; written back only when `write`."""
+    rewrites: list[Rewrite] = []
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in FACT_SUFFIXES):
+        text = path.read_text(encoding="utf-8")
+        migrated, found = migrate_text(path, text)
+        if found and write:
+            temporary = path.with_name(path.name + ".tmp")
+            temporary.write_text(migrated, encoding="utf-8")
+            temporary.replace(path)
+        rewrites += found
+    return rewrites
