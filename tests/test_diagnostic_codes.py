@@ -267,6 +267,18 @@ CASES: dict[str, Case] = {
             "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
         }
     ),
+    "DOS360": Case(
+        files={
+            "lab.yaml": "kind: Site\nid: SITE-LAB\nname: Contract laboratory\n"
+            "organization: ORG-S\naddress: {lines: [3 Lab Lane], city: Leeds, country: GB}\n"
+            "activities: [release-testing]\ngmp: {status: gmp-certificate}\n",
+            "broken.yaml": "kind: Specification\nid: SPEC-DS\ntitle: DS spec\n"
+            "applies_to: drug-substance\nsubject: DS-1\nversion: '1'\ntests:\n"
+            "  - id: T-DS-ASSAY\n    test: Assay\n    attribute: CQA-ASSAY\n"
+            "    method: M-HPLC  # <- DOS360\n    acceptance_criterion: 98.0–102.0 %\n",
+        },
+        replace={"performed_at: [SITE-1]": "performed_at: [SITE-1, SITE-LAB]"},
+    ),
     "DOS334": Case(replace={"sterile: false\n": "sterile: true  # <- DOS334\n"}),
     "DOS335": Case(
         base="therapeutic-protein",

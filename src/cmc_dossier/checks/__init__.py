@@ -47,6 +47,7 @@ CHECKS: tuple[Check, ...] = (
     unknowns.check_unknowns,
     specifications.check_included_tests,
     specifications.check_substance_limits,
+    specifications.check_testing_sites,
 )
 
 

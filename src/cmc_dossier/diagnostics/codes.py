@@ -418,6 +418,17 @@ CODES: dict[str, Code] = {
             "difference is acceptable (for example, a change of concentration).",
         ),
         Code(
+            "DOS360",
+            _W,
+            "Testing site of a shared method not stated",
+            "A specification test names no `tested_at` (nor does its specification), and its "
+            "method is performed at several sites and also used for another material. Which "
+            "of those sites tests this material cannot be told, so 3.2.S.2.1 / 3.2.P.3.1 list "
+            "none of them for this test rather than a laboratory that tests only the other "
+            "material (ICH M4Q: the sites and their responsibilities per material). Add "
+            "`tested_at` to the test or to the specification.",
+        ),
+        Code(
             "DOS404",
             _W,
             "Approving organisation without reviewers",
