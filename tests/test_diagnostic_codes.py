@@ -279,6 +279,14 @@ CASES: dict[str, Case] = {
         },
         replace={"performed_at: [SITE-1]": "performed_at: [SITE-1, SITE-LAB]"},
     ),
+    "DOS361": Case(
+        files={
+            "broken.yaml": "kind: Batch\nid: B-1\nbatch_number: '001'\nproduct: DP-1\n"
+            "scale: Pilot\nuse: [clinical]\nsite: SITE-1\nmanufacture_date: 2026-01\n"
+            "specification: SPEC-DP\nresults:\n  T-ASSAY: 99.1 %\n"
+            "  T-DEG: 1.4 %  # <- DOS361\n"
+        }
+    ),
     "DOS334": Case(replace={"sterile: false\n": "sterile: true  # <- DOS334\n"}),
     "DOS335": Case(
         base="therapeutic-protein",

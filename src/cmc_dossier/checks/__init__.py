@@ -29,6 +29,7 @@ CHECKS: tuple[Check, ...] = (
     process.check_critical_parameters,
     results.check_batch_results,
     results.check_stability_results,
+    results.check_results_meet_criteria,
     criteria.check_criteria,
     substrates.check_derivation,
     substrates.check_viral_clearance_evaluated,

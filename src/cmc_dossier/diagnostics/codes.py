@@ -429,6 +429,18 @@ CODES: dict[str, Code] = {
             "`tested_at` to the test or to the specification.",
         ),
         Code(
+            "DOS361",
+            _W,
+            "Result outside its acceptance criterion",
+            "A batch or stability result, read as one value, does not meet the parsed "
+            "acceptance criterion of the test it is recorded under. An out-of-specification "
+            "result in a dossier must at least be explained (21 CFR 211.192; EudraLex Vol. 4 "
+            "chapter 6): give the batch `remarks` (for example, tested against the "
+            "specification in force at the time), or correct the value or the test. Criteria "
+            "that are not parsed (staged, multi-part, qualitative) and results of several "
+            "values are not judged.",
+        ),
+        Code(
             "DOS404",
             _W,
             "Approving organisation without reviewers",
