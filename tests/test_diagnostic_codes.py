@@ -287,6 +287,7 @@ CASES: dict[str, Case] = {
             "  T-DEG: 1.4 %  # <- DOS361\n"
         }
     ),
+    "DOS362": Case(replace={"status: qualified\n": "status: validated  # <- DOS362\n"}),
     "DOS334": Case(replace={"sterile: false\n": "sterile: true  # <- DOS334\n"}),
     "DOS335": Case(
         base="therapeutic-protein",

@@ -36,6 +36,7 @@ CHECKS: tuple[Check, ...] = (
     substrates.check_clearance_steps,
     analytical.check_safety_methods,
     analytical.check_characterisation_only_methods,
+    analytical.check_validation_summaries,
     modality_controls.check_sterile_products,
     modality_controls.check_impurity_controls,
     modality_controls.check_qualification_thresholds,

@@ -441,6 +441,18 @@ CODES: dict[str, Code] = {
             "values are not judged.",
         ),
         Code(
+            "DOS362",
+            _W,
+            "Validated method without validation data",
+            "A method's status is `validated`, or it is a `verified` compendial method used "
+            "for a safety test (sterility, mycoplasma, endotoxin, adventitious agents), and "
+            "it has no `validation_summary`. 3.2.S.4.3 / 3.2.P.5.3 would then say the method "
+            "is validated and show nothing: give the characteristics with their acceptance "
+            "and results (ICH Q2(R2); for compendial safety tests, the product-specific "
+            "method suitability of Ph. Eur. 2.6.1, 2.6.7, 2.6.14), or state the status the "
+            "data support.",
+        ),
+        Code(
             "DOS404",
             _W,
             "Approving organisation without reviewers",
