@@ -64,14 +64,6 @@ RULES: tuple[UnknownRule, ...] = (
         "CMC information (21 CFR 312.23(a)(7)(i)) [S]",
     ),
     UnknownRule(
-        "ManufacturingProcess",
-        "validation.protocol",
-        (("1", _I), ("3", _W), ("marketed", _E)),
-        "the process performance qualification runs to a written protocol (FDA Process "
-        "Validation: General Principles and Practices, 2011, stage 2; EU GMP Annex 15) [S]; "
-        "the phases at which it is reported are cmc-dossier's choice, like `validation` [U]",
-    ),
-    UnknownRule(
         "Site",
         "address",
         (("1", _W),),
@@ -136,18 +128,10 @@ def _absent(dossier: Dossier, phase: str, scopes: dict[str, set[str]]) -> list[D
     found = []
     for rule in RULES:
         severity = rule.severity(phase)
-        if severity is None:
+        if "." in rule.field or severity is None:
             continue
-        *parents, name = rule.field.split(".")
         for fact in dossier.facts:
-            if fact.kind != rule.kind:
-                continue
-            holder: object = fact
-            for parent in parents:  # a nested field counts once its parent is given
-                holder = getattr(holder, parent, None)
-            if holder is None or isinstance(holder, Unknown | list):
-                continue  # no parent, or list items (their required fields are the schema's)
-            if getattr(holder, name, "") is not None:
+            if fact.kind != rule.kind or getattr(fact, rule.field, "") is not None:
                 continue
             if rule.scope is not None and fact.id not in scopes[rule.scope]:
                 continue
@@ -156,7 +140,7 @@ def _absent(dossier: Dossier, phase: str, scopes: dict[str, set[str]]) -> list[D
                     _CODE[severity],
                     f"{fact.kind} '{fact.id}': `{rule.field}` is not given; the dossier is at "
                     f"Phase {phase}",
-                    dossier.locate(fact.id, tuple(parents) or ("id",), key=bool(parents)),
+                    dossier.locate(fact.id, ("id",)),
                     hint=f"state it, or write `{rule.field}: {{to-be-provided: <phase or "
                     f"date>}}`; basis: {rule.basis}",
                 )
