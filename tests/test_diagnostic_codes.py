@@ -277,6 +277,27 @@ CASES: dict[str, Case] = {
             "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
         }
     ),
+    "DOS360": Case(
+        files={
+            "lab.yaml": "kind: Site\nid: SITE-LAB\nname: Contract laboratory\n"
+            "organization: ORG-S\naddress: {lines: [3 Lab Lane], city: Leeds, country: GB}\n"
+            "activities: [release-testing]\ngmp: {status: gmp-certificate}\n",
+            "broken.yaml": "kind: Specification\nid: SPEC-DS\ntitle: DS spec\n"
+            "applies_to: drug-substance\nsubject: DS-1\nversion: '1'\ntests:\n"
+            "  - id: T-DS-ASSAY\n    test: Assay\n    attribute: CQA-ASSAY\n"
+            "    method: M-HPLC  # <- DOS360\n    acceptance_criterion: 98.0–102.0 %\n",
+        },
+        replace={"performed_at: [SITE-1]": "performed_at: [SITE-1, SITE-LAB]"},
+    ),
+    "DOS361": Case(
+        files={
+            "broken.yaml": "kind: Batch\nid: B-1\nbatch_number: '001'\nproduct: DP-1\n"
+            "scale: Pilot\nuse: [clinical]\nsite: SITE-1\nmanufacture_date: 2026-01\n"
+            "specification: SPEC-DP\nresults:\n  T-ASSAY: 99.1 %\n"
+            "  T-DEG: 1.4 %  # <- DOS361\n"
+        }
+    ),
+    "DOS362": Case(replace={"status: qualified\n": "status: validated  # <- DOS362\n"}),
     "DOS334": Case(replace={"sterile: false\n": "sterile: true  # <- DOS334\n"}),
     "DOS335": Case(
         base="therapeutic-protein",

@@ -95,6 +95,22 @@ def test_a_stated_validation_stage_satisfies_the_rule(dossier_from) -> None:
     assert _found(root) == []
 
 
+def test_a_declared_gap_says_it_is_declared(dossier_from) -> None:
+    """The value is written as a gap, not missing: the message says so, with its phase."""
+    validation = (
+        "validation: {stage: process-design, status: in-progress, "
+        "protocol: {to-be-provided: '3'}}\n"
+    )
+    found = _found(_process(dossier_from, "target: 40\n", validation=validation))
+    assert [(code, message.split(": ", 1)[1]) for code, _, message in found] == [
+        (
+            "DOS312",
+            "`validation.protocol` is declared to be provided (Phase 3); the dossier is at "
+            "Phase 1, expected later",
+        )
+    ]
+
+
 def test_documents_show_settings_kinds_phases_and_validation(dossier_from) -> None:
     setting = (
         "range: {low: 50, high: 60}\n"

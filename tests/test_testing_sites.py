@@ -59,7 +59,39 @@ def test_a_test_names_its_own_site_over_the_specification(dossier_from) -> None:
     assert "| Testing: Assay |" in product
 
 
-def test_without_sites_on_tests_the_method_sites_test_both_materials(dossier_from) -> None:
-    markdown = _documents(dossier_from, {})
-    assert "| Testing: DS assay |" in _section(markdown, "3.2.S.2.1")
-    assert "| Testing: Assay, Total degradation products |" in _section(markdown, "3.2.P.3.1")
+def test_a_shared_method_at_several_sites_names_no_lab_for_either_material(dossier_from) -> None:
+    """Undecidable: the laboratory is listed for neither material, and DOS360 says why."""
+    root = dossier_from(
+        "small-molecule",
+        files={"lab.yaml": LAB, "ds-spec.yaml": DS_SPEC},
+        replace={"performed_at: [SITE-1]": "performed_at: [SITE-1, SITE-LAB]"},
+    )
+    result = validate_folder(root)
+    markdown = Renderer(result.dossier, "ind").combined().markdown
+    substance, product = _section(markdown, "3.2.S.2.1"), _section(markdown, "3.2.P.3.1")
+    assert "Example contract laboratory" not in substance + product
+    assert "Testing:" not in substance + product
+    warned = [d for d in result.diagnostics if d.code == "DOS360"]
+    assert sorted(d.message.split("'")[3] for d in warned) == ["SPEC-DP", "SPEC-DS"]
+
+
+def test_a_method_at_one_site_tests_every_material_there(dossier_from) -> None:
+    root = dossier_from("small-molecule", files={"lab.yaml": LAB, "ds-spec.yaml": DS_SPEC})
+    result = validate_folder(root)
+    assert not [d for d in result.diagnostics if d.code == "DOS360"]
+    markdown = Renderer(result.dossier, "ind").combined().markdown
+    assert "Example contract laboratory" not in markdown
+    assert "| Drug substance manufacture; Testing: DS assay |" in _section(markdown, "3.2.S.2.1")
+
+
+def test_a_method_of_one_material_at_two_sites_is_tested_at_both(dossier_from) -> None:
+    root = dossier_from(
+        "small-molecule",
+        files={"lab.yaml": LAB},
+        replace={"performed_at: [SITE-1]": "performed_at: [SITE-1, SITE-LAB]"},
+    )
+    result = validate_folder(root)
+    assert not [d for d in result.diagnostics if d.code == "DOS360"]
+    product = _section(Renderer(result.dossier, "ind").combined().markdown, "3.2.P.3.1")
+    assert "| Example contract laboratory |" in product
+    assert "| Testing: Assay, Total degradation products |" in product

@@ -29,12 +29,14 @@ CHECKS: tuple[Check, ...] = (
     process.check_critical_parameters,
     results.check_batch_results,
     results.check_stability_results,
+    results.check_results_meet_criteria,
     criteria.check_criteria,
     substrates.check_derivation,
     substrates.check_viral_clearance_evaluated,
     substrates.check_clearance_steps,
     analytical.check_safety_methods,
     analytical.check_characterisation_only_methods,
+    analytical.check_validation_summaries,
     modality_controls.check_sterile_products,
     modality_controls.check_impurity_controls,
     modality_controls.check_qualification_thresholds,
@@ -47,6 +49,7 @@ CHECKS: tuple[Check, ...] = (
     unknowns.check_unknowns,
     specifications.check_included_tests,
     specifications.check_substance_limits,
+    specifications.check_testing_sites,
 )
 
 

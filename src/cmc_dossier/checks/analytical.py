@@ -79,3 +79,50 @@ def _misused(
             "that use), or use a control method here",
         )
     ]
+
+
+def _safety_methods(dossier: Dossier) -> set[str]:
+    """Methods that test sterility, mycoplasma, endotoxin or adventitious agents, at release
+    or in process (an unprocessed-bulk test)."""
+    controls = [
+        (test.attribute, test.method)
+        for specification in dossier.of_kind(Specification)
+        for test in specification.tests
+    ] + [(c.attribute, c.method) for c in dossier.of_kind(InProcessControl) if c.attribute]
+    return {
+        method
+        for attribute, method in controls
+        if (cqa := dossier.get(attribute, CQA)) and cqa.attribute_type in SAFETY_ATTRIBUTES
+    }
+
+
+def check_validation_summaries(dossier: Dossier) -> list[Diagnostic]:
+    """A method declared validated shows its validation data; so does a verified compendial
+    safety method, whose suitability for this product is what the dossier must show.
+
+    Basis: ICH Q2(R2) (validation characteristics); EMA/CHMP/QWP/545525/2017 and
+    EMA/CHMP/BWP/534898/2008 (tabulated validation results in S.4.3/P.5.3 of an IMPD); the
+    method-suitability tests of Ph. Eur. 2.6.1 (sterility), 2.6.14 (endotoxins) and 2.6.7
+    (mycoplasma) are product-specific. [U] for the phase at which each authority expects them.
+    """
+    safety = _safety_methods(dossier)
+    found = []
+    for method in dossier.of_kind(AnalyticalMethod):
+        if method.validation_summary:
+            continue
+        if method.status == "validated":
+            claim = "is declared validated"
+        elif method.status == "verified" and method.id in safety:
+            claim = "is a verified compendial safety test"
+        else:
+            continue
+        found.append(
+            diagnostic(
+                "DOS362",
+                f"method '{method.id}' {claim} but gives no validation summary",
+                dossier.locate(method.id, ("status",)),
+                hint="add `validation_summary` (characteristic, acceptance, result), or state "
+                "the status the data support (e.g. qualified) with `validation_planned_at`",
+            )
+        )
+    return found

@@ -1,12 +1,16 @@
-"""Results name tests of the right specification, and stability results fit the design."""
+"""Results name tests of the right specification, fit the stability design and meet their
+criteria (or say why not)."""
 
 from __future__ import annotations
 
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.diagnostics.codes import diagnostic
-from cmc_dossier.model.control import Batch, Specification
+from cmc_dossier.model.comparison import meets
+from cmc_dossier.model.control import Batch, Specification, SpecificationTest
+from cmc_dossier.model.criteria import read_result
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.stability import StabilityStudy
+from cmc_dossier.model.unknowns import Unknown
 
 
 def _test_ids(dossier: Dossier, specification_id: str | None) -> set[str] | None:
@@ -67,4 +71,53 @@ def check_stability_results(dossier: Dossier) -> list[Diagnostic]:
             found += _foreign_tests(
                 dossier, study.id, ("results", index, "values"), result.values, study.specification
             )
+    return found
+
+
+def _outside(
+    dossier: Dossier, fact_id: str, path: tuple[str | int, ...], results: dict, where: str
+) -> list[Diagnostic]:
+    """Results that, read as one value, fail their test's parsed acceptance criterion."""
+    found = []
+    for test_id, result in results.items():
+        entry = dossier.index.get(test_id)
+        if entry is None or not isinstance(entry.value, SpecificationTest):
+            continue  # a wrong reference is reported as such
+        test = entry.value
+        if isinstance(result, Unknown) or isinstance(test.acceptance_criterion, Unknown):
+            continue
+        if meets(test.parsed_criterion, read_result(result)) is not False:
+            continue
+        found.append(
+            diagnostic(
+                "DOS361",
+                f"{where}: {test.test} '{result}' does not meet '{test.acceptance_criterion}' "
+                f"({test_id})",
+                dossier.locate(fact_id, (*path, test_id)),
+                hint="explain the result in the batch's `remarks` (e.g. tested against an "
+                "earlier specification, investigated out-of-specification result), or correct "
+                "the value or the test it is recorded under",
+            )
+        )
+    return found
+
+
+def check_results_meet_criteria(dossier: Dossier) -> list[Diagnostic]:
+    """A reported result outside its own criterion is explained, never left silent.
+
+    Batch analyses (3.2.S.4.4, 3.2.P.5.4) and stability data (3.2.S.7.3, 3.2.P.8.3) that
+    fail the specification shown next to them need an explanation (21 CFR 211.192 and
+    EudraLex Vol. 4 ch. 6 on investigating out-of-specification results). A batch's
+    `remarks` carry it; stability results have no such field, so the study is corrected
+    (for example, in-use data compared against an in-use specification).
+    """
+    found = []
+    for batch in dossier.of_kind(Batch):
+        if not batch.remarks:
+            where = f"batch {batch.batch_number}"
+            found += _outside(dossier, batch.id, ("results",), batch.results, where)
+    for study in dossier.of_kind(StabilityStudy):
+        for index, result in enumerate(study.results):
+            where = f"study '{study.id}', {result.batch} {result.condition} {result.time_point}"
+            found += _outside(dossier, study.id, ("results", index, "values"), result.values, where)
     return found

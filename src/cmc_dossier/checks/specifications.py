@@ -5,8 +5,9 @@ from __future__ import annotations
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.comparison import criterion_direction
-from cmc_dossier.model.control import Specification, SpecificationTest
+from cmc_dossier.model.control import AnalyticalMethod, Specification, SpecificationTest
 from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.testing_sites import method_materials, testing_sites
 
 DS, DP = "drug-substance", "drug-product"
 
@@ -73,4 +74,33 @@ def check_substance_limits(dossier: Dossier) -> list[Diagnostic]:
                             "justified as a whole)",
                         )
                     )
+    return found
+
+
+def check_testing_sites(dossier: Dossier) -> list[Diagnostic]:
+    """A shared method performed at several sites leaves a material's testing site unsaid.
+
+    3.2.S.2.1 and 3.2.P.3.1 name the sites doing each activity for that material (ICH M4Q);
+    the documents then list no laboratory for the test rather than a wrong one.
+    """
+    found = []
+    for specification in dossier.of_kind(Specification):
+        reported: set[str] = set()
+        for index, test in enumerate(specification.tests):
+            if test.method in reported or testing_sites(dossier, specification, test) is not None:
+                continue
+            reported.add(test.method)
+            method = dossier.get(test.method, AnalyticalMethod)
+            assert method is not None  # testing_sites decides only for a known method
+            others = sorted(method_materials(dossier, method.id) - {specification.subject})
+            found.append(
+                diagnostic(
+                    "DOS360",
+                    f"test '{test.id}' of '{specification.id}' uses method '{method.id}', "
+                    f"performed at {', '.join(method.performed_at)} and also used for "
+                    f"{', '.join(others)}; which site tests {specification.subject} is not stated",
+                    dossier.locate(specification.id, ("tests", index, "method")),
+                    hint="add `tested_at: [SITE-…]` to the test or to the specification",
+                )
+            )
     return found

@@ -148,6 +148,14 @@ def _absent(dossier: Dossier, phase: str, scopes: dict[str, set[str]]) -> list[D
     return found
 
 
+def _declared(unknown: Unknown) -> str:
+    """What the team wrote, in words: the value is declared, not missing."""
+    if isinstance(unknown, ToBeProvided):
+        when = str(unknown).removeprefix("To be provided ")
+        return f"declared to be provided {when}"
+    return f"declared not applicable ({unknown.reason})"  # type: ignore[attr-defined]
+
+
 def check_unknowns(dossier: Dossier) -> list[Diagnostic]:
     manifest = dossier.manifest
     if manifest is None:
@@ -162,7 +170,7 @@ def check_unknowns(dossier: Dossier) -> list[Diagnostic]:
         found.append(
             diagnostic(
                 _CODE[severity],
-                f"{fact.kind} '{fact.id}': `{_field(path)}` is not stated ({unknown}); "
+                f"{fact.kind} '{fact.id}': `{_field(path)}` is {_declared(unknown)}; "
                 f"the dossier is at Phase {manifest.phase}, {due}",
                 dossier.locate(fact.id, path),
                 hint=f"basis: {basis}" if basis else None,

@@ -419,6 +419,41 @@ CODES: dict[str, Code] = {
             "difference is acceptable (for example, a change of concentration).",
         ),
         Code(
+            "DOS360",
+            _W,
+            "Testing site of a shared method not stated",
+            "A specification test names no `tested_at` (nor does its specification), and its "
+            "method is performed at several sites and also used for another material. Which "
+            "of those sites tests this material cannot be told, so 3.2.S.2.1 / 3.2.P.3.1 list "
+            "none of them for this test rather than a laboratory that tests only the other "
+            "material (ICH M4Q: the sites and their responsibilities per material). Add "
+            "`tested_at` to the test or to the specification.",
+        ),
+        Code(
+            "DOS361",
+            _W,
+            "Result outside its acceptance criterion",
+            "A batch or stability result, read as one value, does not meet the parsed "
+            "acceptance criterion of the test it is recorded under. An out-of-specification "
+            "result in a dossier must at least be explained (21 CFR 211.192; EudraLex Vol. 4 "
+            "chapter 6): give the batch `remarks` (for example, tested against the "
+            "specification in force at the time), or correct the value or the test. Criteria "
+            "that are not parsed (staged, multi-part, qualitative) and results of several "
+            "values are not judged.",
+        ),
+        Code(
+            "DOS362",
+            _W,
+            "Validated method without validation data",
+            "A method's status is `validated`, or it is a `verified` compendial method used "
+            "for a safety test (sterility, mycoplasma, endotoxin, adventitious agents), and "
+            "it has no `validation_summary`. 3.2.S.4.3 / 3.2.P.5.3 would then say the method "
+            "is validated and show nothing: give the characteristics with their acceptance "
+            "and results (ICH Q2(R2); for compendial safety tests, the product-specific "
+            "method suitability of Ph. Eur. 2.6.1, 2.6.7, 2.6.14), or state the status the "
+            "data support.",
+        ),
+        Code(
             "DOS500",
             _E,
             "Established condition declares one category for every kind of change",

@@ -1,7 +1,8 @@
 """Whether one acceptance criterion or range is stricter or looser than another.
 
 Used by change control (a new criterion against the old one) and by the checks (a drug
-substance limit against the drug product limit for the same attribute).
+substance limit against the drug product limit for the same attribute; a reported result
+against its own criterion).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from cmc_dossier.model.criteria import ParsedCriterion
+from cmc_dossier.model.criteria import ParsedCriterion, ReportedResult
 
 Direction = Literal["tightened", "widened", "shifted", "extended", "reduced"]
 
@@ -65,3 +66,42 @@ def span_direction(old_low: Bound, old_high: Bound, new_low: Bound, new_high: Bo
     if within(old_low, old_high, new_low, new_high):
         return "widened"
     return "shifted"
+
+
+def _same_unit(criterion: str | None, result: str | None) -> bool:
+    """ "%" reads against "% of label claim"; anything else must be written alike."""
+    if criterion == result:
+        return True
+    return bool(criterion and result and criterion.startswith(result + " "))
+
+
+def meets(criterion: ParsedCriterion | None, result: ReportedResult | None) -> bool | None:
+    """Whether a result meets a single limit or range; None where that cannot be read.
+
+    Only single limits and ranges in the result's unit are judged (multi-part, qualitative
+    and staged criteria are not); a result "< x" is judged only against an upper limit.
+    """
+    if criterion is None or result is None or criterion.form not in ("limit", "range"):
+        return None
+    if not _same_unit(criterion.unit, result.unit):
+        return None
+    if criterion.label and result.label and criterion.label.lower() != result.label.lower():
+        return None
+    value = result.value
+    if criterion.form == "range":
+        assert criterion.low is not None and criterion.high is not None
+        low, high = sorted((criterion.low, criterion.high))
+        if result.below:
+            return False if value <= low else None
+        return low <= value <= high
+    limit, comparator = criterion.value, criterion.comparator
+    assert limit is not None
+    if result.below:
+        return True if comparator in ("<=", "<") and value <= limit else None
+    return {
+        ">=": value >= limit,
+        ">": value > limit,
+        "<=": value <= limit,
+        "<": value < limit,
+        "=": value == limit,
+    }[comparator or "="]

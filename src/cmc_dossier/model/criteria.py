@@ -49,6 +49,9 @@ _PLUS_MINUS = re.compile(
     rf"(?:±|\+/[-−])\s*(?P<tolerance>{_NUMBER})\s*(?(open)\)(?P<power>{_POWER})?)\s*{_UNIT}$",
     re.IGNORECASE,
 )
+# A reported result: one number with its unit, optionally labelled ("D90 61 µm") or below a
+# limit of quantitation ("< 0.05 %").
+_RESULT = re.compile(rf"^{_LABEL}(?P<cmp>[<≤])?\s*(?P<value>{_NUMBER})\s*{_UNIT}$", re.IGNORECASE)
 _PH = re.compile(r"^\s*pH\b", re.IGNORECASE)
 # Text that may follow a number as its unit although it holds a number or a comparator:
 # "CFU/10 mL", "per 10^6 cells", a particle size class "≥ 10 µm", a chapter "<85>".
@@ -236,3 +239,29 @@ def parse_criterion(text: str) -> ParsedCriterion | None:
             return ParsedCriterion(form="multi-part", parts=tuple(p for p in parts if p))
         return None
     return _qualitative(text)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedResult:
+    """A single measured value as reported; `below` when reported as "< value" (a LOQ)."""
+
+    value: Decimal
+    unit: str | None
+    label: str | None
+    below: bool = False
+
+
+def read_result(text: str) -> ReportedResult | None:
+    """The value of a result written as one number and unit, or None (text, several values)."""
+    match = _RESULT.match(text.strip())
+    if not match or decimal_commas(text):
+        return None
+    try:
+        return ReportedResult(
+            value=_decimal(match.group("value")),
+            unit=_unit(match.group("unit")),
+            label=_label(match.group("label")),
+            below=match.group("cmp") is not None,
+        )
+    except (ValueError, DecimalException):
+        return None

@@ -162,12 +162,6 @@ AttributeType = Literal[
     "other",
 ]
 
-# Tests that protect the patient from contamination: their methods must be fit for use from
-# first-in-human (21 CFR 610.12, 610.30; EU investigational ATMP guideline).
-SAFETY_ATTRIBUTES: frozenset[str] = frozenset(
-    {"sterility", "mycoplasma", "endotoxin", "adventitious-agents"}
-)
-
 MaterialCategory = Literal["starting-material", "raw-material", "excipient", "reagent"]
 MaterialOrigin = Literal[
     "human", "animal", "recombinant", "synthetic", "plant", "microbial", "mineral"

@@ -42,6 +42,7 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.testing_sites import testing_sites
 from cmc_dossier.model.viral_safety import (
     ICH_Q5A_RULE,
     ModelVirus,
@@ -197,9 +198,9 @@ class DossierView:
         return list(seen.values())
 
     def testing_sites(self, specification: Specification, test: SpecificationTest) -> list[str]:
-        """Who performs a test for this material: the test's sites, the specification's, or
-        else the method's."""
-        return test.tested_at or specification.tested_at or self.get(test.method).performed_at
+        """Who performs a test for this material (model.testing_sites); none when that is
+        undecided, which DOS360 reports, rather than a laboratory of another material."""
+        return testing_sites(self.dossier, specification, test) or []
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
         return [batch for s in specifications for batch in self.batches_of(s.id)]
@@ -397,8 +398,8 @@ def _sites(view: DossierView, activities: set[str], *applies_to: str) -> list[di
     """Sites that make this material or test it, each with what it does for this material.
 
     A laboratory appears because a test of this material's specifications is done there
-    (the test's `tested_at`, the specification's, else the method's sites), never because
-    its method also serves another material.
+    (the test's `tested_at`, the specification's, else the method's sites when they can only
+    be this material's), never because its method also serves another material.
     """
     tests_at: dict[str, list[str]] = defaultdict(list)
     for specification in view.specifications(*applies_to):
