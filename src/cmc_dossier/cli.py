@@ -6,7 +6,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from cmc_dossier.changes.snapshot import Snapshot
 
 from cmc_dossier import __version__
+from cmc_dossier.console import echo, say
 from cmc_dossier.diagnostics.codes import CODES
 from cmc_dossier.diagnostics.formatters import FORMATTERS
 
@@ -27,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class OutputFormat(StrEnum):
@@ -38,7 +39,7 @@ class OutputFormat(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"cmc-dossier {__version__}")
+        echo(f"cmc-dossier {__version__}")
         raise typer.Exit()
 
 
@@ -64,7 +65,9 @@ def validate(
     from cmc_dossier.validation import validate_folder
 
     result = validate_folder(path)
-    typer.echo(FORMATTERS[output_format.value](result.diagnostics))
+    text = FORMATTERS[output_format.value](result.diagnostics)
+    # annotations are commands on purpose, their data escaped; anything else must not be
+    (typer.echo if output_format is OutputFormat.github else echo)(text)
     raise typer.Exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
@@ -102,7 +105,11 @@ def build(
     ] = False,
     templates: Annotated[
         Path | None,
-        typer.Option(help="Folder of templates overriding the built-in ones by name."),
+        typer.Option(
+            help="Folder of templates overriding the built-in ones by name.",
+            exists=True,
+            file_okay=False,
+        ),
     ] = None,
 ) -> None:
     """Validate, then build the IND Module 3 and the IMPD as Markdown and DOCX."""
@@ -134,13 +141,13 @@ def build(
 
             report = run_build(options, show)
     if report.diagnostics:
-        typer.echo(as_text(report.diagnostics))
+        echo(as_text(report.diagnostics))
     if report.failed:
-        typer.echo("build stopped; the previous output is unchanged", err=True)
+        echo("build stopped; the previous output is unchanged", err=True)
         raise typer.Exit(EXIT_ERRORS)
     for name, files in report.written.items():
-        typer.echo(f"{name}: {len(files)} files in {output / name}")
-    typer.echo(f"pandoc runs: {report.pandoc_runs}, reused unchanged: {report.reused}")
+        echo(f"{name}: {len(files)} files in {output / name}")
+    echo(f"pandoc runs: {report.pandoc_runs}, reused unchanged: {report.reused}")
 
 
 @app.command()
@@ -163,18 +170,30 @@ def site(
     from cmc_dossier.site.mkdocs_site import build_site, serve_site
 
     if not config.is_file():
-        typer.echo(f"no mkdocs configuration at {config}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        echo(
+            f"error: no mkdocs configuration at {config}\n"
+            "    hint: `dossier init` writes one; or pass --config",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERRORS)
+    if not path.is_dir():
+        echo(
+            f"error: no dossier folder at {path}; the site was not changed\n"
+            "    hint: pass the folder that holds the dossier's YAML facts",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERRORS)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if serve:
-        serve_site(config, address)
+        echo(f"serving the review site of {path} at http://{address}/ (Ctrl-C stops)")
+        serve_site(config, path, address)
         return
     try:
         written = build_site(config, dossier=path, site_dir=output)
     except SystemExit as aborted:  # mkdocs strict mode stops on warnings it has logged
-        typer.echo("site build stopped by the warnings above", err=True)
+        echo("site build stopped by the warnings above", err=True)
         raise typer.Exit(EXIT_ERRORS) from aborted
-    typer.echo(f"site: {written}")
+    echo(f"site: {written}")
 
 
 class ReportFormat(StrEnum):
@@ -184,13 +203,13 @@ class ReportFormat(StrEnum):
 
 
 def _write_output(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text)
+    """To standard output (no -o, or -o -), else whole into the file named."""
+    from cmc_dossier.outputs import write_file
+
+    if output is None or str(output) == "-":
+        echo(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_name(output.name + ".tmp")
-    temporary.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-    temporary.replace(output)
+    write_file(output, text)
 
 
 def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapshot, Snapshot]:
@@ -198,10 +217,17 @@ def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapsh
     from cmc_dossier.changes.snapshot import at_revision, working_tree
     from cmc_dossier.vcs import GitError
 
+    if not path.is_dir():
+        echo(
+            f"error: no dossier folder at {path}\n"
+            "    hint: --path names the dossier folder inside the git repository",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERRORS)
     try:
         return at_revision(path, base), working_tree(path) if worktree else at_revision(path, head)
     except GitError as error:
-        typer.echo(f"error: {error}\n    hint: {error.hint}", err=True)
+        echo(f"error: {error}\n    hint: {error.hint}", err=True)
         raise typer.Exit(EXIT_ERRORS) from None
 
 
@@ -216,9 +242,12 @@ def diff(
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Report format.")
     ] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to a file (- for stdout).")
+    ] = None,
     rules: Annotated[
-        Path | None, typer.Option(help="Impact rules overriding the shipped ones.")
+        Path | None,
+        typer.Option(help="Impact rules overriding the shipped ones.", exists=True, dir_okay=False),
     ] = None,
     full: Annotated[
         bool, typer.Option("--full", help="Validate both revisions completely, all checks.")
@@ -234,7 +263,7 @@ def diff(
     try:
         table = load_rules(rules or (path.parent / RULES_FILE))
     except RulesError as error:
-        typer.echo(as_text(error.diagnostics), err=True)
+        echo(as_text(error.diagnostics), err=True)
         raise typer.Exit(EXIT_ERRORS) from None
     before, after = _snapshots(path, base, head, worktree)
     found = fact_diff(before, after)
@@ -263,6 +292,7 @@ def redline(
 
     from cmc_dossier.changes.redline import redline_documents
     from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.outputs import Generations
 
     before, after = _snapshots(path, base, head, worktree)
     if after.commit is not None:
@@ -270,14 +300,19 @@ def redline(
     else:
         author, date = "working tree", datetime.now(UTC).isoformat(timespec="seconds")
     templates = path.parent / "templates"
-    written, problems = redline_documents(
-        before, after, output, author, date, templates if templates.is_dir() else None
-    )
+    with Generations(output.parent, f".{output.name}.generations", (output.name,)) as fresh:
+        staging = fresh.staging / output.name
+        staging.mkdir()
+        written, problems = redline_documents(
+            before, after, staging, author, date, templates if templates.is_dir() else None
+        )
+        if not problems:
+            fresh.commit()  # replaces the whole folder: no file of an earlier run stays
     if problems:
-        typer.echo(as_text(problems))
-        typer.echo("redline stopped: a revision does not validate", err=True)
+        echo(as_text(problems))
+        echo("redline stopped: a revision does not validate", err=True)
         raise typer.Exit(EXIT_ERRORS)
-    typer.echo(f"redline: {len(written) // 2} documents with tracked changes in {output}")
+    echo(f"redline: {len(written) // 2} documents with tracked changes in {output}")
 
 
 @app.command()
@@ -295,14 +330,14 @@ def codeowners(
 
     result = validate_folder(path)
     if result.errors or result.dossier is None:
-        typer.echo(as_text(result.diagnostics))
+        echo(as_text(result.diagnostics))
         raise typer.Exit(EXIT_ERRORS)
     repository = repository_root(path) or Path.cwd()
     text, problems = owners(result.dossier, path, repository)
     if problems:
-        typer.echo(as_text(problems))
+        echo(as_text(problems))
     _write_output(text, output)
-    typer.echo(f"wrote {output}")
+    echo(f"wrote {output}")
 
 
 @app.command()
@@ -315,7 +350,7 @@ def comment(
     """Post the impact report as one sticky pull-request comment (GitHub Actions)."""
     import json
 
-    from cmc_dossier.changes.comment import PullRequest, post_or_update
+    from cmc_dossier.changes.comment import CommentError, PullRequest, post_or_update
 
     environment = os.environ
     missing = [k for k in ("GITHUB_REPOSITORY", "GITHUB_TOKEN") if not environment.get(k)]
@@ -323,9 +358,7 @@ def comment(
         event = json.loads(Path(environment["GITHUB_EVENT_PATH"]).read_text(encoding="utf-8"))
         pr = (event.get("pull_request") or {}).get("number")
     if missing or pr is None:
-        typer.echo(
-            f"cannot post: missing {', '.join(missing) or 'the pull request number'}", err=True
-        )
+        echo(f"cannot post: missing {', '.join(missing) or 'the pull request number'}", err=True)
         raise typer.Exit(EXIT_USAGE)
     target = PullRequest(
         environment.get("GITHUB_API_URL", "https://api.github.com"),
@@ -333,7 +366,15 @@ def comment(
         pr,
         environment["GITHUB_TOKEN"],
     )
-    typer.echo(post_or_update(target, report.read_text(encoding="utf-8")))
+    try:
+        echo(post_or_update(target, report.read_text(encoding="utf-8")))
+    except CommentError as error:
+        echo(
+            f"error: cannot post the comment: {error}\n"
+            "    hint: check the job's `pull-requests: write` permission and GITHUB_TOKEN",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERRORS) from None
 
 
 @app.command()
@@ -343,13 +384,13 @@ def explain(
     """Explain a diagnostic code, or list them all."""
     if code is None:
         for info in CODES.values():
-            typer.echo(f"{info.code}  {info.severity:<7}  {info.title}")
+            echo(f"{info.code}  {info.severity:<7}  {info.title}")
         return
     info = CODES.get(code.upper())
     if info is None:
-        typer.echo(f"unknown code '{code}'; `dossier explain` lists them", err=True)
+        echo(f"unknown code '{code}'; `dossier explain` lists them", err=True)
         raise typer.Exit(EXIT_USAGE)
-    typer.echo(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}")
+    echo(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}")
 
 
 @app.command()
@@ -362,21 +403,41 @@ def schema(
     from cmc_dossier.schema import write_schemas
 
     for written in write_schemas(output):
-        typer.echo(f"wrote {written}")
+        echo(f"wrote {written}")
+
+
+def _fail(message: str, hint: str) -> NoReturn:
+    say(f"error: {message}\n    hint: {hint}")
+    sys.exit(EXIT_ERRORS)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: never show a Python traceback for input problems."""
+    """Entry point: exit 0 clean, 1 a problem with the input or the environment (named, with a
+    hint), 2 usage, 3 a bug in cmc-dossier, 130 interrupted; never a traceback otherwise."""
+    from cmc_dossier.outputs import OutputError
+
     try:
         app(args=argv)
-    except SystemExit:
+    except SystemExit as leaving:
+        if leaving.code == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C
+            say(
+                "interrupted: outputs are published whole or not at all, so each output "
+                "folder holds its previous content or, if it was complete, the new one"
+            )
         raise
+    except OutputError as error:
+        _fail(str(error), error.hint)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(
+            f"{where}{error.strerror or error}",
+            "check that the path exists, that you may write there and the disk has space",
+        )
     except Exception as error:  # a bug in cmc-dossier, not in the user's dossier
         if os.environ.get("CMC_DOSSIER_DEBUG"):
             raise
-        print(
+        say(
             f"internal error: {type(error).__name__}: {error}\n"
-            "this is a bug in cmc-dossier; rerun with CMC_DOSSIER_DEBUG=1 for details",
-            file=sys.stderr,
+            "this is a bug in cmc-dossier; rerun with CMC_DOSSIER_DEBUG=1 for details"
         )
         sys.exit(EXIT_INTERNAL)

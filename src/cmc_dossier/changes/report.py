@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from cmc_dossier.changes.facts_diff import FieldChange
@@ -48,14 +49,28 @@ def change_text(item: AssessedChange) -> str:
     return f"{where}: {_shown(fc.old)} → {_shown(fc.new)}{direction}"
 
 
+# A bare URL as typed (trailing sentence punctuation is not part of it).
+_URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]]")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
 def _t(value: object) -> str:
-    return escape(value, SITE)
+    """User text for the comment: escaped, URLs as autolinks (their characters taken
+    literally, so no escaping backslash shows), and no @mention that would notify anyone."""
+    text = str(value)
+    parts: list[str] = []
+    start = 0
+    for url in _URL.finditer(text):
+        parts += [escape(text[start : url.start()], SITE), f"<{url.group()}>"]
+        start = url.end()
+    parts.append(escape(text[start:], SITE))
+    return _MENTION.sub("@&#8203;", "".join(parts))
 
 
 def _headline(report: ImpactReport, context: str) -> str:
     category, drivers = report.overall[context]
     if not drivers:
-        return f"- **{term(context)}: {category_text(category)}** (no changes)"
+        return f"- **{term(context)}: no change**"
     first = drivers[0].impacts[context]
     more = f" and {len(drivers) - 1} more" if len(drivers) > 1 else ""
     return (
@@ -174,8 +189,15 @@ def as_json(report: ImpactReport) -> str:
 def as_text(report: ImpactReport) -> str:
     lines = [f"CMC change impact: {report.base} -> {report.head}"]
     for context in report.contexts:
-        category, _ = report.overall[context]
-        lines.append(f"  {term(context):<18} {category_text(category)}")
+        category, drivers = report.overall[context]
+        lines.append(f"  {term(context):<18} {category_text(category) if drivers else 'no change'}")
+    for side in ("base", "head"):
+        problems = report.problems.get(side) or []
+        if problems:
+            lines.append(
+                f"{len(problems)} validation problem(s) at {side}: the diff shows what could be "
+                f"read; `dossier validate` lists them"
+            )
     for change in report.changes:
         lines.append(
             f"- {change.label} ({change.fact_id}) [{change.change_type}] {change_text(change)}"

@@ -17,6 +17,7 @@ from mkdocs.config.base import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 
+from cmc_dossier.outputs import Generations
 from cmc_dossier.site.pages import site_for
 
 WORKDIR = "build/site-src"
@@ -52,9 +53,13 @@ def write_pages(workdir: Path, pages: dict[str, str]) -> None:
 class DossierPlugin(BasePlugin[DossierPluginConfig]):
     """Generates the review pages from the dossier before every build (and live reload)."""
 
+    # The dossier folder given on the command line to `dossier site PATH --serve`: mkdocs
+    # reloads the configuration on every change, so it cannot be set on one loaded config.
+    serving: Path | None = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path).parent
-        root = base_dir / self.config.dossier
+        root = DossierPlugin.serving or base_dir / self.config.dossier
         workdir = base_dir / self.config.workdir
         site = site_for(root)
         write_pages(workdir, site.pages)
@@ -78,19 +83,25 @@ def _config(config_file: Path, dossier: Path | None, site_dir: Path | None) -> M
 def build_site(
     config_file: Path, dossier: Path | None = None, site_dir: Path | None = None
 ) -> Path:
+    """Build into a new generation beside the site folder and publish it whole."""
     config = _config(config_file, dossier, site_dir)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return Path(config.site_dir)
+    final = Path(config.site_dir)
+    with Generations(final.parent, f".{final.name}.generations", (final.name,)) as generations:
+        config.site_dir = str(generations.staging / final.name)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        generations.commit()
+    return final
 
 
-def serve_site(config_file: Path, address: str) -> None:
+def serve_site(config_file: Path, dossier: Path, address: str) -> None:
     from mkdocs.commands.serve import serve
 
     (config_file.parent / WORKDIR).mkdir(parents=True, exist_ok=True)
+    DossierPlugin.serving = dossier.resolve()
     serve(config_file=str(config_file), dev_addr=address, livereload=True)
 
 
