@@ -61,10 +61,22 @@ def _t(value: object) -> str:
     parts: list[str] = []
     start = 0
     for url in _URL.finditer(text):
-        parts += [escape(text[start : url.start()], SITE), f"<{url.group()}>"]
+        parts += [_escaped_between(text[start : url.start()]), f"<{url.group()}>"]
         start = url.end()
-    parts.append(escape(text[start:], SITE))
+    parts.append(_escaped_between(text[start:]))
     return _MENTION.sub("@&#8203;", "".join(parts))
+
+
+def _escaped_between(piece: str) -> str:
+    """Escaped text next to a URL, keeping the spaces that separate them."""
+    core = piece.strip(" ")
+    if not core:
+        return piece
+    return (
+        " " * (len(piece) - len(piece.lstrip(" ")))
+        + escape(core, SITE)
+        + " " * (len(piece) - len(piece.rstrip(" ")))
+    )
 
 
 def _headline(report: ImpactReport, context: str) -> str:
