@@ -363,3 +363,38 @@ def test_comment_neutralises_mentions_and_keeps_urls_readable() -> None:
     text = _t("ask @qa-team, see https://example.org/a_b*c.")
     assert text.startswith("ask @&#8203;qa") and "@qa" not in text
     assert "see <https://example.org/a_b*c>" in text
+
+
+def test_sarif_locates_each_diagnostic_for_code_scanning(dossier_from) -> None:
+    root = dossier_from(files={"bad.yaml": "kind: CQA\nid: CQA-X\ntitle: a\x00b\n"})
+    done = run_cli("validate", "dossier", "--format", "sarif", cwd=root.parent)
+    assert done.returncode == 1
+    log = json.loads(done.stdout)
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == ["DOS019"]
+    (result,) = run["results"]
+    assert result["ruleId"] == "DOS019" and result["level"] == "error"
+    place = result["locations"][0]["physicalLocation"]
+    assert place["artifactLocation"]["uri"] == "dossier/bad.yaml"
+    assert place["region"] == {"startLine": 3, "startColumn": 9}
+
+
+def test_shell_completion_completes_commands_and_options() -> None:
+    environment = {**os.environ, "_DOSSIER_COMPLETE": "complete_bash",
+                   "COMP_WORDS": "dossier val", "COMP_CWORD": "1"}  # fmt: skip
+    done = subprocess.run(
+        _dossier_command(), capture_output=True, text=True, env=environment, check=False
+    )
+    assert done.stdout.split() == ["validate"]
+    script = run_cli("--show-completion", "bash")
+    assert script.returncode == 0 and "_DOSSIER_COMPLETE" in script.stdout
+
+
+def test_one_diff_writes_markdown_and_json(small_repo: Path) -> None:
+    done = run_cli("diff", "HEAD", "HEAD", "-f", "markdown", "-o", "r.md", "--json", "r.json",
+                   cwd=small_repo)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    alone = run_cli("diff", "HEAD", "HEAD", "-f", "json", cwd=small_repo).stdout
+    assert (small_repo / "r.json").read_text(encoding="utf-8") == alone
+    assert (small_repo / "r.md").read_text(encoding="utf-8").startswith("<!--")

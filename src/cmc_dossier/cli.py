@@ -24,7 +24,7 @@ app = typer.Typer(
     name="dossier",
     help="CMC regulatory dossiers (EU IMPD quality, US IND Module 3) as code.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -35,6 +35,7 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
 def _version(value: bool) -> None:
@@ -252,6 +253,10 @@ def diff(
     full: Annotated[
         bool, typer.Option("--full", help="Validate both revisions completely, all checks.")
     ] = False,
+    json_output: Annotated[
+        Path | None,
+        typer.Option("--json", help="Also write the JSON report (one diff, two files)."),
+    ] = None,
 ) -> None:
     """Fact-level diff between two git revisions, with its regulatory impact."""
     from cmc_dossier.changes import report as formats
@@ -273,6 +278,8 @@ def diff(
     report = assess(found, table)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
     _write_output(render[output_format.value](report), output)
+    if json_output is not None:
+        _write_output(formats.as_json(report), json_output)
 
 
 @app.command()
