@@ -38,6 +38,12 @@ class OutputFormat(StrEnum):
     sarif = "sarif"
 
 
+def _stop(message: str, hint: str) -> NoReturn:
+    """End a command on a problem with its input or environment: exit 1, named, with a hint."""
+    echo(f"error: {message}\n    hint: {hint}", err=True)
+    raise typer.Exit(EXIT_ERRORS)
+
+
 def _version(value: bool) -> None:
     if value:
         echo(f"cmc-dossier {__version__}")
@@ -171,19 +177,15 @@ def site(
     from cmc_dossier.site.mkdocs_site import build_site, serve_site
 
     if not config.is_file():
-        echo(
-            f"error: no mkdocs configuration at {config}\n"
-            "    hint: `dossier init` writes one; or pass --config",
-            err=True,
+        _stop(
+            f"no mkdocs configuration at {config}",
+            "pass --config FILE: a mkdocs.yml using the cmc-dossier plugin",
         )
-        raise typer.Exit(EXIT_ERRORS)
     if not path.is_dir():
-        echo(
-            f"error: no dossier folder at {path}; the site was not changed\n"
-            "    hint: pass the folder that holds the dossier's YAML facts",
-            err=True,
+        _stop(
+            f"no dossier folder at {path}; the site was not changed",
+            "pass the folder that holds the dossier's YAML facts",
         )
-        raise typer.Exit(EXIT_ERRORS)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if serve:
         echo(f"serving the review site of {path} at http://{address}/ (Ctrl-C stops)")
@@ -219,17 +221,14 @@ def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapsh
     from cmc_dossier.vcs import GitError
 
     if not path.is_dir():
-        echo(
-            f"error: no dossier folder at {path}\n"
-            "    hint: --path names the dossier folder inside the git repository",
-            err=True,
+        _stop(
+            f"no dossier folder at {path}",
+            "--path names the dossier folder inside the git repository",
         )
-        raise typer.Exit(EXIT_ERRORS)
     try:
         return at_revision(path, base), working_tree(path) if worktree else at_revision(path, head)
     except GitError as error:
-        echo(f"error: {error}\n    hint: {error.hint}", err=True)
-        raise typer.Exit(EXIT_ERRORS) from None
+        _stop(str(error), error.hint)
 
 
 @app.command()
@@ -376,12 +375,10 @@ def comment(
     try:
         echo(post_or_update(target, report.read_text(encoding="utf-8")))
     except CommentError as error:
-        echo(
-            f"error: cannot post the comment: {error}\n"
-            "    hint: check the job's `pull-requests: write` permission and GITHUB_TOKEN",
-            err=True,
+        _stop(
+            f"cannot post the comment: {error}",
+            "check the job's `pull-requests: write` permission and GITHUB_TOKEN",
         )
-        raise typer.Exit(EXIT_ERRORS) from None
 
 
 @app.command()
