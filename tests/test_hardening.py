@@ -398,3 +398,43 @@ def test_one_diff_writes_markdown_and_json(small_repo: Path) -> None:
     alone = run_cli("diff", "HEAD", "HEAD", "-f", "json", cwd=small_repo).stdout
     assert (small_repo / "r.json").read_text(encoding="utf-8") == alone
     assert (small_repo / "r.md").read_text(encoding="utf-8").startswith("<!--")
+
+
+def test_compiled_templates_of_a_sandboxed_environment_are_never_run_by_ours(
+    tmp_path: Path,
+) -> None:
+    """The template cache in $XDG_CACHE_HOME is shared by every checkout and environment.
+
+    A sandboxed environment (another version of the tool renders repository templates in
+    Jinja's sandbox) compiles code that calls `environment.call`; our plain environment must
+    never load it ("'Environment' object has no attribute 'call'").
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from cmc_dossier.render.documents import Renderer
+    from cmc_dossier.validation import validate_folder
+
+    dossier = validate_folder(MODALITIES / "small-molecule").dossier
+    assert dossier is not None
+    cache = tmp_path / "cache"
+    ours = Renderer(dossier, "impd", cache=cache).environment
+    sandboxed = SandboxedEnvironment(
+        loader=ours.loader,
+        undefined=ours.undefined,
+        autoescape=ours.autoescape,
+        trim_blocks=ours.trim_blocks,
+        lstrip_blocks=ours.lstrip_blocks,
+        keep_trailing_newline=ours.keep_trailing_newline,
+        extensions=list(ours.extensions),
+        bytecode_cache=ours.bytecode_cache,  # the same cache folder
+    )
+    sandboxed.filters.update(ours.filters)
+    sandboxed.globals.update(ours.globals)
+    assert ours.loader is not None
+    for name in ours.loader.list_templates():
+        if name.endswith(".j2"):
+            sandboxed.get_template(name)
+    assert any(cache.rglob("*.cache"))
+
+    documents = Renderer(dossier, "impd", cache=cache).documents()
+    assert documents and all(document.markdown for document in documents)
