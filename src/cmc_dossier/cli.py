@@ -6,7 +6,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, get_args
 
 import typer
 
@@ -19,6 +19,7 @@ from cmc_dossier import __version__
 from cmc_dossier.console import echo, say
 from cmc_dossier.diagnostics.codes import CODES
 from cmc_dossier.diagnostics.formatters import FORMATTERS
+from cmc_dossier.model.vocabulary import Context, Modality, Phase, ViralVector
 
 app = typer.Typer(
     name="dossier",
@@ -160,9 +161,13 @@ def build(
 @app.command()
 def site(
     path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
-    config: Annotated[Path, typer.Option("--config", help="mkdocs configuration.")] = Path(
-        "mkdocs.yml"
-    ),
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="mkdocs configuration (default: ./mkdocs.yml, else the one cmc-dossier ships).",
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Site folder (default: site_dir).")
     ] = None,
@@ -176,7 +181,9 @@ def site(
 
     from cmc_dossier.site.mkdocs_site import build_site, serve_site
 
-    if not config.is_file():
+    if config is None and Path("mkdocs.yml").is_file():
+        config = Path("mkdocs.yml")
+    if config is not None and not config.is_file():
         _stop(
             f"no mkdocs configuration at {config}",
             "pass --config FILE: a mkdocs.yml using the cmc-dossier plugin",
@@ -197,6 +204,60 @@ def site(
         echo("site build stopped by the warnings above", err=True)
         raise typer.Exit(EXIT_ERRORS) from aborted
     echo(f"site: {written}")
+
+
+def _choices(name: str, vocabulary: object) -> type[StrEnum]:
+    """The model's vocabulary (a Literal) as the choices of an option."""
+    return StrEnum(name, {value: value for value in get_args(vocabulary)})  # type: ignore[return-value]
+
+
+ModalityChoice = _choices("ModalityChoice", Modality)
+PhaseChoice = _choices("PhaseChoice", Phase)
+ContextChoice = _choices("ContextChoice", Context)
+ViralVectorChoice = _choices("ViralVectorChoice", ViralVector)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Repository folder (created if missing).")] = Path(),
+    product: Annotated[str, typer.Option(help="Product name, as in the documents.")] = ...,
+    code: Annotated[str, typer.Option(help="Product code, e.g. EX-101.")] = ...,
+    modality: Annotated[ModalityChoice, typer.Option(help="Modality.")] = ...,
+    sponsor: Annotated[str, typer.Option(help="Sponsor organisation's name.")] = ...,
+    sponsor_country: Annotated[
+        str, typer.Option(help="Sponsor's country, ISO 3166-1 alpha-2 (GB, US, DE).")
+    ] = ...,
+    phase: Annotated[PhaseChoice, typer.Option(help="Clinical phase.")] = "1",
+    context: Annotated[
+        list[ContextChoice] | None,
+        typer.Option(help="Filing context (repeat for several; default us-ind)."),
+    ] = None,
+    inn: Annotated[str | None, typer.Option(help="International non-proprietary name.")] = None,
+    viral_vector: Annotated[
+        ViralVectorChoice | None, typer.Option(help="Vector of a gene therapy.")
+    ] = None,
+) -> None:
+    """Start a product repository: manifest, schema, workflow, pre-commit, site config."""
+    from cmc_dossier.scaffold import DOSSIER, Product, ScaffoldError, scaffold
+
+    facts = Product(
+        name=product,
+        code=code,
+        modality=str(modality),
+        phase=str(phase),
+        contexts=tuple(dict.fromkeys(str(item) for item in context or ["us-ind"])),
+        sponsor=sponsor,
+        sponsor_country=sponsor_country,
+        inn=inn,
+        viral_vector=str(viral_vector) if viral_vector else None,
+    )
+    try:
+        written = scaffold(path, facts)
+    except ScaffoldError as error:
+        _stop(str(error), error.hint)
+    for file in written:
+        echo(f"wrote {file}")
+    echo(f"next: cd {path}; dossier validate {DOSSIER}; dossier build {DOSSIER}; dossier site")
 
 
 class ReportFormat(StrEnum):
