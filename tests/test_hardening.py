@@ -418,16 +418,11 @@ def test_compiled_templates_of_a_sandboxed_environment_are_never_run_by_ours(
     assert dossier is not None
     cache = tmp_path / "cache"
     ours = Renderer(dossier, "impd", cache=cache).environment
+    same = ("loader", "undefined", "autoescape", "trim_blocks", "lstrip_blocks",
+            "keep_trailing_newline", "bytecode_cache")  # fmt: skip
     sandboxed = SandboxedEnvironment(
-        loader=ours.loader,
-        undefined=ours.undefined,
-        autoescape=ours.autoescape,
-        trim_blocks=ours.trim_blocks,
-        lstrip_blocks=ours.lstrip_blocks,
-        keep_trailing_newline=ours.keep_trailing_newline,
-        extensions=list(ours.extensions),
-        bytecode_cache=ours.bytecode_cache,  # the same cache folder
-    )
+        extensions=list(ours.extensions), **{name: getattr(ours, name) for name in same}
+    )  # the same settings and the same cache folder
     sandboxed.filters.update(ours.filters)
     sandboxed.globals.update(ours.globals)
     assert ours.loader is not None

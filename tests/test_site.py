@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -43,15 +44,23 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return None
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    repo = site_repo(tmp_path_factory.mktemp("site") / "repo")
-    root = build_site(repo)
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """The built site on a loopback HTTP server; its base URL."""
     handler = functools.partial(_Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", repo
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    repo = site_repo(tmp_path_factory.mktemp("site") / "repo")
+    with _serving(build_site(repo)) as base:
+        yield base, repo
 
 
 @pytest.fixture(scope="module")
@@ -213,12 +222,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     text = text.replace("title: Assay\ncategory", f"title: '{HOSTILE_NAME}'\ncategory", 1)
     text = text.replace("rationale: Dose accuracy.", "rationale: " + yaml_block(HOSTILE_PROSE), 1)
     facts.write_text(text, encoding="utf-8")
-    root = build_site(repo)
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with _serving(build_site(repo)) as base:
+        yield base
 
 
 def test_hostile_text_shows_literally_and_runs_no_script(
@@ -315,12 +320,8 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     facts = repo / "dossier" / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace("NMT 1.0 %", "NMT 0.8 %"), "utf-8")
     git(repo, "commit", "-q", "-am", "Tighten total degradation products")
-    root = build_site(repo, config=None)
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with _serving(build_site(repo, config=None)) as base:
+        yield base
 
 
 def test_section_pages_show_change_history_newest_first_and_open_gaps(
