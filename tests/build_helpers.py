@@ -12,6 +12,8 @@ from xml.etree import ElementTree
 
 from conftest import REPO, run_cli
 
+from cmc_dossier.outputs import LOCK_FILE
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author",
@@ -49,11 +51,16 @@ def build(repo: Path, *args: str, output: str = "build"):
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    """What a reader of the output folder sees: published links followed, hidden folders and
+    the lock file (the machinery of atomic publication) left out."""
+    found: dict[str, str] = {}
+    for place, folders, names in os.walk(folder, followlinks=True):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            path = Path(place) / name
+            if name != LOCK_FILE:
+                found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return dict(sorted(found.items()))
 
 
 def docx_part(path: Path, name: str) -> str:

@@ -461,11 +461,14 @@ WORKFLOW = REPO / ".github" / "workflows" / "dossier.yml"
 
 def test_workflow_passes_zizmor_offline_and_the_workflow_schema() -> None:
     tools = Path(sys.executable).parent  # installed with the dev dependencies
-    zizmor = subprocess.run(
-        [str(tools / "zizmor"), "--offline", str(WORKFLOW)], capture_output=True, text=True
-    )
-    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
-    assert "No findings" in zizmor.stdout
+    for persona in ("regular", "auditor"):
+        zizmor = subprocess.run(
+            [str(tools / "zizmor"), "--offline", "--persona", persona, str(WORKFLOW)],
+            capture_output=True,
+            text=True,
+        )
+        assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
+        assert "No findings" in zizmor.stdout, persona
     schema = subprocess.run(
         [str(tools / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
         capture_output=True, text=True,
@@ -494,6 +497,22 @@ def test_workflow_is_hardened_and_its_steps_call_the_dossier_cli() -> None:
                     ), line
     assert workflow["jobs"]["comment"]["permissions"] == {"pull-requests": "write"}
     assert "head.repo.full_name == github.repository" in workflow["jobs"]["comment"]["if"]
+
+
+def test_workflow_reports_and_comments_when_validation_fails_and_diffs_once() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = {
+        step.get("name", step.get("uses", "")): step for step in workflow["jobs"]["review"]["steps"]
+    }
+    validate = steps["Validate (annotations on the YAML lines)"]
+    assert validate["continue-on-error"] is True
+    for name in ("Impact report (one diff, Markdown and JSON)", "Review site"):
+        assert "!cancelled()" in steps[name]["if"]
+    upload = next(s for n, s in steps.items() if n.startswith("actions/upload-artifact"))
+    assert "!cancelled()" in upload["if"]
+    assert workflow["jobs"]["review"]["steps"][-1]["if"] == "steps.validate.outcome == 'failure'"
+    assert "!cancelled()" in workflow["jobs"]["comment"]["if"]
+    assert WORKFLOW.read_text(encoding="utf-8").count("dossier diff ") == 1
 
 
 def test_pre_commit_hook_runs_the_validator(tmp_path: Path) -> None:

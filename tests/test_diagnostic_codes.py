@@ -6,6 +6,8 @@ cannot hold a comment (bytes, empty files, folders) the case names the line.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,28 @@ class Case:
     replace: dict[str, str] = field(default_factory=dict)
     line: tuple[str, int] | None = None  # (file, line) when no marker can be written
     also: frozenset[str] = frozenset()  # other codes this mistake necessarily causes
+    setup: Callable[[Path, pytest.MonkeyPatch], None] | None = None  # what files cannot say
+
+
+def _fifo(root: Path, _: pytest.MonkeyPatch) -> None:
+    os.mkfifo(root / "pipe.yaml")
+
+
+def _link_out(root: Path, _: pytest.MonkeyPatch) -> None:
+    outside = root.parent / "secret.yaml"
+    outside.write_text("kind: Organization\nid: ORG-SECRET\n", encoding="utf-8")
+    (root / "outside.yaml").symlink_to(outside)
+
+
+def _deep_folders(root: Path, _: pytest.MonkeyPatch) -> None:
+    (root / "/".join(["d"] * 40)).mkdir(parents=True)
+
+
+def _one_file_too_many(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmc_dossier.loader import safe_files
+
+    monkeypatch.setattr(safe_files, "MAX_FILES", len(list(root.rglob("*.yaml"))))
+    (root / "zz-extra.yaml").write_text("kind: CQA\n", encoding="utf-8")
 
 
 CQA_HEAD = "kind: CQA\nid: CQA-NEW\ntitle: New attribute\ncategory: general\n"
@@ -60,6 +84,15 @@ CASES: dict[str, Case] = {
         }
     ),
     "DOS012": Case(files={}, line=("dangling.yaml", 0)),
+    "DOS013": Case(setup=_fifo, line=("pipe.yaml", 0)),
+    "DOS014": Case(setup=_link_out, line=("outside.yaml", 0)),
+    "DOS015": Case(files={"big.yaml": b"# " + b"x" * (16 * 1024 * 1024)}, line=("big.yaml", 0)),
+    "DOS016": Case(setup=_deep_folders, line=("d", 0)),
+    "DOS017": Case(setup=_one_file_too_many),
+    "DOS018": Case(
+        files={"deep.yaml": "kind: CQA\nid: X\ntitle: " + "[" * 70 + "]" * 70 + "  # <- DOS018\n"}
+    ),
+    "DOS019": Case(files={"broken.yaml": CQA_HEAD + "rationale: a\x00b  # <- DOS019\n"}),
     "DOS101": Case(files={"broken.yaml": "kind: CQAA  # <- DOS101\nid: X\n"}),
     "DOS102": Case(
         files={
@@ -378,9 +411,13 @@ def test_every_code_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
-def test_broken_fixture_yields_its_code_at_its_line(code: str, dossier_from) -> None:
+def test_broken_fixture_yields_its_code_at_its_line(
+    code: str, dossier_from, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = CASES[code]
     root = dossier_from(case.base, case.files, case.replace)
+    if case.setup is not None:
+        case.setup(root, monkeypatch)
     if code == "DOS012":
         (root / "dangling.yaml").symlink_to(root / "nowhere.yaml")
     expected = case.line or _marked(root, code)

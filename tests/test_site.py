@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -32,8 +33,8 @@ def site_repo(target: Path, dossier: Path = REPO / "dossier") -> Path:
     return repo
 
 
-def build_site(repo: Path) -> Path:
-    done = run_cli("site", "dossier", "--config", "mkdocs.yml", cwd=repo)
+def build_site(repo: Path, config: str | None = "mkdocs.yml") -> Path:
+    done = run_cli("site", "dossier", *(["--config", config] if config else []), cwd=repo)
     assert done.returncode == 0, done.stdout + done.stderr
     return repo / "build" / "site"
 
@@ -43,15 +44,23 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return None
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    repo = site_repo(tmp_path_factory.mktemp("site") / "repo")
-    root = build_site(repo)
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """The built site on a loopback HTTP server; its base URL."""
     handler = functools.partial(_Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", repo
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    repo = site_repo(tmp_path_factory.mktemp("site") / "repo")
+    with _serving(build_site(repo)) as base:
+        yield base, repo
 
 
 @pytest.fixture(scope="module")
@@ -224,12 +233,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     text = text.replace("title: Assay\ncategory", f"title: '{HOSTILE_NAME}'\ncategory", 1)
     text = text.replace("rationale: Dose accuracy.", "rationale: " + yaml_block(HOSTILE_PROSE), 1)
     facts.write_text(text, encoding="utf-8")
-    root = build_site(repo)
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with _serving(build_site(repo)) as base:
+        yield base
 
 
 def test_hostile_text_shows_literally_and_runs_no_script(
@@ -289,3 +294,58 @@ def test_serve_previews_and_live_reloads_a_changed_fact(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+# --- the site reads like a review tool (issue 12) ------------------------------------------
+
+
+def test_fact_pages_use_words_relative_paths_and_resolved_references(visit, served) -> None:
+    _, repo = served
+    page = visit.open("facts/process-parameter/")
+    assert heading(page) == "Process parameter"
+    tabs = page.inner_text("nav.md-nav--primary")
+    assert "Process parameter" in tabs and "ProcessParameter" not in tabs
+    labels = page.locator("article table tbody tr td:first-child").all_inner_texts()
+    assert "Normal operating range" in labels and "Proven acceptable range" in labels
+    assert all("_" not in label for label in labels), labels
+    article = page.inner_text("article")
+    assert "Defined in: dossier/drug-product/" in article
+    assert str(repo) not in page.content() and "/tmp/" not in article
+
+    substance = visit.open("facts/drug-substance/")
+    text = substance.inner_text("article")
+    assert "[[" not in text and "genetically modified with" in text
+    description = substance.locator("tr", has_text="genetically modified with").first
+    vector = description.locator("a[href$='#MAT-LVV']").first
+    vector.click()
+    substance.wait_for_load_state("networkidle")
+    assert substance.url.endswith("/facts/material/#MAT-LVV")
+
+
+@pytest.fixture(scope="module")
+def history_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The small-molecule dossier, its limit tightened in a second commit, built with the
+    configuration shipped in the package (the repository has no mkdocs.yml)."""
+    fixture = REPO / "tests" / "fixtures" / "modalities" / "small-molecule"
+    repo = committed_repo(tmp_path_factory.mktemp("history") / "repo", fixture)
+    facts = repo / "dossier" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("NMT 1.0 %", "NMT 0.8 %"), "utf-8")
+    git(repo, "commit", "-q", "-am", "Tighten total degradation products")
+    with _serving(build_site(repo, config=None)) as base:
+        yield base
+
+
+def test_section_pages_show_change_history_newest_first_and_open_gaps(
+    browser: Browser, history_site: str
+) -> None:
+    context = browser.new_context()
+    watched = Watched(context.new_page(), history_site)
+    page = watched.open("ind/3-2-p-5-1/")
+    rows = page.locator("table:below(#change-history) tbody tr").all_inner_texts()
+    subjects = [row.split("\t")[-1].strip() for row in rows]
+    assert subjects == ["Tighten total degradation products", "Dossier"], rows
+    gaps = watched.open("ind/3-2-p-3-5/")
+    text = gaps.inner_text("article")
+    assert "Open gaps" in text and "DOS401" in text and "has no content" in text
+    watched.assert_clean()
+    context.close()

@@ -12,6 +12,7 @@ from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.diagnostics.hints import did_you_mean
 from cmc_dossier.loader import RawDocument
+from cmc_dossier.loader.safe_files import control_character
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.dossier import Dossier, Entry
 from cmc_dossier.model.kinds import FACT_ADAPTER, KIND_NAMES, FactKinds
@@ -176,7 +177,8 @@ def _read_narrative(
             document.locate(("file",)),
             hint="the path is relative to this YAML file and must stay inside the dossier",
         )
-    return (document.source.name.parent / narrative.file, text), None
+    shown = document.source.name.parent / narrative.file
+    return (shown, text), control_character(shown, text)
 
 
 def assemble(

@@ -6,7 +6,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn, get_args
 
 import typer
 
@@ -19,29 +19,38 @@ if TYPE_CHECKING:
     from cmc_dossier.model.product import Manifest
 
 from cmc_dossier import __version__
+from cmc_dossier.console import echo, say
 from cmc_dossier.diagnostics.codes import CODES
 from cmc_dossier.diagnostics.formatters import FORMATTERS
+from cmc_dossier.model.vocabulary import Context, Modality, Phase, ViralVector
 
 app = typer.Typer(
     name="dossier",
     help="CMC regulatory dossiers (EU IMPD quality, US IND Module 3) as code.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
-EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
+
+
+def _stop(message: str, hint: str) -> NoReturn:
+    """End a command on a problem with its input or environment: exit 1, named, with a hint."""
+    echo(f"error: {message}\n    hint: {hint}", err=True)
+    raise typer.Exit(EXIT_ERRORS)
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"cmc-dossier {__version__}")
+        echo(f"cmc-dossier {__version__}")
         raise typer.Exit()
 
 
@@ -67,7 +76,9 @@ def validate(
     from cmc_dossier.validation import validate_folder
 
     result = validate_folder(path)
-    typer.echo(FORMATTERS[output_format.value](result.diagnostics))
+    text = FORMATTERS[output_format.value](result.diagnostics)
+    # annotations are commands on purpose, their data escaped; anything else must not be
+    (typer.echo if output_format is OutputFormat.github else echo)(text)
     raise typer.Exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
@@ -107,7 +118,11 @@ def build(
     ] = False,
     templates: Annotated[
         Path | None,
-        typer.Option(help="Folder of templates overriding the built-in ones by name."),
+        typer.Option(
+            help="Folder of templates overriding the built-in ones by name.",
+            exists=True,
+            file_okay=False,
+        ),
     ] = None,
 ) -> None:
     """Validate, then build the IND Module 3, the IMPD, the Module 2.3 QOS and the M4Q(R2)
@@ -141,21 +156,25 @@ def build(
 
             report = run_build(options, show)
     if report.diagnostics:
-        typer.echo(as_text(report.diagnostics))
+        echo(as_text(report.diagnostics))
     if report.failed:
-        typer.echo("build stopped; the previous output is unchanged", err=True)
+        echo("build stopped; the previous output is unchanged", err=True)
         raise typer.Exit(EXIT_ERRORS)
     for name, files in report.written.items():
-        typer.echo(f"{name}: {len(files)} files in {output / name}")
-    typer.echo(f"pandoc runs: {report.pandoc_runs}, reused unchanged: {report.reused}")
+        echo(f"{name}: {len(files)} files in {output / name}")
+    echo(f"pandoc runs: {report.pandoc_runs}, reused unchanged: {report.reused}")
 
 
 @app.command()
 def site(
     path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
-    config: Annotated[Path, typer.Option("--config", help="mkdocs configuration.")] = Path(
-        "mkdocs.yml"
-    ),
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="mkdocs configuration (default: ./mkdocs.yml, else the one cmc-dossier ships).",
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Site folder (default: site_dir).")
     ] = None,
@@ -169,19 +188,83 @@ def site(
 
     from cmc_dossier.site.mkdocs_site import build_site, serve_site
 
-    if not config.is_file():
-        typer.echo(f"no mkdocs configuration at {config}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+    if config is None and Path("mkdocs.yml").is_file():
+        config = Path("mkdocs.yml")
+    if config is not None and not config.is_file():
+        _stop(
+            f"no mkdocs configuration at {config}",
+            "pass --config FILE: a mkdocs.yml using the cmc-dossier plugin",
+        )
+    if not path.is_dir():
+        _stop(
+            f"no dossier folder at {path}; the site was not changed",
+            "pass the folder that holds the dossier's YAML facts",
+        )
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if serve:
-        serve_site(config, address)
+        echo(f"serving the review site of {path} at http://{address}/ (Ctrl-C stops)")
+        serve_site(config, path, address)
         return
     try:
         written = build_site(config, dossier=path, site_dir=output)
     except SystemExit as aborted:  # mkdocs strict mode stops on warnings it has logged
-        typer.echo("site build stopped by the warnings above", err=True)
+        echo("site build stopped by the warnings above", err=True)
         raise typer.Exit(EXIT_ERRORS) from aborted
-    typer.echo(f"site: {written}")
+    echo(f"site: {written}")
+
+
+def _choices(name: str, vocabulary: object) -> type[StrEnum]:
+    """The model's vocabulary (a Literal) as the choices of an option."""
+    return StrEnum(name, {value: value for value in get_args(vocabulary)})  # type: ignore[return-value]
+
+
+ModalityChoice = _choices("ModalityChoice", Modality)
+PhaseChoice = _choices("PhaseChoice", Phase)
+ContextChoice = _choices("ContextChoice", Context)
+ViralVectorChoice = _choices("ViralVectorChoice", ViralVector)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Repository folder (created if missing).")] = Path(),
+    product: Annotated[str, typer.Option(help="Product name, as in the documents.")] = ...,
+    code: Annotated[str, typer.Option(help="Product code, e.g. EX-101.")] = ...,
+    modality: Annotated[ModalityChoice, typer.Option(help="Modality.")] = ...,
+    sponsor: Annotated[str, typer.Option(help="Sponsor organisation's name.")] = ...,
+    sponsor_country: Annotated[
+        str, typer.Option(help="Sponsor's country, ISO 3166-1 alpha-2 (GB, US, DE).")
+    ] = ...,
+    phase: Annotated[PhaseChoice, typer.Option(help="Clinical phase.")] = "1",
+    context: Annotated[
+        list[ContextChoice] | None,
+        typer.Option(help="Filing context (repeat for several; default us-ind)."),
+    ] = None,
+    inn: Annotated[str | None, typer.Option(help="International non-proprietary name.")] = None,
+    viral_vector: Annotated[
+        ViralVectorChoice | None, typer.Option(help="Vector of a gene therapy.")
+    ] = None,
+) -> None:
+    """Start a product repository: manifest, schema, workflow, pre-commit, site config."""
+    from cmc_dossier.scaffold import DOSSIER, Product, ScaffoldError, scaffold
+
+    facts = Product(
+        name=product,
+        code=code,
+        modality=str(modality),
+        phase=str(phase),
+        contexts=tuple(dict.fromkeys(str(item) for item in context or ["us-ind"])),
+        sponsor=sponsor,
+        sponsor_country=sponsor_country,
+        inn=inn,
+        viral_vector=str(viral_vector) if viral_vector else None,
+    )
+    try:
+        written = scaffold(path, facts)
+    except ScaffoldError as error:
+        _stop(str(error), error.hint)
+    for file in written:
+        echo(f"wrote {file}")
+    echo(f"next: cd {path}; dossier validate {DOSSIER}; dossier build {DOSSIER}; dossier site")
 
 
 class ReportFormat(StrEnum):
@@ -196,17 +279,20 @@ DossierFolder = Annotated[Path, typer.Option("--path", help="Dossier folder.")]
 Worktree = Annotated[
     bool, typer.Option("--worktree", help="Compare BASE with the uncommitted working tree.")
 ]
-RulesOption = Annotated[Path | None, typer.Option(help="Impact rules overriding the shipped ones.")]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(help="Impact rules overriding the shipped ones.", exists=True, dir_okay=False),
+]
 
 
 def _write_output(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text)
+    """To standard output (no -o, or -o -), else whole into the file named."""
+    from cmc_dossier.outputs import write_file
+
+    if output is None or str(output) == "-":
+        echo(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_name(output.name + ".tmp")
-    temporary.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-    temporary.replace(output)
+    write_file(output, text)
 
 
 def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapshot, Snapshot]:
@@ -214,11 +300,15 @@ def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapsh
     from cmc_dossier.changes.snapshot import at_revision, working_tree
     from cmc_dossier.vcs import GitError
 
+    if not path.is_dir():
+        _stop(
+            f"no dossier folder at {path}",
+            "--path names the dossier folder inside the git repository",
+        )
     try:
         return at_revision(path, base), working_tree(path) if worktree else at_revision(path, head)
     except GitError as error:
-        typer.echo(f"error: {error}\n    hint: {error.hint}", err=True)
-        raise typer.Exit(EXIT_ERRORS) from None
+        _stop(str(error), error.hint)
 
 
 def _rules_at_base(
@@ -245,11 +335,17 @@ def diff(
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Report format.")
     ] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to a file (- for stdout).")
+    ] = None,
     rules: RulesOption = None,
     full: Annotated[
         bool, typer.Option("--full", help="Validate both revisions completely, all checks.")
     ] = False,
+    json_output: Annotated[
+        Path | None,
+        typer.Option("--json", help="Also write the JSON report (one diff, two files)."),
+    ] = None,
 ) -> None:
     """Fact-level diff between two git revisions, with its regulatory impact."""
     from cmc_dossier.changes import report as formats
@@ -257,6 +353,8 @@ def diff(
     report, _, _ = _assessed(path, base, head, worktree, rules, full)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
     _write_output(render[output_format.value](report), output)
+    if json_output is not None:
+        _write_output(formats.as_json(report), json_output)
 
 
 def _assessed(
@@ -273,7 +371,7 @@ def _assessed(
     try:
         table, rules_changed = _rules_at_base(before, after, rules)
     except RulesError as error:
-        typer.echo(as_text(error.diagnostics), err=True)
+        echo(as_text(error.diagnostics), err=True)
         raise typer.Exit(EXIT_ERRORS) from None
     found = fact_diff(before, after)
     if full:
@@ -303,8 +401,8 @@ def comparability(
     at_base, at_head = before.validate(), after.validate()
     problems = at_base.errors + at_head.errors
     if problems or at_head.dossier is None or at_base.dossier is None:
-        typer.echo(as_text(problems))
-        typer.echo("comparability stopped: a revision does not validate", err=True)
+        echo(as_text(problems))
+        echo("comparability stopped: a revision does not validate", err=True)
         raise typer.Exit(EXIT_ERRORS)
     manifest = at_head.dossier.manifest
     assert manifest is not None  # a valid dossier has its manifest
@@ -312,7 +410,7 @@ def comparability(
     markdown = as_markdown(report, planned, manifest)
     _publish_pair(markdown, "Comparability protocol (draft)", manifest, after.label, path,
                   output / "comparability-protocol")  # fmt: skip
-    typer.echo(f"comparability: {len(planned)} changes planned in {output}")
+    echo(f"comparability: {len(planned)} changes planned in {output}")
 
 
 @app.command()
@@ -338,6 +436,7 @@ def redline(
 
     from cmc_dossier.changes.redline import redline_documents
     from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.outputs import Generations
 
     before, after = _snapshots(path, base, head, worktree)
     if after.commit is not None:
@@ -345,14 +444,19 @@ def redline(
     else:
         author, date = "working tree", datetime.now(UTC).isoformat(timespec="seconds")
     templates = path.parent / "templates"
-    written, problems = redline_documents(
-        before, after, output, author, date, templates if templates.is_dir() else None
-    )
+    with Generations(output.parent, f".{output.name}.generations", (output.name,)) as fresh:
+        staging = fresh.staging / output.name
+        staging.mkdir()
+        written, problems = redline_documents(
+            before, after, staging, author, date, templates if templates.is_dir() else None
+        )
+        if not problems:
+            fresh.commit()  # replaces the whole folder: no file of an earlier run stays
     if problems:
-        typer.echo(as_text(problems))
-        typer.echo("redline stopped: a revision does not validate", err=True)
+        echo(as_text(problems))
+        echo("redline stopped: a revision does not validate", err=True)
         raise typer.Exit(EXIT_ERRORS)
-    typer.echo(f"redline: {len(written) // 2} documents with tracked changes in {output}")
+    echo(f"redline: {len(written) // 2} documents with tracked changes in {output}")
     if change_table is not False:
         _write_change_table(before, after, path, output, change_table is True)
 
@@ -395,7 +499,7 @@ def _write_change_table(
     markdown = table.as_markdown(report, manifest, old_version)
     title = f"Change table: version {old_version} to version {manifest.document_version}"
     _publish_pair(markdown, title, manifest, after.label, path, output / "impd" / "change-table")
-    typer.echo(f"change table: {len(report.changes)} changes in {output / 'impd'}")
+    echo(f"change table: {len(report.changes)} changes in {output / 'impd'}")
 
 
 @app.command("migrate-established-conditions")
@@ -410,9 +514,9 @@ def migrate_established_conditions(
 
     rewrites = migrate_folder(path, write=not check)
     for rewrite in rewrites:
-        typer.echo(f"{rewrite.file}:{rewrite.line}: {rewrite.old.strip()} -> {rewrite.new.strip()}")
+        echo(f"{rewrite.file}:{rewrite.line}: {rewrite.old.strip()} -> {rewrite.new.strip()}")
     verb = "would rewrite" if check else "rewrote"
-    typer.echo(
+    echo(
         f"{verb} {len(rewrites)} declaration(s); the old category now applies to "
         f"{', '.join(MIGRATED_KINDS)}, and tightening and addition follow the impact rules"
     )
@@ -435,14 +539,14 @@ def codeowners(
 
     result = validate_folder(path)
     if result.errors or result.dossier is None:
-        typer.echo(as_text(result.diagnostics))
+        echo(as_text(result.diagnostics))
         raise typer.Exit(EXIT_ERRORS)
     repository = repository_root(path) or Path.cwd()
     text, problems = owners(result.dossier, path, repository)
     if problems:
-        typer.echo(as_text(problems))
+        echo(as_text(problems))
     _write_output(text, output)
-    typer.echo(f"wrote {output}")
+    echo(f"wrote {output}")
 
 
 @app.command()
@@ -455,7 +559,7 @@ def comment(
     """Post the impact report as one sticky pull-request comment (GitHub Actions)."""
     import json
 
-    from cmc_dossier.changes.comment import PullRequest, post_or_update
+    from cmc_dossier.changes.comment import CommentError, PullRequest, post_or_update
 
     environment = os.environ
     missing = [k for k in ("GITHUB_REPOSITORY", "GITHUB_TOKEN") if not environment.get(k)]
@@ -463,9 +567,7 @@ def comment(
         event = json.loads(Path(environment["GITHUB_EVENT_PATH"]).read_text(encoding="utf-8"))
         pr = (event.get("pull_request") or {}).get("number")
     if missing or pr is None:
-        typer.echo(
-            f"cannot post: missing {', '.join(missing) or 'the pull request number'}", err=True
-        )
+        echo(f"cannot post: missing {', '.join(missing) or 'the pull request number'}", err=True)
         raise typer.Exit(EXIT_USAGE)
     target = PullRequest(
         environment.get("GITHUB_API_URL", "https://api.github.com"),
@@ -473,7 +575,13 @@ def comment(
         pr,
         environment["GITHUB_TOKEN"],
     )
-    typer.echo(post_or_update(target, report.read_text(encoding="utf-8")))
+    try:
+        echo(post_or_update(target, report.read_text(encoding="utf-8")))
+    except CommentError as error:
+        _stop(
+            f"cannot post the comment: {error}",
+            "check the job's `pull-requests: write` permission and GITHUB_TOKEN",
+        )
 
 
 @app.command()
@@ -483,13 +591,13 @@ def explain(
     """Explain a diagnostic code, or list them all."""
     if code is None:
         for info in CODES.values():
-            typer.echo(f"{info.code}  {info.severity:<7}  {info.title}")
+            echo(f"{info.code}  {info.severity:<7}  {info.title}")
         return
     info = CODES.get(code.upper())
     if info is None:
-        typer.echo(f"unknown code '{code}'; `dossier explain` lists them", err=True)
+        echo(f"unknown code '{code}'; `dossier explain` lists them", err=True)
         raise typer.Exit(EXIT_USAGE)
-    typer.echo(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}")
+    echo(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}")
 
 
 @app.command()
@@ -502,21 +610,41 @@ def schema(
     from cmc_dossier.schema import write_schemas
 
     for written in write_schemas(output):
-        typer.echo(f"wrote {written}")
+        echo(f"wrote {written}")
+
+
+def _fail(message: str, hint: str) -> NoReturn:
+    say(f"error: {message}\n    hint: {hint}")
+    sys.exit(EXIT_ERRORS)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: never show a Python traceback for input problems."""
+    """Entry point: exit 0 clean, 1 a problem with the input or the environment (named, with a
+    hint), 2 usage, 3 a bug in cmc-dossier, 130 interrupted; never a traceback otherwise."""
+    from cmc_dossier.outputs import OutputError
+
     try:
         app(args=argv)
-    except SystemExit:
+    except SystemExit as leaving:
+        if leaving.code == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C
+            say(
+                "interrupted: outputs are published whole or not at all, so each output "
+                "folder holds its previous content or, if it was complete, the new one"
+            )
         raise
+    except OutputError as error:
+        _fail(str(error), error.hint)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(
+            f"{where}{error.strerror or error}",
+            "check that the path exists, that you may write there and the disk has space",
+        )
     except Exception as error:  # a bug in cmc-dossier, not in the user's dossier
         if os.environ.get("CMC_DOSSIER_DEBUG"):
             raise
-        print(
+        say(
             f"internal error: {type(error).__name__}: {error}\n"
-            "this is a bug in cmc-dossier; rerun with CMC_DOSSIER_DEBUG=1 for details",
-            file=sys.stderr,
+            "this is a bug in cmc-dossier; rerun with CMC_DOSSIER_DEBUG=1 for details"
         )
         sys.exit(EXIT_INTERNAL)

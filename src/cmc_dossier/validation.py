@@ -9,6 +9,7 @@ from cmc_dossier.assemble import ReadText, assemble
 from cmc_dossier.checks import run_checks
 from cmc_dossier.diagnostics import Diagnostic, Severity, sort_key
 from cmc_dossier.loader import RawDocument, read_folder
+from cmc_dossier.loader.safe_files import Refused, read_bounded
 from cmc_dossier.model.dossier import Dossier
 
 
@@ -31,9 +32,10 @@ class ValidationResult:
 
 
 def _read_text(path: Path) -> str | None:
+    """A narrative file's text; None for anything but a readable, bounded UTF-8 file."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_bounded(path, path.parent).decode("utf-8")
+    except (Refused, UnicodeDecodeError):
         return None
 
 

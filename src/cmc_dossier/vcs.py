@@ -42,7 +42,7 @@ def revision_of(folder: Path) -> Revision:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """The last commit that touched a file."""
+    """A commit that touched a file."""
 
     commit: str
     author: str
@@ -50,10 +50,10 @@ class Change:
     subject: str
 
 
-def last_changes(folder: Path) -> dict[Path, Change]:
-    """For every file under `folder` that git knows, the last commit touching it.
+def file_history(folder: Path) -> dict[Path, list[Change]]:
+    """For every file under `folder` that git knows, the commits touching it, newest first.
 
-    One `git log` over the folder, newest first; paths are relative to `folder`.
+    One `git log` over the folder; paths are relative to `folder`.
     """
     out = _git(
         folder,
@@ -64,7 +64,7 @@ def last_changes(folder: Path) -> dict[Path, Change]:
         "--",
         ".",
     )
-    changes: dict[Path, Change] = {}
+    changes: dict[Path, list[Change]] = {}
     for record in (out or "").split("\x1e"):
         if not record.strip():
             continue
@@ -72,7 +72,7 @@ def last_changes(folder: Path) -> dict[Path, Change]:
         commit, author, date, subject = header.split("\x1f", 3)
         for name in names.splitlines():
             if name.strip():
-                changes.setdefault(Path(name), Change(commit, author, date, subject))
+                changes.setdefault(Path(name), []).append(Change(commit, author, date, subject))
     return changes
 
 

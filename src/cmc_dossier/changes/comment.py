@@ -7,9 +7,11 @@ sets them) with the standard library; no third-party action runs with the token.
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from cmc_dossier.changes.report import MARKER
 
@@ -20,6 +22,43 @@ class PullRequest:
     repository: str
     number: int
     token: str
+
+
+class CommentError(Exception):
+    """GitHub refused or could not be reached; the message says what GitHub answered."""
+
+
+class _TokenStaysHome(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but send the token only to the host it was meant for.
+
+    urllib copies every header, Authorization included, onto a redirect to any host.
+    """
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and urlsplit(newurl).netloc != urlsplit(req.full_url).netloc:
+            new.remove_header("Authorization")
+        return new
+
+
+_OPENER = urllib.request.build_opener(_TokenStaysHome)
+
+
+def _github_message(error: urllib.error.HTTPError) -> str:
+    try:
+        answer = json.loads(error.read() or b"{}")
+    except ValueError:
+        answer = {}
+    message = answer.get("message") if isinstance(answer, dict) else None
+    return f"GitHub answered {error.code} {error.reason}" + (f": {message}" if message else "")
 
 
 def _call(pr: PullRequest, method: str, path: str, body: dict[str, str] | None = None) -> Any:
@@ -34,8 +73,14 @@ def _call(pr: PullRequest, method: str, path: str, body: dict[str, str] | None =
             "Content-Type": "application/json",
         },
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
+    try:
+        with _OPENER.open(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        raise CommentError(f"{method} {path}: {_github_message(error)}") from None
+    except (urllib.error.URLError, TimeoutError) as error:
+        reason = getattr(error, "reason", error)
+        raise CommentError(f"{method} {path}: cannot reach {pr.api}: {reason}") from None
 
 
 def post_or_update(pr: PullRequest, body: str) -> str:

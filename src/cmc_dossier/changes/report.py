@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from cmc_dossier.changes.facts_diff import FieldChange
@@ -49,8 +50,34 @@ def change_text(item: AssessedChange) -> str:
     return f"{where}: {shown(fc.old)} → {shown(fc.new)}{direction}"
 
 
+# A bare URL as typed (trailing sentence punctuation is not part of it).
+_URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]]")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
 def _t(value: object) -> str:
-    return escape(value, SITE)
+    """User text for the comment: escaped, URLs as autolinks (their characters taken
+    literally, so no escaping backslash shows), and no @mention that would notify anyone."""
+    text = str(value)
+    parts: list[str] = []
+    start = 0
+    for url in _URL.finditer(text):
+        parts += [_escaped_between(text[start : url.start()]), f"<{url.group()}>"]
+        start = url.end()
+    parts.append(_escaped_between(text[start:]))
+    return _MENTION.sub("@&#8203;", "".join(parts))
+
+
+def _escaped_between(piece: str) -> str:
+    """Escaped text next to a URL, keeping the spaces that separate them."""
+    core = piece.strip(" ")
+    if not core:
+        return piece
+    return (
+        " " * (len(piece) - len(piece.lstrip(" ")))
+        + escape(core, SITE)
+        + " " * (len(piece) - len(piece.rstrip(" ")))
+    )
 
 
 def _headline(report: ImpactReport, context: str) -> str:
@@ -203,6 +230,13 @@ def as_text(report: ImpactReport) -> str:
         category, _ = report.overall[context]
         shown = category_text(category) if category else "no change, no category"
         lines.append(f"  {term(context):<18} {shown}")
+    for side in ("base", "head"):
+        problems = report.problems.get(side) or []
+        if problems:
+            lines.append(
+                f"{len(problems)} validation problem(s) at {side}: the diff shows what could be "
+                f"read; `dossier validate` lists them"
+            )
     for change in report.changes:
         lines.append(
             f"- {change.label} ({change.fact_id}) [{change.change_type}] {change_text(change)}"

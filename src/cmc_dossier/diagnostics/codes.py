@@ -113,6 +113,58 @@ CODES: dict[str, Code] = {
             "The operating system refused to read the file (permissions, broken link).",
         ),
         Code(
+            "DOS013",
+            _E,
+            "Not a regular file",
+            "A path named like a fact or narrative file is a named pipe, a device, a socket or "
+            "a folder. Reading it could wait forever or never end, so it is not read.",
+        ),
+        Code(
+            "DOS014",
+            _E,
+            "Link out of the dossier folder",
+            "A fact or narrative file is a symbolic link to a file outside the dossier folder. "
+            "Everything published must be in the dossier's own history, so links may only "
+            "point inside the folder.",
+        ),
+        Code(
+            "DOS015",
+            _E,
+            "File too large",
+            "A fact or narrative file is larger than 16 MiB. Real fact files are a few "
+            "kilobytes; split the facts over several files.",
+        ),
+        Code(
+            "DOS016",
+            _E,
+            "Folders nested too deep",
+            "The dossier folder nests more than 32 folders deep; the deeper folders are not "
+            "read. Flatten the layout.",
+        ),
+        Code(
+            "DOS017",
+            _E,
+            "Too many fact files",
+            "More than 100,000 YAML files lie under the folder given; usually a folder above "
+            "the dossier was passed. Only the first 100,000 are read.",
+        ),
+        Code(
+            "DOS018",
+            _E,
+            "Values nested too deep",
+            "A YAML document nests mappings or lists more than 64 levels deep. Facts are a few "
+            "levels deep; deeper nesting is refused before it can exhaust the stack.",
+        ),
+        Code(
+            "DOS019",
+            _E,
+            "Control character",
+            "A fact or narrative file holds a control character (NUL, escape, a C1 control, "
+            "...). It is invisible in editors, and pandoc and Word drop or reject it, so the "
+            "documents would silently differ from the facts. Delete it at the line and column "
+            "given.",
+        ),
+        Code(
             "DOS101",
             _E,
             "Unknown or missing kind",

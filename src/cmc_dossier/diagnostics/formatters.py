@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 from cmc_dossier.diagnostics.core import Diagnostic, Severity
+from cmc_dossier.diagnostics.sarif import as_sarif
 
 
 def _count(diagnostics: list[Diagnostic], severity: Severity) -> int:
@@ -75,4 +76,5 @@ FORMATTERS: dict[str, Callable[[list[Diagnostic]], str]] = {
     "text": as_text,
     "json": as_json,
     "github": as_github,
+    "sarif": as_sarif,
 }

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.loader.safe_files import Refused, read_bounded, walk
 from cmc_dossier.loader.source import RawDocument, SourceFile
 from cmc_dossier.loader.strict_yaml import decode, load_source
 
@@ -15,48 +16,36 @@ FACT_SUFFIXES = (".yaml", ".yml")
 def discover_fact_files(root: Path) -> list[Path]:
     """Every YAML file under root in a stable order; hidden folders are not facts.
 
-    A broken link named like a fact file is listed too, so that reading it fails loudly.
+    A link or special file named like a fact file is listed too, so that reading it fails
+    loudly.
     """
-    if root.is_file():
+    if not root.is_dir():
         return [root]
-    return sorted(
-        path
-        for path in root.rglob("*")
-        if path.suffix in FACT_SUFFIXES
-        and not path.is_dir()
-        and not any(part.startswith(".") for part in path.relative_to(root).parts)
-    )
+    return walk(root, FACT_SUFFIXES)[0]
+
+
+def _missing(root: Path, message: str) -> list[Diagnostic]:
+    hint = "pass the folder that holds the dossier's YAML facts"
+    return [diagnostic("DOS009", message, Location(root), hint=hint)]
 
 
 def read_folder(root: Path) -> tuple[list[RawDocument], list[Diagnostic]]:
     if not root.exists():
-        return [], [
-            diagnostic(
-                "DOS009",
-                f"{root} does not exist",
-                Location(root),
-                hint="pass the folder that holds the dossier's YAML facts",
-            )
-        ]
-    paths = discover_fact_files(root)
-    if not paths:
-        return [], [
-            diagnostic(
-                "DOS009",
-                f"no .yaml or .yml files under {root}",
-                Location(root),
-                hint="pass the folder that holds the dossier's YAML facts",
-            )
-        ]
+        return [], _missing(root, f"{root} does not exist")
+    if root.is_dir():
+        paths, diagnostics = walk(root, FACT_SUFFIXES)
+        confinement = root
+    else:
+        paths, diagnostics = [root], []
+        confinement = root.parent
+    if not paths and not diagnostics:
+        return [], _missing(root, f"no .yaml or .yml files under {root}")
     documents: list[RawDocument] = []
-    diagnostics: list[Diagnostic] = []
     for path in paths:
         try:
-            raw = path.read_bytes()
-        except OSError as error:
-            diagnostics.append(
-                diagnostic("DOS012", f"cannot read file: {error.strerror}", Location(path))
-            )
+            raw = read_bounded(path, confinement)
+        except Refused as refused:
+            diagnostics.append(refused.problem)
             continue
         text, problems = decode(path, raw)
         diagnostics.extend(problems)

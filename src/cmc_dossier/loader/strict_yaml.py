@@ -19,6 +19,7 @@ from yaml.resolver import BaseResolver
 
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.loader.safe_files import MAX_NESTING, control_character
 from cmc_dossier.loader.source import RawDocument, SourceFile
 from cmc_dossier.scalars import PlainScalar
 
@@ -102,7 +103,7 @@ def decode(path: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
             )
         ]
     try:
-        return raw.decode("utf-8"), []
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         good = raw[: error.start].decode("utf-8", errors="replace")
         line, column = _line_column(good, len(good))
@@ -115,6 +116,8 @@ def decode(path: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
                 "'ANSI' or Latin-1 shows this",
             )
         ]
+    control = control_character(path, text)
+    return (None, [control]) if control else (text, [])
 
 
 def _first_alias(source: SourceFile) -> Diagnostic | None:
@@ -166,7 +169,9 @@ class _Builder:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
 
-    def value(self, node: yaml.Node) -> object:
+    def value(self, node: yaml.Node, depth: int = 1) -> object:
+        if depth > MAX_NESTING:
+            raise _TooDeep(node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             if node.tag != _STR:
                 return self._bad_tag(node)
@@ -176,12 +181,12 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 return self._bad_tag(node)
-            return [self.value(item) for item in node.value]
+            return [self.value(item, depth + 1) for item in node.value]
         if node.tag != _MAP:
             return self._bad_tag(node)
-        return self.mapping(node)
+        return self.mapping(node, depth)
 
-    def mapping(self, node: yaml.MappingNode) -> dict[str, object]:
+    def mapping(self, node: yaml.MappingNode, depth: int = 1) -> dict[str, object]:
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
@@ -207,7 +212,7 @@ class _Builder:
                     )
                 )
                 continue
-            result[key] = self.value(value_node)
+            result[key] = self.value(value_node, depth + 1)
         return result
 
     def _bad_tag(self, node: yaml.Node) -> None:
@@ -231,7 +236,45 @@ def load_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic]
         nodes = compose_documents(source.text)
     except yaml.YAMLError as error:
         return [], [_syntax_error(source, error)]
+    except RecursionError:
+        return [], [_too_deep(source, _deepest_event(source.text))]
     builder = _Builder(source)
+    try:
+        return _documents(source, nodes, builder)
+    except _TooDeep as deep:
+        return [], [_too_deep(source, deep.mark)]
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+def _deepest_event(text: str) -> yaml.Mark | None:
+    """Where nesting first passes the limit, from the parser's events (no recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Composer):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                return event.start_mark
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _too_deep(source: SourceFile, mark: yaml.Mark | None) -> Diagnostic:
+    return diagnostic(
+        "DOS018",
+        f"values nested more than {MAX_NESTING} levels deep",
+        _location(source, mark),
+        hint="a fact is a few levels deep; this nesting is a mistake or an attack",
+    )
+
+
+def _documents(
+    source: SourceFile, nodes: list[yaml.Node], builder: _Builder
+) -> tuple[list[RawDocument], list[Diagnostic]]:
     documents: list[RawDocument] = []
     for index, node in enumerate(nodes):
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR and node.value == "":

@@ -114,7 +114,9 @@ def to_docx(
         command,
         input=markdown.encode("utf-8"),
         capture_output=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch)},
+        # pandoc decodes its arguments (the title) in the locale's encoding: under LC_ALL=C
+        # a non-ASCII title would be corrupted. Input and output are UTF-8 whatever the locale.
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "LC_ALL": "C.UTF-8"},
         check=False,
     )
     if done.returncode != 0:

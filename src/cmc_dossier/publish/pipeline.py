@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,8 @@ import jinja2
 
 from cmc_dossier.diagnostics import Diagnostic, Location, Severity
 from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.outputs import Generations
 from cmc_dossier.publish.docx import PandocError, Stamp, cache_key, to_docx
 from cmc_dossier.render.documents import Document
 from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
@@ -29,6 +30,8 @@ from cmc_dossier.validation import validate_folder
 from cmc_dossier.vcs import revision_of
 
 CACHE_FILE = ".build-cache.json"
+DOCUMENTS_STORE = ".documents"
+TARGETS = ("ind", "impd")
 FORMATS = ("md", "docx")
 
 Progress = Callable[[str, int, int], None]
@@ -134,8 +137,6 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     if validation.errors or validation.dossier is None:
         return report
     dossier = validation.dossier
-    manifest = dossier.manifest
-    assert manifest is not None  # a dossier without manifest has an error above
     revision = revision_of(options.root)
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", revision.timestamp))
     draft = options.draft or revision.dirty
@@ -143,13 +144,39 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         " (uncommitted changes)" if revision.dirty and revision.commit else ""
     )
 
+    with Generations(options.output, DOCUMENTS_STORE, TARGETS) as generations:
+        _build_targets(
+            options, dossier, commit, draft, epoch, generations.staging, report, progress
+        )
+        if report.failed:
+            return report
+        if any((generations.staging / target).exists() for target in TARGETS):
+            for target in TARGETS:
+                generations.keep(target)
+            generations.commit()
+    return report
+
+
+def _build_targets(
+    options: BuildOptions,
+    dossier: Dossier,
+    commit: str,
+    draft: bool,
+    epoch: int,
+    staging: Path,
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
+    """Every target into the staging generation; a target already up to date is skipped."""
+    manifest = dossier.manifest
+    assert manifest is not None  # a dossier without manifest has an error above
     for target in options.targets:
         renderer = renderer_for(dossier, target, options.templates, _template_cache())
         try:
             documents = renderer.documents()
         except jinja2.TemplateError as error:
             report.diagnostics.append(_template_error(error))
-            return report
+            return
         seen = {d.message for d in report.diagnostics}
         for gap in renderer.gaps:
             if gap.message not in seen:
@@ -164,6 +191,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             report.written[target] = _publish(
                 options,
                 target,
+                staging / target,
                 documents,
                 reference,
                 reference_path,
@@ -176,13 +204,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             report.diagnostics.append(
                 diagnostic("DOS403", f"pandoc failed: {error}", hint="see pandoc's message")
             )
-            return report
-    return report
+            return
 
 
 def _publish(
     options: BuildOptions,
     target: str,
+    staging: Path,
     documents: list[Document],
     reference: bytes,
     reference_path: Path,
@@ -192,62 +220,41 @@ def _publish(
     progress: Progress | None,
 ) -> list[Path]:
     final = options.output / target
-    staging = options.output / f".{target}.staging"
-    previous = options.output / f".{target}.previous"
-    for leftover in (staging, previous):
-        if leftover.exists():
-            shutil.rmtree(leftover)
     old_cache = _previous_cache(final)
     new_cache: dict[str, str] = {}
     written: list[Path] = []
     if _unchanged(final, documents, options.formats, old_cache, reference, stamp_of):
         report.reused += len(old_cache)
         return _outputs(final, documents, options.formats)
-    try:
-        pending: list[tuple[Document, str]] = []
-        for document in documents:
-            relative = str(document.path)
-            if "md" in options.formats:
-                _write(staging / f"{relative}.md", document.markdown.encode("utf-8"))
-                written.append(final / f"{relative}.md")
-            if "docx" not in options.formats:
-                continue
-            key = cache_key(document.markdown, reference, stamp_of(document))
-            new_cache[relative] = key
-            old_file = final / f"{relative}.docx"
-            if old_cache.get(relative) == key and old_file.is_file():
-                _write(staging / f"{relative}.docx", old_file.read_bytes())
-                report.reused += 1
-            else:
-                pending.append((document, relative))
-            written.append(final / f"{relative}.docx")
+    pending: list[tuple[Document, str]] = []
+    for document in documents:
+        relative = str(document.path)
+        if "md" in options.formats:
+            _write(staging / f"{relative}.md", document.markdown.encode("utf-8"))
+            written.append(final / f"{relative}.md")
+        if "docx" not in options.formats:
+            continue
+        key = cache_key(document.markdown, reference, stamp_of(document))
+        new_cache[relative] = key
+        old_file = final / f"{relative}.docx"
+        if old_cache.get(relative) == key and old_file.is_file():
+            _write(staging / f"{relative}.docx", old_file.read_bytes())
+            report.reused += 1
+        else:
+            pending.append((document, relative))
+        written.append(final / f"{relative}.docx")
 
-        def convert(item: tuple[Document, str]) -> None:
-            document, relative = item
-            data = to_docx(
-                document.markdown, reference, str(reference_path), stamp_of(document), epoch
-            )
-            _write(staging / f"{relative}.docx", data)
+    def convert(item: tuple[Document, str]) -> None:
+        document, relative = item
+        data = to_docx(document.markdown, reference, str(reference_path), stamp_of(document), epoch)
+        _write(staging / f"{relative}.docx", data)
 
-        done = 0
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            for _ in pool.map(convert, pending):
-                done += 1
-                if progress:
-                    progress(target, done, len(pending))
-        report.pandoc_runs += len(pending)
-        _write(staging / CACHE_FILE, json.dumps(new_cache, indent=1, sort_keys=True).encode())
-        options.output.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            final.rename(previous)
-        try:
-            staging.rename(final)
-        except OSError:
-            previous.rename(final)  # put the previous output back
-            raise
-        if previous.exists():
-            shutil.rmtree(previous)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    done = 0
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for _ in pool.map(convert, pending):
+            done += 1
+            if progress:
+                progress(target, done, len(pending))
+    report.pandoc_runs += len(pending)
+    _write(staging / CACHE_FILE, json.dumps(new_cache, indent=1, sort_keys=True).encode())
     return written

@@ -8,12 +8,14 @@ Markdown structure, template syntax or raw document code.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.sandbox
 
 from cmc_dossier.diagnostics import Diagnostic
@@ -57,11 +59,54 @@ class _TableCounter:
         return f"Table {self.prefix}-{self.count}. {text.escape(caption, self.flavor)}"
 
 
+# Environment settings that change the code Jinja compiles from the same source.
+_COMPILE_SETTINGS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "is_async",
+)
+
+
+def _compiler_key(environment: jinja2.Environment) -> str:
+    """Jinja version, environment class and compile settings: what compiled code depends on.
+
+    Jinja keys its cache by template name and source only, and the cache folder is shared
+    by every checkout and tool version of the user; code compiled by a sandboxed
+    environment calls `environment.call`, which a plain one lacks.
+    """
+    kind = type(environment)
+    settings = [repr(getattr(environment, name, None)) for name in _COMPILE_SETTINGS]
+    settings += sorted(environment.extensions)
+    settings.append(repr(environment.autoescape) if not callable(environment.autoescape) else "f")
+    digest = hashlib.sha256("\0".join(settings).encode()).hexdigest()[:12]
+    return f"{jinja2.__version__}-{kind.__module__}.{kind.__qualname__}-{digest}"
+
+
+class _KeyedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache (atomic writes: temporary file, then rename), one folder per compiler."""
+
+    def _get_cache_filename(self, bucket: jinja2.bccache.Bucket) -> str:
+        folder = Path(self.directory) / _compiler_key(bucket.environment)
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / (self.pattern % bucket.key))
+
+
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     if folder is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _KeyedBytecodeCache(str(folder))
 
 
 @dataclass

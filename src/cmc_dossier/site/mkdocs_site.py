@@ -6,8 +6,9 @@ mkdocs.yml, as successor; replacing this module is all a switch should take.
 
 from __future__ import annotations
 
-import shutil
-from importlib.resources import files
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import as_file, files
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -17,9 +18,11 @@ from mkdocs.config.base import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 
+from cmc_dossier.outputs import Generations
 from cmc_dossier.site.pages import site_for
 
 WORKDIR = "build/site-src"
+SITE_DIR = "build/site"
 ASSETS = ("mermaid.min.js", "mermaid-LICENSE.txt")
 
 
@@ -52,9 +55,16 @@ def write_pages(workdir: Path, pages: dict[str, str]) -> None:
 class DossierPlugin(BasePlugin[DossierPluginConfig]):
     """Generates the review pages from the dossier before every build (and live reload)."""
 
+    # The dossier folder given on the command line to `dossier site PATH --serve`: mkdocs
+    # reloads the configuration on every change, so it cannot be set on one loaded config.
+    serving: Path | None = None
+    # The repository folder when the packaged default configuration is used (its own folder
+    # is inside the installed package).
+    repository: Path | None = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        base_dir = Path(config.config_file_path).parent
-        root = base_dir / self.config.dossier
+        base_dir = DossierPlugin.repository or Path(config.config_file_path).parent
+        root = DossierPlugin.serving or base_dir / self.config.dossier
         workdir = base_dir / self.config.workdir
         site = site_for(root)
         write_pages(workdir, site.pages)
@@ -65,34 +75,61 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
         return config
 
 
-def _config(config_file: Path, dossier: Path | None, site_dir: Path | None) -> MkDocsConfig:
-    (config_file.parent / WORKDIR).mkdir(parents=True, exist_ok=True)
-    overrides = {"site_dir": str(site_dir)} if site_dir else {}
-    config = load_config(config_file=str(config_file), strict=True, **overrides)
-    if dossier is not None:
-        plugin = config.plugins["cmc-dossier"]
-        plugin.config.dossier = str(dossier.resolve())
-    return config
+@contextmanager
+def _configuration(config_file: Path | None) -> Iterator[tuple[Path, dict[str, str]]]:
+    """The repository's mkdocs.yml, or (None) the default shipped in the package, whose
+    folders are then those of the current folder, the repository, as in a mkdocs.yml there."""
+    if config_file is not None:
+        (config_file.parent / WORKDIR).mkdir(parents=True, exist_ok=True)
+        DossierPlugin.repository = None
+        yield config_file, {}
+        return
+    repository = Path.cwd()
+    (repository / WORKDIR).mkdir(parents=True, exist_ok=True)
+    DossierPlugin.repository = repository
+    try:
+        with as_file(files("cmc_dossier") / "site" / "mkdocs.yml") as packaged:
+            yield (
+                packaged,
+                {
+                    "docs_dir": str(repository / WORKDIR),
+                    "site_dir": str(repository / SITE_DIR),
+                },
+            )
+    finally:
+        DossierPlugin.repository = None
 
 
 def build_site(
-    config_file: Path, dossier: Path | None = None, site_dir: Path | None = None
+    config_file: Path | None, dossier: Path | None = None, site_dir: Path | None = None
 ) -> Path:
-    config = _config(config_file, dossier, site_dir)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return Path(config.site_dir)
+    """Build into a new generation beside the site folder and publish it whole."""
+    with _configuration(config_file) as (source, overrides):
+        if site_dir is not None:
+            overrides["site_dir"] = str(site_dir)
+        config = load_config(config_file=str(source), strict=True, **overrides)
+        if dossier is not None:
+            config.plugins["cmc-dossier"].config.dossier = str(dossier.resolve())
+        return _publish(config)
 
 
-def serve_site(config_file: Path, address: str) -> None:
+def _publish(config: MkDocsConfig) -> Path:
+    final = Path(config.site_dir)
+    with Generations(final.parent, f".{final.name}.generations", (final.name,)) as generations:
+        config.site_dir = str(generations.staging / final.name)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        generations.commit()
+    return final
+
+
+def serve_site(config_file: Path | None, dossier: Path, address: str) -> None:
     from mkdocs.commands.serve import serve
 
-    (config_file.parent / WORKDIR).mkdir(parents=True, exist_ok=True)
-    serve(config_file=str(config_file), dev_addr=address, livereload=True)
-
-
-def clean_workdir(config_file: Path) -> None:
-    shutil.rmtree(config_file.parent / WORKDIR, ignore_errors=True)
+    DossierPlugin.serving = dossier.resolve()
+    with _configuration(config_file) as (source, overrides):
+        overrides.pop("site_dir", None)  # mkdocs serves from a temporary folder
+        serve(config_file=str(source), dev_addr=address, livereload=True, **overrides)

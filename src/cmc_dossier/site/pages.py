@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,24 +18,41 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.model.base import FactBase, IdentifiedItem
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import ProcessParameter
 from cmc_dossier.model.product import CQA, Narrative
+from cmc_dossier.model.prose import is_section, quotable_fields
 from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.model.walk import identified_items, references
+from cmc_dossier.model.walk import prose as prose_fields
 from cmc_dossier.render.documents import Renderer
 from cmc_dossier.render.outline import Heading, cite, outline, slug
 from cmc_dossier.render.qos import SummaryRenderer
-from cmc_dossier.render.text import SITE, Markdown, escape, term
+from cmc_dossier.render.text import SITE, Markdown, escape, prose, term
 from cmc_dossier.render.views import DossierView
 from cmc_dossier.vcs import Change, Revision
 
 Nav = list[Any]
 TARGET_TITLES = {"ind": "US IND Module 3", "impd": "EU IMPD Quality"}
 QOS_PAGE = "qos/index.md"
+
+
+@dataclass(frozen=True)
+class _SiteContext:
+    """Where the dossier is and what git and validation say about it."""
+
+    root: Path
+    repository: Path  # file paths are shown relative to it, never as the build machine's
+    revision: Revision
+    history: dict[Path, list[Change]]
+    diagnostics: list[Diagnostic]
+
+    def where(self, location: Location) -> str:
+        return str(Location(_relative(location.file, self.repository), location.line,
+                            location.column))  # fmt: skip
 
 
 @dataclass
@@ -48,6 +65,28 @@ class Site:
 
 def _t(value: object) -> Markdown:
     return escape(value, SITE)
+
+
+# Kind names whose words are not simply their capitals (ICH Q6A writes "in-process").
+_KIND_WORDS = {"InProcessControl": "In-process control"}
+# Field-name words shown as the abbreviations the guidelines use.
+_ABBREVIATIONS = {"cqa", "cqas", "qtpp", "gmp", "inn", "nor", "par", "id", "ids", "ec", "ctd"}
+
+
+def kind_words(kind: str) -> str:
+    """'ProcessParameter' as 'Process parameter', 'QTPPElement' as 'QTPP element'."""
+    if kind in _KIND_WORDS:
+        return _KIND_WORDS[kind]
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|$)|[A-Z][a-z]*", kind)
+    shown = [word if word.isupper() and len(word) > 1 else word.lower() for word in words]
+    return " ".join(shown)[:1].upper() + " ".join(shown)[1:]
+
+
+def field_label(name: str) -> str:
+    """'acceptance_criterion' as 'Acceptance criterion', 'nor' as 'NOR'."""
+    words = [w.upper() if w in _ABBREVIATIONS else w for w in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def section_page(target: str, code: str) -> str:
@@ -95,20 +134,44 @@ def _nav_tree(headings: list[Heading], target: str) -> Nav:
     return [node(h) for h in children[None]]
 
 
-def _change_note(change: Change | None, revision: Revision) -> str:
-    if change is None:
+HISTORY_SHOWN = 20  # newest commits listed per section; the rest is counted
+
+
+def _history(commits: list[Change], revision: Revision) -> str:
+    """The commits touching the files of a section's facts, newest first."""
+    if not commits:
         return "*Last change: not committed to git yet.*" if revision.commit else ""
-    return (
-        f"*Last change: {_t(change.commit[:12])} by {_t(change.author)} on "
-        f"{_t(change.date[:10])}: {_t(change.subject)}*"
-    )
+    last = commits[0]
+    lines = [
+        f"*Last change: {_t(last.commit[:12])} by {_t(last.author)} on "
+        f"{_t(last.date[:10])}: {_t(last.subject)}*",
+        "",
+        "## Change history",
+        "",
+        "Commits that changed the files holding this section's facts, newest first.",
+        "",
+        "| Date | Commit | Author | Subject |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {_t(c.date[:10])} | {_t(c.commit[:12])} | {_t(c.author)} | {_t(c.subject)} |"
+        for c in commits[:HISTORY_SHOWN]
+    ]
+    if len(commits) > HISTORY_SHOWN:
+        lines += ["", f"*{len(commits) - HISTORY_SHOWN} earlier commits not shown.*"]
+    return "\n".join(lines)
 
 
-def _section_changes(
-    dossier: Dossier, renderer: Renderer, root: Path, changes: dict[Path, Change]
-) -> dict[str, Change]:
-    """The newest change among the files of the facts each section presents."""
-    files: dict[str, set[Path]] = defaultdict(set)
+@dataclass
+class _SectionSources:
+    """Per CTD section: the files of the facts it presents and the facts themselves."""
+
+    files: dict[str, set[Path]] = field(default_factory=lambda: defaultdict(set))
+    facts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _section_sources(dossier: Dossier, renderer: Renderer) -> _SectionSources:
+    sources = _SectionSources()
     for entry in dossier.index.values():
         origin = dossier.origins.get(entry.fact.id)
         home = (
@@ -116,16 +179,19 @@ def _section_changes(
         )
         if origin is None or home is None:
             continue
-        files[home].add(Path(origin.start.file))
+        sources.files[home].add(Path(origin.start.file))
+        if entry.fact.id not in sources.facts[home]:
+            sources.facts[home].append(entry.fact.id)
     for narrative_id, (path, _) in dossier.narrative_files.items():
-        files[dossier.index[narrative_id].value.section].add(path)
-    latest: dict[str, Change] = {}
-    for code, paths in files.items():
-        found = [changes.get(_relative(p, root)) for p in paths]
-        dated = [c for c in found if c is not None]
-        if dated:
-            latest[code] = max(dated, key=lambda c: c.date)
-    return latest
+        sources.files[dossier.index[narrative_id].value.section].add(path)
+    return sources
+
+
+def _section_history(
+    paths: set[Path], root: Path, history: dict[Path, list[Change]]
+) -> list[Change]:
+    commits = {c.commit: c for p in paths for c in history.get(_relative(p, root), [])}
+    return sorted(commits.values(), key=lambda c: (c.date, c.commit), reverse=True)
 
 
 def _relative(path: Path, root: Path) -> Path:
@@ -135,24 +201,62 @@ def _relative(path: Path, root: Path) -> Path:
         return path
 
 
+def _open_gaps(
+    dossier: Dossier, code: str, own: list[Diagnostic], located: dict[str, list[Diagnostic]]
+) -> str:
+    """What the section still lacks: its missing content (DOS401), sections to be provided,
+    and the problems reported inside the facts it presents."""
+    items = [f"{_t(d.code)}: {_t(d.message)}" for d in own]
+    for narrative in DossierView(dossier).narratives(code):
+        if narrative.status == "to-be-provided":
+            items.append(f"To be provided: {_t(narrative.expected)}")
+    items += [f"{_t(d.code)} ({_t(d.severity)}): {_t(d.message)}" for d in located.get(code, [])]
+    if not items:
+        return ""
+    return "## Open gaps\n\n" + "\n".join(f"- {item}" for item in items)
+
+
+def _by_fact(dossier: Dossier, diagnostics: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    """Each located diagnostic under the fact whose YAML document holds its line."""
+    starts: dict[Path, list[tuple[int, str]]] = defaultdict(list)
+    for fact_id, origin in dossier.origins.items():
+        starts[Path(origin.start.file)].append((origin.start.line, fact_id))
+    found: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diagnostic in diagnostics:
+        location = diagnostic.location
+        if location is None or not location.line:
+            continue
+        before = [s for s in sorted(starts.get(Path(location.file), [])) if s[0] <= location.line]
+        if before:
+            found[before[-1][1]].append(diagnostic)
+    return found
+
+
 def target_pages(
     site: Site,
     dossier: Dossier,
     target: str,
-    root: Path,
-    revision: Revision,
-    changes: dict[Path, Change],
+    context: _SiteContext,
 ) -> list[Diagnostic]:
     """The section pages of one target; returns the sections it found without content."""
     renderer = Renderer(dossier, target, flavor=SITE, link=_Links(dossier, target))
-    latest = _section_changes(dossier, renderer, root, changes)
+    sources = _section_sources(dossier, renderer)
+    per_fact = _by_fact(dossier, context.diagnostics)
+    located = {
+        code: [d for fact_id in facts for d in per_fact.get(fact_id, [])]
+        for code, facts in sources.facts.items()
+    }
     headings = [h for h in outline(target) if not renderer.excluded(h)]
     for heading in headings:
+        code = heading.section.code
+        known_gaps = len(renderer.gaps)
         body = renderer.section_body(heading)
         title = f"{heading.number} {heading.title}"
-        note = _change_note(latest.get(heading.section.code), revision)
-        site.pages[section_page(target, heading.section.code)] = (
-            f"# {_t(title)} {{#{heading.anchor}}}\n\n{body}\n\n{note}\n"
+        gaps = _open_gaps(dossier, code, renderer.gaps[known_gaps:], located)
+        commits = _section_history(sources.files.get(code, set()), context.root, context.history)
+        tail = "\n\n".join(p for p in (gaps, _history(commits, context.revision)) if p)
+        site.pages[section_page(target, code)] = (
+            f"# {_t(title)} {{#{heading.anchor}}}\n\n{body}\n\n{tail}\n"
         )
     site.nav.append({TARGET_TITLES[target]: _nav_tree(headings, target)})
     return renderer.gaps
@@ -168,28 +272,61 @@ def qos_page(site: Site, dossier: Dossier) -> None:
 # --- fact pages ---------------------------------------------------------------------------
 
 
-def _value(value: Any, link: _Links, refs: set[tuple], path: tuple) -> str:
+def _resolver(link: _Links) -> Callable[[str, str | None], Markdown]:
+    """How fact pages show a prose reference: [[ID]] as a link, [[ID:field]] as the value,
+    [[3.2.P.5.1]] as the section in the IND's numbering, linked."""
+
+    def resolve(reference: str, field_name: str | None) -> Markdown:
+        if is_section(reference):
+            return Markdown(f"[{_t(cite(reference, link.target))}]({link(reference)})")
+        entry = link.dossier.index.get(reference)
+        if entry is None:
+            return _t(f"[[{reference}]]")
+        if field_name is not None:
+            return _t(quotable_fields(entry.value).get(field_name, f"[[{reference}]]"))
+        return Markdown(_linked(reference, link))
+
+    return resolve
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Paths in a fact that hold a reference to another fact, or prose."""
+
+    refs: set[tuple]
+    prose: set[tuple]
+
+    @classmethod
+    def of(cls, fact: FactBase) -> _Marks:
+        return cls({r.path for r in references(fact)}, {path for path, _ in prose_fields(fact)})
+
+
+def _value(value: Any, link: _Links, marks: _Marks, path: tuple) -> str:
     if value is None or value == [] or value == {}:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, Unknown):
         return _t(value)
+    if isinstance(value, str) and path in marks.prose:
+        return _inline(prose(value, _resolver(link), SITE))
     if isinstance(value, str):
-        return _linked(value, link) if path in refs else _t(value)
+        return _linked(value, link) if path in marks.refs else _t(value)
     if isinstance(value, Decimal | int):
         return _t(value)
     if isinstance(value, list):
-        return "; ".join(_value(item, link, refs, (*path, i)) for i, item in enumerate(value))
+        return "; ".join(_value(item, link, marks, (*path, i)) for i, item in enumerate(value))
     if isinstance(value, dict):
         pairs = []
         for key, item in value.items():
-            shown_key = _linked(key, link) if (*path, key) in refs else _t(key)
-            pairs.append(f"{shown_key}: {_value(item, link, refs, (*path, key))}")
+            shown_key = _linked(key, link) if (*path, key) in marks.refs else _t(key)
+            pairs.append(f"{shown_key}: {_value(item, link, marks, (*path, key))}")
         return "; ".join(pairs)
     if isinstance(value, BaseModel):
         parts = [
-            f"{_t(name)}: {shown}" for name, shown in _fields(value, link, refs, path) if shown
+            f"{_t(field_label(name))}: {shown}"
+            for name, shown in _fields(value, link, marks, path)
+            if shown
         ]
         return "; ".join(parts)
     return _t(value)
@@ -203,7 +340,7 @@ def _linked(reference: str, link: _Links) -> str:
 
 
 def _fields(
-    model: BaseModel, link: _Links, refs: set[tuple], path: tuple
+    model: BaseModel, link: _Links, marks: _Marks, path: tuple
 ) -> Iterator[tuple[str, str]]:
     for name, info in type(model).model_fields.items():
         key = info.alias or name
@@ -212,37 +349,46 @@ def _fields(
             isinstance(value, list) and value and isinstance(value[0], IdentifiedItem)
         ):
             continue
-        yield key, _value(value, link, refs, (*path, key))
+        yield key, _value(value, link, marks, (*path, key))
 
 
-def _field_table(model: BaseModel, link: _Links, refs: set[tuple], path: tuple) -> str:
-    rows = [f"| {_t(key)} | {shown} |" for key, shown in _fields(model, link, refs, path) if shown]
+def _inline(blocks: str) -> str:
+    """Prose blocks inside one table cell: paragraphs and list items joined by line breaks."""
+    return "<br>".join(line for line in blocks.splitlines() if line.strip())
+
+
+def _field_table(model: BaseModel, link: _Links, marks: _Marks, path: tuple) -> str:
+    rows = [
+        f"| {_t(field_label(key))} | {shown} |"
+        for key, shown in _fields(model, link, marks, path)
+        if shown
+    ]
     return "| Field | Value |\n|---|---|\n" + "\n".join(rows) if rows else ""
 
 
-def fact_pages(site: Site, dossier: Dossier) -> None:
-    pages = _FactPages(dossier)
+def fact_pages(site: Site, dossier: Dossier, context: _SiteContext) -> None:
+    pages = _FactPages(dossier, context)
     by_kind: dict[str, list[FactBase]] = defaultdict(list)
     for fact in dossier.facts:
         by_kind[fact.kind].append(fact)
     nav = []
     for kind in sorted(by_kind):
-        blocks = [f"# {_t(kind)}"]
+        blocks = [f"# {_t(kind_words(kind))}"]
         for fact in by_kind[kind]:
-            refs = {r.path for r in references(fact)}
-            blocks.append(pages.block(fact, fact.id, (), refs))
+            marks = _Marks.of(fact)
+            blocks.append(pages.block(fact, fact.id, (), marks))
             for path, item in identified_items(fact):
-                blocks.append(pages.block(item, fact.id, path, refs, level=3))
+                blocks.append(pages.block(item, fact.id, path, marks, level=3))
         site.pages[kind_page(kind)] = "\n\n".join(blocks) + "\n"
-        nav.append({kind: kind_page(kind)})
+        nav.append({kind_words(kind): kind_page(kind)})
     site.nav.append({"Facts": nav})
 
 
 class _FactPages:
     """One block per fact or identified item: fields, origin, where shown, who refers to it."""
 
-    def __init__(self, dossier: Dossier) -> None:
-        self.dossier = dossier
+    def __init__(self, dossier: Dossier, context: _SiteContext) -> None:
+        self.dossier, self.context = dossier, context
         self.view = DossierView(dossier)
         self.link = _Links(dossier, "ind")
         self.referenced_by: dict[str, list[str]] = defaultdict(list)
@@ -256,7 +402,7 @@ class _FactPages:
         value: FactBase | IdentifiedItem,
         fact_id: str,
         path: tuple,
-        refs: set[tuple],
+        marks: _Marks,
         level: int = 2,
     ) -> str:
         entry = self.dossier.index[value.id]
@@ -265,7 +411,7 @@ class _FactPages:
         origin = self.dossier.origins.get(fact_id)
         if origin is not None:
             where = origin.locate(path) if path else origin.start
-            lines.append(f"  \n**Defined in:** {_t(str(where))}")
+            lines.append(f"  \n**Defined in:** {_t(self.context.where(where))}")
         home = self.view.home(entry)
         if home:
             places = [
@@ -279,7 +425,7 @@ class _FactPages:
             lines.append(
                 "  \n**Referenced by:** " + ", ".join(_linked(u, self.link) for u in users)
             )
-        table = _field_table(value, self.link, refs, path)
+        table = _field_table(value, self.link, marks, path)
         return "\n".join(lines) + ("\n\n" + table if table else "")
 
 
@@ -389,12 +535,12 @@ def _diagram(
     return "\n".join(lines + [f"  {edge}" for edge in dict.fromkeys(edges)])
 
 
-def _gaps(dossier: Dossier) -> str:
+def _gaps(dossier: Dossier, context: _SiteContext) -> str:
     """Every value the dossier does not state yet, or states as not applicable."""
     link = _Links(dossier, "ind", up="")
     rows = [
         f"| {_linked(fact.id, link)} | {_t('.'.join(str(p) for p in path))} | {_t(unknown)} "
-        f"| {_t(dossier.locate(fact.id, path))} |"
+        f"| {_t(context.where(dossier.locate(fact.id, path)))} |"
         for fact, path, unknown in dossier.unknowns()
     ]
     if not rows:
@@ -402,10 +548,13 @@ def _gaps(dossier: Dossier) -> str:
     return "| Fact | Field | Statement | Where |\n|---|---|---|---|\n" + "\n".join(rows)
 
 
-def diagnostics_page(site: Site, diagnostics: list[Diagnostic], dossier: Dossier | None) -> None:
+def diagnostics_page(
+    site: Site, diagnostics: list[Diagnostic], dossier: Dossier | None, context: _SiteContext
+) -> None:
     if diagnostics:
         rows = [
-            f"| {_t(d.severity)} | {_t(d.code)} | {_t(str(d.location) if d.location else '')} "
+            f"| {_t(d.severity)} | {_t(d.code)} "
+            f"| {_t(context.where(d.location) if d.location else '')} "
             f"| {_t(d.message)} | {_t(d.hint or '')} |"
             for d in diagnostics
         ]
@@ -415,7 +564,7 @@ def diagnostics_page(site: Site, diagnostics: list[Diagnostic], dossier: Dossier
     else:
         body = "No errors or warnings: every fact validates and every section has content."
     if dossier is not None:
-        body += "\n\n## Gaps: values to be provided or not applicable\n\n" + _gaps(dossier)
+        body += "\n\n## Gaps: values to be provided or not applicable\n\n" + _gaps(dossier, context)
     site.pages["diagnostics.md"] = f"# Diagnostics\n\n{body}\n"
     site.nav.append({"Diagnostics": "diagnostics.md"})
 
@@ -454,31 +603,29 @@ def home_page(
     site.nav.insert(0, {"Home": "index.md"})
 
 
-def generate(
-    dossier: Dossier | None,
-    diagnostics: list[Diagnostic],
-    root: Path,
-    revision: Revision,
-    changes: dict[Path, Change],
-) -> Site:
+def generate(dossier: Dossier | None, context: _SiteContext) -> Site:
     site = Site()
-    found = list(diagnostics)
+    found = list(context.diagnostics)
     if dossier is not None and dossier.manifest is not None:
         for target in ("ind", "impd"):
-            gaps = target_pages(site, dossier, target, root, revision, changes)
+            gaps = target_pages(site, dossier, target, context)
             found += [gap for gap in gaps if gap.message not in {d.message for d in found}]
         qos_page(site, dossier)
         traceability_page(site, dossier)
-        fact_pages(site, dossier)
-    diagnostics_page(site, found, dossier)
-    home_page(site, dossier, found, revision)
+        fact_pages(site, dossier, context)
+    diagnostics_page(site, found, dossier, context)
+    home_page(site, dossier, found, context.revision)
     return site
 
 
 def site_for(root: Path) -> Site:
     """Validate the dossier at `root` and generate every page of its review site."""
     from cmc_dossier.validation import validate_folder
-    from cmc_dossier.vcs import last_changes, revision_of
+    from cmc_dossier.vcs import file_history, repository_root, revision_of
 
     result = validate_folder(root)
-    return generate(result.dossier, result.diagnostics, root, revision_of(root), last_changes(root))
+    repository = repository_root(root) or root.resolve().parent
+    context = _SiteContext(
+        root, repository, revision_of(root), file_history(root), result.diagnostics
+    )
+    return generate(result.dossier, context)

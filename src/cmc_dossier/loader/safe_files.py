@@ -1,0 +1,164 @@
+"""Reading user files defensively: regular files inside the dossier, of bounded size and depth.
+
+A dossier folder comes from a pull request, so it may hold anything a file system can: a
+FIFO named `x.yaml` (reading it waits forever), a link to `/dev/zero` (reading it never
+ends), a link out of the repository (publishing a file the author never meant to share),
+10,000 nested folders. Each is refused with a diagnostic naming the path, never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from cmc_dossier.diagnostics import Diagnostic, Location
+from cmc_dossier.diagnostics.codes import diagnostic
+
+# Limits far above any real dossier (the 50k-fact benchmark has 1,000 files of 60 kB,
+# nested 1 deep, YAML 6 levels deep) and far below what exhausts memory or the stack.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FOLDER_DEPTH = 32
+MAX_FILES = 100_000
+MAX_NESTING = 64
+
+# C0 controls except tab, line feed and carriage return; DEL; C1 controls except NEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+
+
+class Refused(Exception):
+    """A file that is not read, with the diagnostic saying why."""
+
+    def __init__(self, problem: Diagnostic) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when path, with every link resolved, lies in root (itself resolved)."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def read_bounded(path: Path, root: Path) -> bytes:
+    """The bytes of a regular file inside root, of at most MAX_FILE_BYTES.
+
+    The type is checked on the open descriptor, so a file swapped for a FIFO between a
+    check and the read cannot block: opening is non-blocking and the read never starts.
+    """
+    if not inside(path, root):
+        raise Refused(
+            diagnostic(
+                "DOS014",
+                f"{path} links to {path.resolve()}, outside the dossier folder",
+                Location(path),
+                hint="copy the file into the dossier folder; links may only point inside it",
+            )
+        )
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise Refused(
+            diagnostic("DOS012", f"cannot read file: {error.strerror}", Location(path))
+        ) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise Refused(
+                diagnostic(
+                    "DOS013",
+                    f"{path} is not a regular file ({_file_type(status.st_mode)})",
+                    Location(path),
+                    hint="fact and narrative files must be ordinary files; remove or rename it",
+                )
+            )
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise Refused(
+            diagnostic(
+                "DOS015",
+                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                Location(path),
+                hint="split the facts over several files; a fact file this large is a mistake",
+            )
+        )
+    return data
+
+
+def _file_type(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def control_character(path: Path, text: str) -> Diagnostic | None:
+    """The first control character of a text (NUL, escape, ...) at its line and column."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    offset = found.start()
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return diagnostic(
+        "DOS019",
+        f"control character U+{ord(found.group()):04X} in the text",
+        Location(path, line, column),
+        hint="delete it; it is invisible in editors and some tools drop it silently",
+    )
+
+
+def walk(root: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
+    """Files under root with these suffixes, hidden folders skipped, in a stable order.
+
+    Iterative, so depth is bounded by MAX_FOLDER_DEPTH rather than the Python stack.
+    Links to folders are not descended (what they point to inside the dossier is listed
+    under its own name); links to files are listed, and reading them checks where they go.
+    """
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    pending: list[tuple[Path, int]] = [(root, 0)]
+    while pending:
+        folder, depth = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(
+                diagnostic("DOS012", f"cannot read folder: {error.strerror}", Location(folder))
+            )
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 >= MAX_FOLDER_DEPTH:
+                    problems.append(
+                        diagnostic(
+                            "DOS016",
+                            f"folders nested more than {MAX_FOLDER_DEPTH} deep",
+                            Location(path),
+                            hint="flatten the folder structure of the dossier",
+                        )
+                    )
+                    continue
+                pending.append((path, depth + 1))
+            elif path.suffix in suffixes:
+                found.append(path)
+                if len(found) > MAX_FILES:
+                    return found[:MAX_FILES], [
+                        *problems,
+                        diagnostic(
+                            "DOS017",
+                            f"more than {MAX_FILES} fact files under {root}",
+                            Location(root),
+                            hint="pass the dossier folder itself, not a folder above it",
+                        ),
+                    ]
+    return sorted(found), problems

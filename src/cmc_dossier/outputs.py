@@ -1,0 +1,186 @@
+"""Writing outputs so that readers only ever see a whole old or a whole new version.
+
+Two runs into one folder serialise on a lock file in it (`fcntl.flock`, released by the
+kernel when a process dies). A folder of outputs (the documents of both targets, the site)
+is written into a uniquely named generation and published by replacing one symbolic link,
+`<store>/current`, which is atomic: `build/ind` and `build/impd` are links through it, so a
+kill at any moment leaves both from the old build or both from the new one. A single file
+is written to a unique temporary name and renamed over the target, unless the target is
+not a regular file (a terminal, `/dev/stdout`, a pipe), which is written in place.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+LOCK_FILE = ".dossier.lock"
+CURRENT = "current"
+
+
+class OutputError(Exception):
+    """An output that cannot be written where asked, with what the user can do about it."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _say_waiting(folder: Path) -> None:
+    print(f"waiting for another dossier run writing into {folder} ...", file=sys.stderr)
+
+
+@contextmanager
+def output_lock(folder: Path, on_wait: Callable[[Path], None] = _say_waiting) -> Iterator[None]:
+    """Hold the lock of an output folder (created if missing) for the duration of a run."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(
+            f"{folder} is a file, not a folder", "give an output folder with -o/--output"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait(folder)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def _copy_linked(source: Path, target: Path) -> None:
+    """A copy sharing the files' data: outputs are never modified in place once written."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link, symlinks=True)
+
+
+class Generations:
+    """Entries of `parent` (e.g. `ind`, `impd`) published together through one link.
+
+    Layout: `parent/<entry>` -> `<store>/current/<entry>`, `<store>/current` -> `gen-XXXX`.
+    Use as a context manager holding the folder's lock: write into `staging / entry`, keep
+    untouched entries with `keep`, then `commit`. Leaving without commit (an error, Ctrl-C)
+    deletes the staging generation; a killed run's leftovers are deleted by the next run.
+    """
+
+    def __init__(self, parent: Path, store: str, entries: tuple[str, ...]) -> None:
+        self.parent = parent
+        self.store = parent / store
+        self.entries = entries
+        self.staging = self.store  # set on entry
+        self._lock = output_lock(parent)
+
+    def __enter__(self) -> Generations:
+        self._lock.__enter__()
+        try:
+            for entry in self.entries:
+                self._check_entry(self.parent / entry)
+            self.store.mkdir(exist_ok=True)
+            self._remove_stale()
+            self.staging = Path(tempfile.mkdtemp(prefix="gen-", dir=self.store))
+            self.staging.chmod(0o755)
+        except BaseException:
+            self._lock.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if self.staging.exists() and self.staging.resolve() != self._current():
+                shutil.rmtree(self.staging)
+        finally:
+            self._lock.__exit__(kind, error, trace)
+
+    def _check_entry(self, path: Path) -> None:
+        if path.exists() and not path.is_dir():
+            raise OutputError(
+                f"{path} exists and is not a folder",
+                "move the file away, or write the output to another folder",
+            )
+
+    def _current(self) -> Path | None:
+        link = self.store / CURRENT
+        return link.resolve() if link.is_symlink() else None
+
+    def _remove_stale(self) -> None:
+        """Generations no link points to: left by a run that was killed."""
+        current = self._current()
+        for path in self.store.iterdir():
+            if path.name == CURRENT or path.resolve() == current:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+    def keep(self, entry: str) -> None:
+        """Carry an entry over unchanged into the new generation (if it exists)."""
+        present = self.parent / entry
+        if present.is_dir() and not (self.staging / entry).exists():
+            _copy_linked(present, self.staging / entry)
+
+    def commit(self) -> None:
+        """Publish the staging generation: one atomic rename of the `current` link."""
+        previous = self._current()
+        link = self.store / f".{CURRENT}-{self.staging.name}"
+        link.symlink_to(self.staging.name)
+        link.replace(self.store / CURRENT)
+        for entry in self.entries:
+            self._link_entry(entry)
+        if previous is not None and previous.exists():
+            shutil.rmtree(previous)
+
+    def _link_entry(self, entry: str) -> None:
+        path = self.parent / entry
+        wanted = Path(self.store.name) / CURRENT / entry
+        if path.is_symlink() and path.readlink() == wanted:
+            return
+        if path.is_dir() and not path.is_symlink():  # output of an older version, once
+            shutil.rmtree(path)
+        temporary = self.parent / f".{entry}-{self.staging.name}"
+        temporary.symlink_to(wanted)
+        temporary.replace(path)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a text output whole: a regular file is replaced atomically, anything else
+    (a terminal, /dev/stdout, a pipe) is written in place and never replaced by a file."""
+    data = text + ("" if text.endswith("\n") else "\n")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder", "give a file name, or - for standard output")
+    if path.exists() and not path.resolve().is_file():
+        with path.open("w", encoding="utf-8") as stream:
+            stream.write(data)
+        return
+    target = path.resolve() if path.is_symlink() else path  # keep the user's link
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(data)
+        temporary.chmod(0o644)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
