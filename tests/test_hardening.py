@@ -425,6 +425,7 @@ def test_compiled_templates_of_a_sandboxed_environment_are_never_run_by_ours(
     )  # the same settings and the same cache folder
     sandboxed.filters.update(ours.filters)
     sandboxed.globals.update(ours.globals)
+    sandboxed.tests.update(ours.tests)
     assert ours.loader is not None
     for name in ours.loader.list_templates():
         if name.endswith(".j2"):

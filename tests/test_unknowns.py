@@ -12,9 +12,8 @@ from cmc_dossier.diagnostics import Severity
 from cmc_dossier.diagnostics.formatters import as_github, as_json, as_text
 from cmc_dossier.model.unknowns import NotApplicable, ToBeProvided, known
 from cmc_dossier.render.documents import Renderer
-from cmc_dossier.site.pages import generate
+from cmc_dossier.site.pages import site_for
 from cmc_dossier.validation import validate_folder
-from cmc_dossier.vcs import Revision
 
 SITE_ADDRESS = "address: {lines: [1 Example Road], city: Cambridge, country: GB}\n"
 STERILITY = (
@@ -147,7 +146,7 @@ def test_documents_and_site_say_what_is_not_known(unknowing: Path) -> None:
     assert "To be provided (Phase 1)" in impd
     assert "Not applicable: Not used for this site" in impd
     assert "To be provided (2027-03)" in impd  # the method's status in P.5.3
-    site = generate(dossier, [], unknowing, Revision(None, 0, False), {})
+    site = site_for(unknowing)
     gaps = site.pages["diagnostics.md"].split("## Gaps")[1]
     assert gaps.count("\n| [") == 4
     assert "Not applicable: Not used for this site" in gaps

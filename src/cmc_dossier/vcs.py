@@ -48,6 +48,7 @@ class Change:
     author: str
     date: str  # ISO 8601 author date
     subject: str
+    newness: int  # 0 for the newest commit of the log: git's order, which dates cannot give
 
 
 def file_history(folder: Path) -> dict[Path, list[Change]]:
@@ -65,14 +66,14 @@ def file_history(folder: Path) -> dict[Path, list[Change]]:
         ".",
     )
     changes: dict[Path, list[Change]] = {}
-    for record in (out or "").split("\x1e"):
-        if not record.strip():
-            continue
+    records = [record for record in (out or "").split("\x1e") if record.strip()]
+    for newness, record in enumerate(records):
         header, _, names = record.partition("\n")
         commit, author, date, subject = header.split("\x1f", 3)
+        change = Change(commit, author, date, subject, newness)
         for name in names.splitlines():
             if name.strip():
-                changes.setdefault(Path(name), []).append(Change(commit, author, date, subject))
+                changes.setdefault(Path(name), []).append(change)
     return changes
 
 

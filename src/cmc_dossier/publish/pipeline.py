@@ -31,7 +31,6 @@ from cmc_dossier.vcs import revision_of
 
 CACHE_FILE = ".build-cache.json"
 DOCUMENTS_STORE = ".documents"
-TARGETS = ("ind", "impd")
 FORMATS = ("md", "docx")
 
 Progress = Callable[[str, int, int], None]
@@ -144,14 +143,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         " (uncommitted changes)" if revision.dirty and revision.commit else ""
     )
 
-    with Generations(options.output, DOCUMENTS_STORE, TARGETS) as generations:
+    with Generations(options.output, DOCUMENTS_STORE, DOCUMENT_TARGETS) as generations:
         _build_targets(
             options, dossier, commit, draft, epoch, generations.staging, report, progress
         )
         if report.failed:
             return report
-        if any((generations.staging / target).exists() for target in TARGETS):
-            for target in TARGETS:
+        if any((generations.staging / target).exists() for target in DOCUMENT_TARGETS):
+            for target in DOCUMENT_TARGETS:
                 generations.keep(target)
             generations.commit()
     return report

@@ -191,7 +191,7 @@ def _section_history(
     paths: set[Path], root: Path, history: dict[Path, list[Change]]
 ) -> list[Change]:
     commits = {c.commit: c for p in paths for c in history.get(_relative(p, root), [])}
-    return sorted(commits.values(), key=lambda c: (c.date, c.commit), reverse=True)
+    return sorted(commits.values(), key=lambda c: c.newness)  # newest first, as git logs them
 
 
 def _relative(path: Path, root: Path) -> Path:
