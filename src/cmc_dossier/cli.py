@@ -336,6 +336,34 @@ def comment(
     typer.echo(post_or_update(target, report.read_text(encoding="utf-8")))
 
 
+class ExportFormat(StrEnum):
+    json = "json"
+    fhir = "fhir"
+
+
+@app.command()
+def export(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="JSON of every fact, or PQ/CMC FHIR.")
+    ] = ExportFormat.json,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path(
+        "build/export"
+    ),
+) -> None:
+    """Export the validated dossier for other tools (JSON) or FDA (PQ/CMC FHIR R5 bundles)."""
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.exchange.export import write_export
+
+    written, problems = write_export(path, output_format.value, output)
+    if problems:
+        typer.echo(as_text(problems))
+    if written is None:
+        typer.echo("export stopped; nothing was written", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    typer.echo(f"{output_format.value}: {len(written)} files in {output}")
+
+
 @app.command()
 def explain(
     code: Annotated[str | None, typer.Argument(help="A diagnostic code, e.g. DOS201.")] = None,
