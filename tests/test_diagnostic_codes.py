@@ -217,10 +217,12 @@ BUILD_CODES = {
     "DOS403",
     "DOS404",
 }  # build and codeowners: see test_build.py, test_changes.py
+# result import: a broken spreadsheet per code, with its sheet/row/column, in test_exchange_import.py
+EXCHANGE_CODES = {code for code in CODES if "DOS600" <= code <= "DOS649"}
 
 
 def test_every_code_has_a_case() -> None:
-    assert sorted(CASES) == sorted(set(CODES) - BUILD_CODES)
+    assert sorted(CASES) == sorted(set(CODES) - BUILD_CODES - EXCHANGE_CODES)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
