@@ -30,8 +30,7 @@ class FactFile:
     """The YAML documents of one fact file, open for adding values."""
 
     def __init__(self, text: str) -> None:
-        self._yaml = _reproducing(text)
-        self.documents: list[Any] = list(self._yaml.load_all(text))
+        self._yaml, self.documents = _reproducing(text)
 
     def document(self, fact_id: str) -> CommentedMap:
         return next(
@@ -57,16 +56,20 @@ def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
     return yaml
 
 
-def _reproducing(text: str) -> YAML:
+def _reproducing(text: str) -> tuple[YAML, list[Any]]:
+    """A YAML instance that writes the file back unchanged, and the documents it read."""
+    documents: list[Any] | None = None
     for indents in _INDENTS:
         yaml = _yaml(*indents)
         out = io.StringIO()
         try:
-            yaml.dump_all(list(yaml.load_all(text)), out)
+            if documents is None:  # indentation only matters when writing: read once
+                documents = list(yaml.load_all(text))
+            yaml.dump_all(documents, out)
         except YAMLError:  # a construct ruamel reads differently: do not touch the file
             break
         if out.getvalue() == text:
-            return yaml
+            return yaml, documents
     raise NotRoundTrip
 
 
