@@ -3,7 +3,7 @@
 The worked example gets 3,847 batches without results (100 per file, 39 files), and a
 sheet gives their 13 release results each (the first 50,000 rows). Each run imports into
 a fresh copy with the real CLI (fresh process, best of 3), so the time includes reading
-the sheet, checking every row, the ruamel round-trip edit of 39 files and the full
+the sheet, checking every row, the edit of 39 files (new lines inserted as text) and the full
 validation of the edited dossier. Usage: python benchmarks/bench_import.py
 """
 

@@ -389,7 +389,9 @@ def import_results(
                 nl=False,
             )
         else:
-            _write_output(new, file)
+            temporary = file.with_name(file.name + ".tmp")
+            temporary.write_bytes(new.encode("utf-8"))  # as built: line breaks and all
+            temporary.replace(file)
     verb = "would add" if dry_run else "added"
     typer.echo(
         f"{outcome.kind}: {verb} {outcome.added} results in {len(outcome.changes)} files; "

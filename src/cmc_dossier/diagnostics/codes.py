@@ -380,10 +380,13 @@ CODES: dict[str, Code] = {
         Code(
             "DOS615",
             _E,
-            "Fact file cannot be edited without reformatting",
-            "ruamel.yaml does not reproduce the file byte for byte in any usual indentation "
-            "style, so adding values would reformat other lines. Normalise the file in a "
-            "separate commit, then import again.",
+            "Fact file cannot take new results without changing other text",
+            "Results are added as new lines (or entries of a flow mapping) at the place the "
+            "strict loader's positions give, in the style of the neighbouring entries; the "
+            "edited file is read back and must hold exactly the old facts plus the new values. "
+            "A file whose line breaks are neither LF nor CRLF (old Mac CR), or whose edit "
+            "would read back differently, is not touched. Normalise the file in a separate "
+            "commit, then import again.",
         ),
         Code(
             "DOS404",

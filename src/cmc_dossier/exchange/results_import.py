@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+
+import yaml
 
 from cmc_dossier.diagnostics import Diagnostic, Location, Severity
 from cmc_dossier.diagnostics.codes import diagnostic
@@ -19,7 +22,7 @@ from cmc_dossier.diagnostics.hints import did_you_mean
 from cmc_dossier.exchange.judgement import decimals, outside
 from cmc_dossier.exchange.layout import REQUIRED, Layout, default_layout, normalise
 from cmc_dossier.exchange.spreadsheet import Cell, Table, read_table
-from cmc_dossier.exchange.yaml_edit import FactFile, NotRoundTrip, ensure_key, new_mapping
+from cmc_dossier.exchange.yaml_edit import FactFile, NotEditable, child, key_position
 from cmc_dossier.loader import SourceFile, discover_fact_files, load_source
 from cmc_dossier.model.control import Batch, Specification, SpecificationTest
 from cmc_dossier.model.dossier import Dossier
@@ -33,6 +36,7 @@ _DATE_LIKE = re.compile(
     rf"|\d{{1,2}}[- ]{_MONTH}([- ]\d{{2,4}})?|{_MONTH}[- ]\d{{2,4}})$",
     re.IGNORECASE,
 )
+_STABILITY_GROUP = ("batch", "condition", "time_point")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
 
 
@@ -317,58 +321,106 @@ def _record(
         )
 
 
-def _apply(dossier: Dossier, pending: _Pending, kind: str) -> tuple[dict[Path, str], list[str]]:
-    """New text per changed file; files ruamel cannot reproduce are returned by name."""
+def _apply(
+    dossier: Dossier, pending: _Pending, kind: str
+) -> tuple[dict[Path, str], list[tuple[Path, str]]]:
+    """New text per changed file; files that cannot take the values in place, with why."""
     by_file: dict[Path, list[str]] = {}
     for fact_id in pending.values:
         by_file.setdefault(dossier.origins[fact_id].start.file, []).append(fact_id)
     texts: dict[Path, str] = {}
-    refused: list[str] = []
-    edit = _add_batch_results if kind == "batch-results" else _add_stability_results
+    refused: list[tuple[Path, str]] = []
+    edit, expect = (
+        (_add_batch_results, _batch_results_after)
+        if kind == "batch-results"
+        else (_add_stability_results, _stability_results_after)
+    )
     for file, fact_ids in by_file.items():
         try:
-            facts = FactFile(file.read_text(encoding="utf-8"))
-        except NotRoundTrip:
-            refused.append(str(file))
-            continue
-        for fact_id in fact_ids:
-            edit(facts, fact_id, pending.values[fact_id])
-        texts[file] = facts.text()
+            facts = FactFile(read_exactly(file))
+            for fact_id in fact_ids:
+                edit(facts, fact_id, pending.values[fact_id])
+            expected = {f: partial(expect, groups=pending.values[f]) for f in fact_ids}
+            texts[file] = _read_back(file, facts, expected)
+        except NotEditable as reason:
+            refused.append((file, str(reason)))
     return texts, refused
+
+
+def _read_back(file: Path, facts: FactFile, expected: dict[str, Callable[[object], object]]) -> str:
+    """The new text, after checking it reads as the old documents plus the new values only."""
+    text = facts.text()
+    before, _ = load_source(SourceFile(file, facts.source))
+    after, problems = load_source(SourceFile(file, text))
+    if problems or len(before) != len(after):
+        raise NotEditable("the edited file does not read back")
+    for old, new in zip(before, after, strict=True):
+        results = old.data.get("results")
+        expect = expected.get(str(old.data.get("id")))
+        if new.data != {**old.data, "results": expect(results) if expect else results}:
+            raise NotEditable(f"the edit would change {old.data.get('id')} beyond its results")
+    return text
+
+
+def read_exactly(path: Path) -> str:
+    """A fact file's text with its line breaks as stored (text mode would turn CRLF into LF)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def _batch_results_after(results: object, groups: dict) -> dict:
+    return {**(results if isinstance(results, dict) else {}), **groups[()]}
+
+
+def _stability_results_after(results: object, groups: dict) -> list:
+    entries = [{**e, "values": dict(e["values"])} for e in results or []]  # type: ignore[union-attr]
+    by_group = {tuple(str(e[k]) for k in _STABILITY_GROUP): e for e in entries}
+    for (batch, condition, time_point), values in groups.items():
+        entry = by_group.get((batch, condition, time_point))
+        if entry is None:
+            entries.append(
+                {"batch": batch, "condition": condition, "time_point": time_point, "values": {}}
+            )
+            entry = entries[-1]
+        entry["values"].update(values)
+    return entries
 
 
 def _add_batch_results(facts: FactFile, fact_id: str, groups: dict) -> None:
     document = facts.document(fact_id)
-    results = ensure_key(document, "results", _keys(Batch), new_mapping())
-    for test, value in groups[()].items():
-        results[test] = facts.scalar(value)
+    results = child(document, "results")
+    if results is None:
+        position = key_position(document, "results", _keys(Batch))
+        facts.add_entries(document, {"results": dict(groups[()])}, position)
+    else:
+        facts.add_entries(results, dict(groups[()]))
 
 
 def _add_stability_results(facts: FactFile, fact_id: str, groups: dict) -> None:
-    from ruamel.yaml.comments import CommentedSeq
-
     document = facts.document(fact_id)
-    results = ensure_key(document, "results", _keys(StabilityStudy), CommentedSeq())
+    results = child(document, "results")
+    entries = {} if results is None else {_entry_key(e): e for e in results.value}
+    new: list[dict] = []
     for (batch, condition, time_point), values in groups.items():
-        entry = next(
-            (
-                r
-                for r in results
-                if (str(r["batch"]), str(r["condition"]), str(r["time_point"]))
-                == (batch, condition, time_point)
-            ),
-            None,
-        )
+        entry = entries.get((batch, condition, time_point))
         if entry is None:
-            like = results[-1] if len(results) else None
-            entry = new_mapping(like)
-            entry["batch"] = facts.scalar(batch)
-            entry["condition"] = facts.scalar(condition)
-            entry["time_point"] = facts.scalar(time_point)
-            entry["values"] = new_mapping(like["values"] if like is not None else None)
-            results.append(entry)
-        for test, value in values.items():
-            entry["values"][test] = facts.scalar(value)
+            new.append(
+                {"batch": batch, "condition": condition, "time_point": time_point, "values": values}
+            )
+        else:
+            facts.add_entries(child(entry, "values"), dict(values))
+    if not new:
+        return
+    if results is None:
+        position = key_position(document, "results", _keys(StabilityStudy))
+        facts.add_entries(document, {"results": new}, position)
+    else:
+        last = results.value[-1] if results.value else None
+        values = child(last, "values") if last is not None else None
+        facts.append_items(results, new, flow_values=bool(values and values.flow_style))
+
+
+def _entry_key(entry: yaml.MappingNode) -> tuple[str, ...]:
+    return tuple(str(getattr(child(entry, k), "value", "")) for k in _STABILITY_GROUP)
 
 
 def _keys(cls: type) -> list[str]:
@@ -381,7 +433,7 @@ def _revalidate(root: Path, texts: dict[Path, str]) -> list[Diagnostic]:
     for path in discover_fact_files(root):
         text = texts.get(path)
         if text is None:
-            text = path.read_text(encoding="utf-8")
+            text = read_exactly(path)
         found, read_problems = load_source(SourceFile(path, text))
         documents.extend(found)
         problems.extend(read_problems)
@@ -437,14 +489,14 @@ def import_results(
     if outcome.blocked or (outcome.out_of_specification and not accept_out_of_specification):
         return outcome
     texts, refused = _apply(dossier, pending, layout.kind)
-    for file in refused:
+    for file, reason in refused:
         outcome.diagnostics.append(
             diagnostic(
                 "DOS615",
-                f"{file} cannot be edited without reformatting it",
-                Location(Path(file)),
-                "the file mixes indentation styles; normalise it (2 spaces, '- ' indented "
-                "under its key) in a separate commit, then import again",
+                f"{file} cannot take the new values without changing other text: {reason}",
+                Location(file),
+                "normalise the file (LF line breaks, facts as block mappings) in a separate "
+                "commit, then import again",
             )
         )
     if refused:
@@ -453,7 +505,5 @@ def import_results(
     if errors:
         outcome.diagnostics.extend(errors)
         return outcome
-    outcome.changes = {
-        path: (path.read_text(encoding="utf-8"), text) for path, text in sorted(texts.items())
-    }
+    outcome.changes = {path: (read_exactly(path), text) for path, text in sorted(texts.items())}
     return outcome
