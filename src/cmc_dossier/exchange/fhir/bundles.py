@@ -35,30 +35,32 @@ _SECTION = {
     "starting-material": ("ich_3.2.s.2.3", "m3.2.s.2.3 control of materials"),
     "raw-material": ("ich_3.2.s.2.3", "m3.2.s.2.3 control of materials"),
 }
-_PROFILE = f"{v.IG}/StructureDefinition/"
+PROFILE = f"{v.IG}/StructureDefinition/"
 _COMPARATOR = {">=": ">=", "<=": "<=", ">": ">", "<": "<"}
 
 
-def _uuid(name: str) -> str:
+def uuid_of(name: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, name))
 
 
-def _absent(reason: str = "unknown") -> dict[str, Any]:
+def absent(reason: str = "unknown") -> dict[str, Any]:
     return {"extension": [{"url": v.DATA_ABSENT, "valueCode": reason}]}
 
 
-def _coding(system: str, code: str, display: str) -> dict[str, str]:
+def coding(system: str, code: str, display: str) -> dict[str, str]:
     return {"system": system, "code": code, "display": display}
 
 
-class _Unmapped:
+class Unmapped:
     """What went out as text only or absent, with where it comes from."""
 
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
 
     def add(self, fact: str, element: str, value: str, reason: str) -> None:
-        self.items.append({"fact": fact, "element": element, "value": value, "reason": reason})
+        item = {"fact": fact, "element": element, "value": value, "reason": reason}
+        if item not in self.items:  # e.g. the sponsor, which every bundle names
+            self.items.append(item)
 
 
 def _quantity(value: Any, unit: str, comparator: str | None) -> dict[str, Any]:
@@ -73,7 +75,7 @@ def _quantity(value: Any, unit: str, comparator: str | None) -> dict[str, Any]:
     return quantity
 
 
-def _goal(test: SpecificationTest, unmapped: _Unmapped, fact_id: str) -> dict[str, Any]:
+def _goal(test: SpecificationTest, unmapped: Unmapped, fact_id: str) -> dict[str, Any]:
     """One acceptance criterion: the text as filed, plus its structured value where it has one."""
     parsed = test.parsed_criterion
     unit = parsed.unit if parsed else None
@@ -88,7 +90,7 @@ def _goal(test: SpecificationTest, unmapped: _Unmapped, fact_id: str) -> dict[st
             target = {
                 "modifierExtension": [
                     {
-                        "url": f"{_PROFILE}pq-target-range",
+                        "url": f"{PROFILE}pq-target-range",
                         "extension": [
                             {"url": "low", "valueQuantity": _quantity(parsed.low, unit, None)},
                             {"url": "high", "valueQuantity": _quantity(parsed.high, unit, None)},
@@ -103,45 +105,47 @@ def _goal(test: SpecificationTest, unmapped: _Unmapped, fact_id: str) -> dict[st
             )
         target = {"detailString": test.acceptance_criterion}
     return {
-        "id": f"goal-{_uuid(test.id)[:8]}",
+        "id": f"goal-{uuid_of(test.id)[:8]}",
         "description": {"text": test.acceptance_criterion},
         "addresses": [
-            {"coding": [_coding(v.NCIT, code, display)]} for code, display in v.USAGE[test.usage]
+            {"coding": [coding(v.NCIT, code, display)]} for code, display in v.USAGE[test.usage]
         ],
         "target": [target],
     }
 
 
-def _reason(attribute_type: str, test: SpecificationTest, unmapped: _Unmapped, fact_id: str):
-    level = f"{_PROFILE}pq-hierarchical-level-extension"
-    category = v.TEST_CATEGORY.get(attribute_type)
-    if category is None:
-        unmapped.add(fact_id, f"{test.id} action.reason", attribute_type, "no IG test category")
-        return [{"extension": [{"url": level, "valuePositiveInt": 1}], "text": test.test}]
+def _reason(category: tuple[str, str]) -> list[dict[str, Any]]:
+    """Test category, with its parent category first where the IG's hierarchy has one."""
+    level = f"{PROFILE}pq-hierarchical-level-extension"
     parent = v.TEST_CATEGORY_PARENT.get(category[0])
-    reasons = []
-    for number, (code, display) in enumerate([c for c in (parent, category) if c], 1):
-        reasons.append(
-            {
-                "extension": [{"url": level, "valuePositiveInt": number}],
-                "coding": [_coding(v.NCIT, code, display)],
-            }
-        )
-    return reasons
+    return [
+        {
+            "extension": [{"url": level, "valuePositiveInt": number}],
+            "coding": [coding(v.NCIT, code, display)],
+        }
+        for number, (code, display) in enumerate([c for c in (parent, category) if c], 1)
+    ]
 
 
-def _action(dossier: Dossier, test: SpecificationTest, goal_id: str, unmapped, fact_id: str):
-    method = dossier.get(test.method, AnalyticalMethod)
+def _category(dossier: Dossier, test: SpecificationTest) -> tuple[str, tuple[str, str] | None]:
     cqa = dossier.get(test.attribute, CQA)
+    attribute_type = cqa.attribute_type if cqa else "other"
+    return attribute_type, v.TEST_CATEGORY.get(attribute_type)
+
+
+def _action(
+    dossier: Dossier, test: SpecificationTest, category: tuple[str, str], goal_id: str
+) -> dict[str, Any]:
+    method = dossier.get(test.method, AnalyticalMethod)
     origin = v.METHOD_ORIGIN[method.type] if method else None
     action: dict[str, Any] = {
         "prefix": "Single Stage",
         "title": test.test,
         "code": {
-            "coding": [_coding(v.NCIT, *origin)] if origin else [],
+            "coding": [coding(v.NCIT, *origin)] if origin else [],
             "text": method.technique if method else test.method,
         },
-        "reason": _reason(cqa.attribute_type if cqa else "other", test, unmapped, fact_id),
+        "reason": _reason(category),
         "goalId": [goal_id],
     }
     if method is not None:
@@ -151,18 +155,30 @@ def _action(dossier: Dossier, test: SpecificationTest, goal_id: str, unmapped, f
     return action
 
 
-def _organization(dossier: Dossier, unmapped: _Unmapped) -> tuple[str, dict[str, Any]]:
+def _organization(dossier: Dossier, unmapped: Unmapped) -> tuple[str, dict[str, Any]]:
+    """The sponsor (the Manifest's), as the document's author."""
     manifest = dossier.manifest
-    sponsor = dossier.get(manifest.sponsor, Organization) if manifest else None
-    name = sponsor.name if sponsor else "Sponsor"
-    identifier = f"urn:uuid:{_uuid(sponsor.id if sponsor else 'sponsor')}"
+    return organization_entry(
+        dossier.get(manifest.sponsor, Organization) if manifest else None, unmapped
+    )
+
+
+def organization_entry(
+    organization: Organization | None, unmapped: Unmapped
+) -> tuple[str, dict[str, Any]]:
+    """A CodedOrganization; our Organization facts hold no address, DUNS or FEI number."""
+    name = organization.name if organization else "Sponsor"
+    identifier = f"urn:uuid:{uuid_of(organization.id if organization else 'sponsor')}"
     unmapped.add(
-        sponsor.id if sponsor else "-", "Organization.contact.address", "", "no address on file"
+        organization.id if organization else "-",
+        "Organization.contact.address",
+        "",
+        "no address on file",
     )
     resource = {
         "resourceType": "Organization",
         "id": identifier.removeprefix("urn:uuid:"),
-        "meta": {"profile": [f"{_PROFILE}cmc-organization"]},
+        "meta": {"profile": [f"{PROFILE}cmc-organization"]},
         "identifier": [{"system": v.IDENTIFIER_SYSTEM, "value": identifier}],
         "name": name,
         "contact": [{"address": {"text": name}}],
@@ -172,12 +188,12 @@ def _organization(dossier: Dossier, unmapped: _Unmapped) -> tuple[str, dict[str,
 
 def _subject(dossier: Dossier, specification: Specification, org: str) -> tuple[str, dict]:
     subject: FactBase | None = dossier.index[specification.subject].fact
-    url = f"urn:uuid:{_uuid(specification.subject)}"
+    url = f"urn:uuid:{uuid_of(specification.subject)}"
     name = subject.label if subject else specification.subject
     if isinstance(subject, DrugProduct):
         resource = {
             "resourceType": "MedicinalProductDefinition",
-            "meta": {"profile": [f"{_PROFILE}pqcmc-drug-product-handle"]},
+            "meta": {"profile": [f"{PROFILE}pqcmc-drug-product-handle"]},
             "name": [{"productName": name}],
             "combinedPharmaceuticalDoseForm": {"text": subject.dosage_form},
             "route": [{"text": subject.route}],
@@ -190,7 +206,7 @@ def _subject(dossier: Dossier, specification: Specification, org: str) -> tuple[
         )
         resource = {
             "resourceType": "SubstanceDefinition",
-            "meta": {"profile": [f"{_PROFILE}{profile}"]},
+            "meta": {"profile": [f"{PROFILE}{profile}"]},
             "name": [{"name": name}],
             "manufacturer": [{"reference": org}],
         }
@@ -199,27 +215,38 @@ def _subject(dossier: Dossier, specification: Specification, org: str) -> tuple[
 
 
 def specification_bundle(
-    dossier: Dossier, specification: Specification, timestamp: str, unmapped: _Unmapped
-) -> dict[str, Any]:
+    dossier: Dossier, specification: Specification, timestamp: str, unmapped: Unmapped
+) -> dict[str, Any] | None:
     org_url, organization = _organization(dossier, unmapped)
     subject_url, subject = _subject(dossier, specification, org_url)
     goals, actions = [], []
     for test in specification.tests:
+        attribute_type, category = _category(dossier, test)
+        if category is None:  # the IG's test category binding is required: never text only
+            unmapped.add(
+                specification.id,
+                f"{test.id} (test left out of the bundle)",
+                attribute_type,
+                "no IG test category (PqcmcTestCategoryTerminology, required binding)",
+            )
+            continue
         goal = _goal(test, unmapped, specification.id)
         goals.append(goal)
-        actions.append(_action(dossier, test, goal["id"], unmapped, specification.id))
+        actions.append(_action(dossier, test, category, goal["id"]))
+    if not actions:
+        return None
     spec_type = v.SPECIFICATION_TYPE[specification.applies_to]
-    spec_url = f"urn:uuid:{_uuid(specification.id)}"
+    spec_url = f"urn:uuid:{uuid_of(specification.id)}"
     unmapped.add(specification.id, "PlanDefinition.extension[ApprovalStatus]", "", "not held")
     unmapped.add(specification.id, "PlanDefinition.date", "", "version date not held")
     quality_specification = {
         "resourceType": "PlanDefinition",
         "id": spec_url.removeprefix("urn:uuid:"),
-        "meta": {"profile": [f"{_PROFILE}pqcmc-quality-specification"]},
+        "meta": {"profile": [f"{PROFILE}pqcmc-quality-specification"]},
         "extension": [
             {
-                "url": f"{_PROFILE}pq-specification-status-extension",
-                "valueCodeableConcept": _absent(),
+                "url": f"{PROFILE}pq-specification-status-extension",
+                "valueCodeableConcept": absent(),
             }
         ],
         "identifier": [
@@ -229,48 +256,54 @@ def specification_bundle(
         "title": specification.title,
         "type": {
             "coding": [
-                _coding(v.PLAN_DEFINITION_TYPE, "workflow-definition", "Workflow Definition"),
-                _coding(v.NCIT, *spec_type),
+                coding(v.PLAN_DEFINITION_TYPE, "workflow-definition", "Workflow Definition"),
+                coding(v.NCIT, *spec_type),
             ]
         },
         "status": "active",
         "subjectReference": {"reference": subject_url},
-        "_date": _absent(),
+        "_date": absent(),
         "goal": goals,
         "action": actions,
     }
     section_code, section_display = _SECTION[specification.applies_to]
-    composition_url = f"urn:uuid:{_uuid('composition:' + specification.id)}"
+    composition_url = f"urn:uuid:{uuid_of('composition:' + specification.id)}"
     composition = {
         "resourceType": "Composition",
         "id": composition_url.removeprefix("urn:uuid:"),
-        "meta": {"profile": [f"{_PROFILE}ectd-composition-sp4151"]},
+        "meta": {"profile": [f"{PROFILE}ectd-composition-sp4151"]},
         "status": "final",
-        "type": {"coding": [_coding(v.SECTION_TYPES, section_code, section_display)]},
+        "type": {"coding": [coding(v.SECTION_TYPES, section_code, section_display)]},
         "date": timestamp,
         "author": [{"reference": org_url}],
         "title": specification.title,
         "section": [{"title": specification.title, "entry": [{"reference": spec_url}]}],
     }
+    return document_bundle(
+        specification.id,
+        "cmc-ectd-document-sp4151",
+        timestamp,
+        [
+            (composition_url, composition),
+            (org_url, organization),
+            (spec_url, quality_specification),
+            (subject_url, subject),
+        ],
+    )
+
+
+def document_bundle(
+    fact_id: str, profile: str, timestamp: str, entries: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """A FHIR document Bundle (Composition first) identified by the fact it comes from."""
     return {
         "resourceType": "Bundle",
-        "id": _uuid("bundle:" + specification.id),
-        "meta": {"profile": [f"{_PROFILE}cmc-ectd-document-sp4151"]},
-        "identifier": {
-            "system": v.IDENTIFIER_SYSTEM,
-            "value": f"urn:cmc-dossier:{specification.id}",
-        },
+        "id": uuid_of(f"bundle:{profile}:{fact_id}"),
+        "meta": {"profile": [f"{PROFILE}{profile}"]},
+        "identifier": {"system": v.IDENTIFIER_SYSTEM, "value": f"urn:cmc-dossier:{fact_id}"},
         "type": "document",
         "timestamp": timestamp,
-        "entry": [
-            {"fullUrl": url, "resource": resource}
-            for url, resource in (
-                (composition_url, composition),
-                (org_url, organization),
-                (spec_url, quality_specification),
-                (subject_url, subject),
-            )
-        ],
+        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
     }
 
 
@@ -280,16 +313,28 @@ def _timestamp(root: Path) -> str:
 
 
 def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, str]:
-    """One Bundle per specification, and the list of what did not map."""
+    """One Bundle per specification and per drug substance, and what did not map."""
+    from cmc_dossier.exchange.fhir.substance import product_sections_not_exported, substance_bundle
+
     timestamp = _timestamp(root)
-    unmapped = _Unmapped()
-    files = {}
+    unmapped = Unmapped()
+    bundles: dict[str, dict[str, Any] | None] = {}
     for specification in dossier.of_kind(Specification):
         bundle = specification_bundle(dossier, specification, timestamp, unmapped)
-        # structural validation against FHIR R5; its JSON keeps decimals as numbers
-        files[f"{specification.id}.sp4151.json"] = (
-            Bundle.model_validate(bundle).model_dump_json(indent=2) + "\n"
+        if bundle is None:
+            unmapped.add(specification.id, "3.2 specification bundle", "", "no test could map")
+        bundles[f"{specification.id}.sp4151.json"] = bundle
+    for substance in dossier.of_kind(DrugSubstance):
+        bundles[f"{substance.id}.32s10.json"] = substance_bundle(
+            dossier, substance, timestamp, unmapped
         )
+    product_sections_not_exported(dossier, unmapped)
+    files = {
+        # structural validation against FHIR R5; its JSON keeps decimals as numbers
+        name: Bundle.model_validate(bundle).model_dump_json(indent=2) + "\n"
+        for name, bundle in bundles.items()
+        if bundle is not None
+    }
     files["not-mapped.json"] = _dump(
         {
             "implementation_guide": f"{v.IG}|{v.IG_VERSION}",

@@ -45,6 +45,8 @@ TEST_CATEGORY_PARENT = {
     "C205001": ("C60819", "Assay"),
     "C205006": ("C60819", "Assay"),
     "C205018": ("C60819", "Assay"),
+    "C205020": ("C60819", "Assay"),
+    "C62352": ("C60819", "Assay"),
     "C138990": ("C205026", "Organoleptic"),
     "C134115": ("C134250", "Uniformity"),
     "C16643": ("C18951", "Post-translational Modifications"),
@@ -84,9 +86,20 @@ TEST_CATEGORY = {
     "osmolality": ("C205027", "Osmolality/Osmolarity"),
     "volume": ("C133961", "Deliverable Volume/Fill Volume"),
     "container-closure-integrity": ("C134249", "Container Closure Integrity"),
+    # ICH Q6B 6.1: host cell proteins and residual reagents are process-related impurities;
+    # aggregates are product-related impurities; charge variants are judged by a purity
+    # profile (product-related substances and impurities) [U: our reading of Q6B].
+    "host-cell-protein": ("C204971", "Impurity"),
+    "residual-reagent": ("C204971", "Impurity"),
+    "aggregates": ("C204971", "Impurity"),
+    "charge-variants": ("C62352", "Purity"),
+    # A replication-competent virus is a virus contaminating the product, found by an in
+    # vitro (cell-amplification) or in vivo test [U: our reading; the IG names no RCV code].
+    "replication-competent-virus": ("C205020", "In Vitro or In Vivo Test for Viral Contaminants"),
 }
-# Not mapped (no IG test category with the same meaning): replication-competent-virus,
-# residual-reagent, host-cell-protein, aggregates, charge-variants, water-content, other.
+# No IG test category with the same meaning: water-content (Loss on Drying measures
+# something else), other. The action.reason binding is required, so such a test is left
+# out of the bundle and listed in not-mapped.json; it is never sent with text only.
 
 # Units as our criteria write them → UCUM (only exact, unambiguous spellings).
 UCUM_UNITS = {
@@ -106,4 +119,23 @@ UCUM_UNITS = {
     "mOsm/kg": "mosm/kg",
     "min": "min",
     "h": "h",
+}
+
+# 3.2.S.1 (DrugSubstanceResources.fsh, Terminologies.fsh)
+UNII = "http://fdasis.nlm.nih.gov"  # the IG's $UNII alias
+UNIPROT = "http://terminology.hl7.org/NamingSystem/UniProt"
+SECTION_32S1 = ("ich_3.2.s.1", "m3.2.s.1 general information")
+COMPANY_CODE = ("C203354", "Company ID/Code")  # name[comp]
+INN = ("C142585", "INN")  # name[inn]; the Manifest's INN, when the product has one substance
+STRUCTURE_TEXTUAL = ("C45253", "Structure Textual")  # PqcmcRepresentationTypes
+PROTEIN = "C17021"
+# SubstanceClassification (ISO 11238 substance classes) by our modality: a small-molecule
+# active is a chemical, a therapeutic protein a protein, cells a structurally diverse
+# substance (the IG's own commented-out subclass "Structurally Diverse Substance - Cell
+# therapy"). A viral vector's class is not settled here [U]: sent as data-absent.
+SUBSTANCE_CLASSIFICATION = {
+    "small-molecule": ("C48807", "Chemical"),
+    "therapeutic-protein": (PROTEIN, "Protein"),
+    "autologous-cell-therapy": ("C103206", "Structurally Diverse Substance"),
+    "allogeneic-cell-therapy": ("C103206", "Structurally Diverse Substance"),
 }
