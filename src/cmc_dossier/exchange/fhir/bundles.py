@@ -267,18 +267,15 @@ def specification_bundle(
         "action": actions,
     }
     section_code, section_display = _SECTION[specification.applies_to]
-    composition_url = f"urn:uuid:{uuid_of('composition:' + specification.id)}"
-    composition = {
-        "resourceType": "Composition",
-        "id": composition_url.removeprefix("urn:uuid:"),
-        "meta": {"profile": [f"{PROFILE}ectd-composition-sp4151"]},
-        "status": "final",
-        "type": {"coding": [coding(v.SECTION_TYPES, section_code, section_display)]},
-        "date": timestamp,
-        "author": [{"reference": org_url}],
-        "title": specification.title,
-        "section": [{"title": specification.title, "entry": [{"reference": spec_url}]}],
-    }
+    composition_url, composition = composition_entry(
+        "ectd-composition-sp4151",
+        specification.id,
+        (section_code, section_display),
+        timestamp,
+        org_url,
+        (specification.title, specification.title),
+        spec_url,
+    )
     return document_bundle(
         specification.id,
         "cmc-ectd-document-sp4151",
@@ -290,6 +287,30 @@ def specification_bundle(
             (subject_url, subject),
         ],
     )
+
+
+def composition_entry(
+    profile: str,
+    fact_id: str,
+    section: tuple[str, str],
+    timestamp: str,
+    author_url: str,
+    titles: tuple[str, str],
+    entry_url: str,
+) -> tuple[str, dict[str, Any]]:
+    """The document's Composition: one section (ICHContextOfUse code) naming one resource."""
+    url = f"urn:uuid:{uuid_of(f'composition:{profile}:{fact_id}')}"
+    return url, {
+        "resourceType": "Composition",
+        "id": url.removeprefix("urn:uuid:"),
+        "meta": {"profile": [f"{PROFILE}{profile}"]},
+        "status": "final",
+        "type": {"coding": [coding(v.SECTION_TYPES, *section)]},
+        "date": timestamp,
+        "author": [{"reference": author_url}],
+        "title": titles[0],
+        "section": [{"title": titles[1], "entry": [{"reference": entry_url}]}],
+    }
 
 
 def document_bundle(

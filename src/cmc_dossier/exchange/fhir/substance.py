@@ -19,6 +19,7 @@ from cmc_dossier.exchange.fhir.bundles import (
     Unmapped,
     absent,
     coding,
+    composition_entry,
     document_bundle,
     organization_entry,
     uuid_of,
@@ -123,18 +124,15 @@ def substance_bundle(
         "structure": _structure(substance, unmapped),
         "name": names,
     }
-    composition_url = f"urn:uuid:{uuid_of('composition:32s10:' + substance.id)}"
-    composition = {
-        "resourceType": "Composition",
-        "id": composition_url.removeprefix("urn:uuid:"),
-        "meta": {"profile": [f"{PROFILE}ectd-composition-32s10"]},
-        "status": "final",
-        "type": {"coding": [coding(v.SECTION_TYPES, *v.SECTION_32S1)]},
-        "date": timestamp,
-        "author": [{"reference": author_url}],
-        "title": f"General information: {substance.name}",
-        "section": [{"title": substance.name, "entry": [{"reference": substance_url}]}],
-    }
+    composition_url, composition = composition_entry(
+        "ectd-composition-32s10",
+        substance.id,
+        v.SECTION_32S1,
+        timestamp,
+        author_url,
+        (f"General information: {substance.name}", substance.name),
+        substance_url,
+    )
     entries = [(composition_url, composition), (author_url, author)]
     if organization_url != author_url:
         entries.append((organization_url, organization))
