@@ -23,11 +23,12 @@ from cmc_dossier.exchange.judgement import decimals, outside
 from cmc_dossier.exchange.layout import REQUIRED, Layout, default_layout, normalise
 from cmc_dossier.exchange.spreadsheet import Cell, Table, read_table
 from cmc_dossier.exchange.yaml_edit import FactFile, NotEditable, child, key_position
-from cmc_dossier.loader import SourceFile, discover_fact_files, load_source
+from cmc_dossier.loader import RawDocument, SourceFile, load_source, read_folder
 from cmc_dossier.model.control import Batch, Specification, SpecificationTest
+from cmc_dossier.model.criteria import ParsedCriterion
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.stability import StabilityStudy
-from cmc_dossier.validation import validate_documents, validate_folder
+from cmc_dossier.validation import validate_documents
 
 # Text Excel (or a person) made of a lot number or a value: 2026-03-01, 3/1/2026, 1-Oct, Oct-21
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -105,9 +106,16 @@ class _Matcher:
         self.file = file
         self.problems = problems
         self.batches: dict[str, Batch] = {}
+        self.criteria: dict[str, ParsedCriterion | None] = {}
         for batch in dossier.of_kind(Batch):
             self.batches.setdefault(batch.batch_number, batch)
             self.batches[batch.id] = batch
+
+    def criterion(self, test: SpecificationTest) -> ParsedCriterion | None:
+        """The parsed criterion, once per test rather than once per row."""
+        if test.id not in self.criteria:
+            self.criteria[test.id] = test.parsed_criterion
+        return self.criteria[test.id]
 
     def report(self, code: str, cell: Cell, message: str, hint: str | None = None) -> None:
         self.problems.append(
@@ -182,7 +190,7 @@ def _value(matcher: _Matcher, row: Row, test: SpecificationTest) -> str | None:
     result = cell.text.strip()
     if matcher.mangled(cell, "result"):
         return None
-    criterion = test.parsed_criterion
+    criterion = matcher.criterion(test)
     unit = row.text("unit")
     if unit:
         expected = criterion.unit if criterion else None
@@ -322,13 +330,16 @@ def _record(
 
 
 def _apply(
-    dossier: Dossier, pending: _Pending, kind: str
-) -> tuple[dict[Path, str], list[tuple[Path, str]]]:
-    """New text per changed file; files that cannot take the values in place, with why."""
+    dossier: Dossier, documents: list[RawDocument], pending: _Pending, kind: str
+) -> tuple[dict[Path, tuple[str, list[RawDocument]]], list[tuple[Path, str]]]:
+    """New text and its documents per changed file; files that cannot take the values."""
     by_file: dict[Path, list[str]] = {}
     for fact_id in pending.values:
         by_file.setdefault(dossier.origins[fact_id].start.file, []).append(fact_id)
-    texts: dict[Path, str] = {}
+    read: dict[Path, list[RawDocument]] = {}
+    for document in documents:
+        read.setdefault(document.source.name, []).append(document)
+    edited: dict[Path, tuple[str, list[RawDocument]]] = {}
     refused: list[tuple[Path, str]] = []
     edit, expect = (
         (_add_batch_results, _batch_results_after)
@@ -336,21 +347,26 @@ def _apply(
         else (_add_stability_results, _stability_results_after)
     )
     for file, fact_ids in by_file.items():
+        before = read[file]
         try:
-            facts = FactFile(read_exactly(file))
+            facts = FactFile(before[0].source.text)
             for fact_id in fact_ids:
                 edit(facts, fact_id, pending.values[fact_id])
             expected = {f: partial(expect, groups=pending.values[f]) for f in fact_ids}
-            texts[file] = _read_back(file, facts, expected)
+            edited[file] = _read_back(file, facts, before, expected)
         except NotEditable as reason:
             refused.append((file, str(reason)))
-    return texts, refused
+    return edited, refused
 
 
-def _read_back(file: Path, facts: FactFile, expected: dict[str, Callable[[object], object]]) -> str:
+def _read_back(
+    file: Path,
+    facts: FactFile,
+    before: list[RawDocument],
+    expected: dict[str, Callable[[object], object]],
+) -> tuple[str, list[RawDocument]]:
     """The new text, after checking it reads as the old documents plus the new values only."""
     text = facts.text()
-    before, _ = load_source(SourceFile(file, facts.source))
     after, problems = load_source(SourceFile(file, text))
     if problems or len(before) != len(after):
         raise NotEditable("the edited file does not read back")
@@ -359,12 +375,7 @@ def _read_back(file: Path, facts: FactFile, expected: dict[str, Callable[[object
         expect = expected.get(str(old.data.get("id")))
         if new.data != {**old.data, "results": expect(results) if expect else results}:
             raise NotEditable(f"the edit would change {old.data.get('id')} beyond its results")
-    return text
-
-
-def read_exactly(path: Path) -> str:
-    """A fact file's text with its line breaks as stored (text mode would turn CRLF into LF)."""
-    return path.read_bytes().decode("utf-8")
+    return text, after
 
 
 def _batch_results_after(results: object, groups: dict) -> dict:
@@ -427,18 +438,20 @@ def _keys(cls: type) -> list[str]:
     return [info.alias or name for name, info in cls.model_fields.items()]
 
 
-def _revalidate(root: Path, texts: dict[Path, str]) -> list[Diagnostic]:
-    """The dossier as it would be after writing, through the strict loader and all checks."""
-    documents, problems = [], []
-    for path in discover_fact_files(root):
-        text = texts.get(path)
-        if text is None:
-            text = read_exactly(path)
-        found, read_problems = load_source(SourceFile(path, text))
-        documents.extend(found)
-        problems.extend(read_problems)
-    result = validate_documents(documents, root, problems)
-    return result.errors
+def _revalidate(
+    root: Path, documents: list[RawDocument], edited: dict[Path, tuple[str, list[RawDocument]]]
+) -> list[Diagnostic]:
+    """The dossier as it would be after writing, through every check (edited files re-read)."""
+    after: list[RawDocument] = []
+    replaced: set[Path] = set()
+    for document in documents:
+        file = document.source.name
+        if file not in edited:
+            after.append(document)
+        elif file not in replaced:  # once, where the file's first document was
+            replaced.add(file)
+            after.extend(edited[file][1])
+    return validate_documents(after, root, []).errors
 
 
 def import_results(
@@ -448,7 +461,8 @@ def import_results(
     accept_out_of_specification: bool = False,
 ) -> ImportResult:
     """Check every row, then plan the edits; nothing is written here."""
-    validation = validate_folder(root)
+    documents, read_problems = read_folder(root)
+    validation = validate_documents(documents, root, read_problems)
     if validation.errors or validation.dossier is None:
         return ImportResult(layout.kind if layout else "unknown", validation.errors)
     dossier = validation.dossier
@@ -488,7 +502,7 @@ def import_results(
     outcome.unchanged = len(pending.seen) - outcome.added
     if outcome.blocked or (outcome.out_of_specification and not accept_out_of_specification):
         return outcome
-    texts, refused = _apply(dossier, pending, layout.kind)
+    edited, refused = _apply(dossier, documents, pending, layout.kind)
     for file, reason in refused:
         outcome.diagnostics.append(
             diagnostic(
@@ -501,9 +515,10 @@ def import_results(
         )
     if refused:
         return outcome
-    errors = _revalidate(root, texts)
+    errors = _revalidate(root, documents, edited)
     if errors:
         outcome.diagnostics.extend(errors)
         return outcome
-    outcome.changes = {path: (read_exactly(path), text) for path, text in sorted(texts.items())}
+    old = {document.source.name: document.source.text for document in documents}
+    outcome.changes = {path: (old[path], text) for path, (text, _) in sorted(edited.items())}
     return outcome

@@ -50,10 +50,11 @@ class FactFile:
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.documents = [d for d in compose_documents(text) if isinstance(d, yaml.MappingNode)]
         self.step, self.dash_offset = _indentation(self.documents)
+        self._by_id = {_scalar_at(d, "id"): d for d in self.documents}
         self._insertions: list[_Insertion] = []
 
     def document(self, fact_id: str) -> yaml.MappingNode:
-        return next(d for d in self.documents if _scalar_at(d, "id") == fact_id)
+        return self._by_id[fact_id]
 
     def text(self) -> str:
         parts, last = [], 0
