@@ -495,6 +495,14 @@ def test_workflow_is_hardened_and_its_steps_call_the_dossier_cli() -> None:
                     assert line.startswith(
                         ("dossier ", "python -m pip install .", "cat build/impact-report.md")
                     ), line
+    artifacts = {
+        step["with"]["name"]: step["with"]["path"]
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if step.get("uses", "").startswith("actions/upload-artifact")
+    }
+    assert artifacts["dossier-exports"] == "build/export/"
+    assert "dossier export dossier --format fhir --output build/export" in text
     assert workflow["jobs"]["comment"]["permissions"] == {"pull-requests": "write"}
     assert "head.repo.full_name == github.repository" in workflow["jobs"]["comment"]["if"]
 

@@ -404,10 +404,12 @@ BUILD_CODES = {
     "DOS512",
     "DOS513",
 }  # build, codeowners and stale text after a diff: see test_build.py, test_change*.py
+# result import: a broken spreadsheet per code, with its sheet/row/column, in test_exchange_import.py
+EXCHANGE_CODES = {code for code in CODES if "DOS600" <= code <= "DOS649"}
 
 
 def test_every_code_has_a_case() -> None:
-    assert sorted(CASES) == sorted(set(CODES) - BUILD_CODES)
+    assert sorted(CASES) == sorted(set(CODES) - BUILD_CODES - EXCHANGE_CODES)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

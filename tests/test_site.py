@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import shutil
 import socket
 import subprocess
@@ -349,3 +350,18 @@ def test_section_pages_show_change_history_newest_first_and_open_gaps(
     assert "Open gaps" in text and "DOS401" in text and "has no content" in text
     watched.assert_clean()
     context.close()
+
+
+def test_downloads_page_offers_the_json_and_fhir_exports(visit, served) -> None:
+    _, repo = served
+    site = repo / "build" / "site"
+    exported = json.loads((site / "downloads" / "json" / "dossier.json").read_text("utf-8"))
+    assert exported["format"] == "cmc-dossier-export" and len(exported["facts"]) > 100
+    bundle = json.loads((site / "downloads" / "fhir" / "SPEC-DP.sp4151.json").read_text("utf-8"))
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "document"
+    page = visit.open("downloads/")
+    links = [a.get_attribute("href") for a in page.locator("article a").all()]
+    assert any(link.endswith("json/dossier.json") for link in links)
+    assert any(link.endswith("fhir/SPEC-DP.sp4151.json") for link in links)
+    assert any(link.endswith("fhir/not-mapped.json") for link in links)
+    visit.assert_clean()

@@ -584,6 +584,97 @@ def comment(
         )
 
 
+import_app = typer.Typer(help="Bring partners' data into the fact files.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("results")
+def import_results(
+    sheet: Annotated[Path, typer.Argument(help="CSV or XLSX of batch or stability results.")],
+    path: Annotated[Path, typer.Option("--path", help="Dossier folder.")] = Path("dossier"),
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="YAML mapping for a partner's own layout.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the change as a diff; write nothing.")
+    ] = False,
+    accept_out_of_specification: Annotated[
+        bool,
+        typer.Option(
+            "--accept-out-of-specification",
+            help="Write results outside their criterion (still reported).",
+        ),
+    ] = False,
+) -> None:
+    """Add batch or stability results from a spreadsheet to the fact files, all or nothing."""
+    import difflib
+
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.exchange.layout import read_mapping
+    from cmc_dossier.exchange.results_import import import_results as run_import
+
+    layout = None
+    if mapping is not None:
+        layout, problems = read_mapping(mapping)
+        if layout is None:
+            typer.echo(as_text(problems))
+            raise typer.Exit(EXIT_ERRORS)
+    outcome = run_import(path, sheet, layout, accept_out_of_specification)
+    if outcome.diagnostics:
+        typer.echo(as_text(outcome.diagnostics))
+    if outcome.blocked or (outcome.out_of_specification and not accept_out_of_specification):
+        typer.echo("import stopped; no fact file was changed", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    for file, (old, new) in outcome.changes.items():
+        if dry_run:
+            name = str(file)
+            typer.echo(
+                "".join(
+                    difflib.unified_diff(
+                        old.splitlines(True), new.splitlines(True), f"a/{name}", f"b/{name}"
+                    )
+                ),
+                nl=False,
+            )
+        else:
+            temporary = file.with_name(file.name + ".tmp")
+            temporary.write_bytes(new.encode("utf-8"))  # as built: line breaks and all
+            temporary.replace(file)
+    verb = "would add" if dry_run else "added"
+    typer.echo(
+        f"{outcome.kind}: {verb} {outcome.added} results in {len(outcome.changes)} files; "
+        f"{outcome.unchanged} already present"
+    )
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    fhir = "fhir"
+
+
+@app.command()
+def export(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="JSON of every fact, or PQ/CMC FHIR.")
+    ] = ExportFormat.json,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path(
+        "build/export"
+    ),
+) -> None:
+    """Export the validated dossier for other tools (JSON) or FDA (PQ/CMC FHIR R5 bundles)."""
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.exchange.export import write_export
+
+    written, problems = write_export(path, output_format.value, output)
+    if problems:
+        typer.echo(as_text(problems))
+    if written is None:
+        typer.echo("export stopped; nothing was written", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    typer.echo(f"{output_format.value}: {len(written)} files in {output}")
+
+
 @app.command()
 def explain(
     code: Annotated[str | None, typer.Argument(help="A diagnostic code, e.g. DOS201.")] = None,

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cmc_dossier.exchange.json_export import EXPORT_SCHEMA_FILE, export_schema
 from cmc_dossier.model.kinds import FACT_ADAPTER
 
 SCHEMA_FILE = "dossier-fact.schema.json"
@@ -60,10 +61,18 @@ def fact_schema() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
+def export_schema_text() -> str:
+    """The published schema of `dossier export --format json`."""
+    return json.dumps(export_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_schemas(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / SCHEMA_FILE
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(fact_schema(), encoding="utf-8")
-    temporary.replace(target)
-    return [target]
+    written = []
+    for name, text in ((SCHEMA_FILE, fact_schema()), (EXPORT_SCHEMA_FILE, export_schema_text())):
+        target = folder / name
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(target)
+        written.append(target)
+    return written

@@ -3,7 +3,8 @@
 Codes never change meaning once published; a retired code is never reused. Ranges:
 DOS0xx reading files, DOS1xx facts against the schema, DOS2xx references between facts,
 DOS3xx domain rules (modality, process, control strategy), DOS4xx document builds,
-DOS5xx change control (established conditions, impact, stale text).
+DOS5xx change control (established conditions, impact, stale text),
+DOS600-649 data exchange (result import).
 """
 
 from __future__ import annotations
@@ -545,6 +546,135 @@ CODES: dict[str, Code] = {
             "Specification changed without a new version",
             "A test of the specification changed while its `version` stayed the same, so two "
             "different specifications carry one version number.",
+        ),
+        Code(
+            "DOS600",
+            _E,
+            "Result spreadsheet cannot be read",
+            "`dossier import results` reads CSV (UTF-8, comma, semicolon or tab separated) "
+            "and XLSX. The file is missing, of another type, not UTF-8, malformed, or has no "
+            "sheet of the name the mapping gives. Nothing was written.",
+        ),
+        Code(
+            "DOS601",
+            _E,
+            "Result spreadsheet lacks a required column",
+            "The header row has no column for a value the kind of results needs (batch "
+            "results: batch, test, result; stability results: study, batch, condition, "
+            "time_point, test, result). Use the documented headers or a mapping file.",
+        ),
+        Code(
+            "DOS602",
+            _E,
+            "Column mapping file invalid",
+            "The mapping file (--mapping) is read with the dossier's strict YAML loader and "
+            "holds kind (batch-results or stability-results), optionally sheet and "
+            "header_row, and columns: our column name → the partner's header.",
+        ),
+        Code(
+            "DOS603",
+            _E,
+            "Formula in a result spreadsheet",
+            "A cell holds a formula. Its value is computed by the spreadsheet, not reported "
+            "by the lab, and may change when the sheet is recalculated; paste values only.",
+        ),
+        Code(
+            "DOS604",
+            _E,
+            "Merged cells in a result spreadsheet",
+            "A merged cell shows one value over several rows but stores it in the first "
+            "only; the other rows would silently lack it. Unmerge and repeat the value.",
+        ),
+        Code(
+            "DOS605",
+            _E,
+            "Date where a lot number, time point or result is expected",
+            "A date cell, or text that reads as a date (2026-03-01, 3/1/2026, 1-Oct, "
+            "Oct-21), stands where an ID or a result belongs. Excel turns lot numbers such "
+            "as 1-10 into dates; nothing is converted back. Format the column as Text and "
+            "type the value as reported.",
+        ),
+        Code(
+            "DOS606",
+            _E,
+            "Value Excel may have changed",
+            "A number whose shown text cannot be trusted: Excel's General format drops "
+            "trailing zeros (1.10 shows as 1.1; detected where the result has fewer "
+            "decimals than its criterion), long lot numbers turn into scientific notation, "
+            "custom number formats and boolean or error cells are refused. Type the value "
+            "as text.",
+        ),
+        Code(
+            "DOS607",
+            _E,
+            "Empty required cell",
+            "A data row lacks a batch, test, result (or, for stability, study, condition or "
+            "time point). Fill it, or delete the row.",
+        ),
+        Code(
+            "DOS608",
+            _E,
+            "Unknown batch in imported results",
+            "The batch cell matches no Batch fact's ID or batch number. Add the Batch fact "
+            "first (results are never imported for a batch the dossier does not describe).",
+        ),
+        Code(
+            "DOS609",
+            _E,
+            "Unknown test in imported results",
+            "The test cell names no test of the specification the batch or stability study "
+            "follows (matched by the specification test's ID).",
+        ),
+        Code(
+            "DOS610",
+            _E,
+            "Result outside the stability study design",
+            "The study, the batch, the storage condition (its key) or the time point (as the "
+            "study writes it) is not part of the stability study. Extend the protocol fact "
+            "first if the design changed.",
+        ),
+        Code(
+            "DOS611",
+            _E,
+            "Unit differs from the specification",
+            "The unit column differs from the unit of the test's acceptance criterion. "
+            "Results are never converted; report them in the specification's unit.",
+        ),
+        Code(
+            "DOS612",
+            _E,
+            "Duplicate result in the spreadsheet",
+            "Two rows give a result for the same batch and test (and, for stability, the "
+            "same condition and time point). Keep one; both places are named.",
+        ),
+        Code(
+            "DOS613",
+            _E,
+            "Import would change a reported result",
+            "The dossier already holds a different value for this result. An import only "
+            "adds results; a correction of reported data is a deliberate edit of the fact "
+            "file, reviewed with its reason.",
+        ),
+        Code(
+            "DOS614",
+            _W,
+            "Imported result outside its acceptance criterion",
+            "The result cannot meet the test's parsed acceptance criterion (a numeric result "
+            "in the criterion's unit against its limit or range, or a qualitative result "
+            "contrary to the criterion). Out-of-specification results must be investigated "
+            "and reported, never dropped: the import stops unless "
+            "--accept-out-of-specification is given, and then writes the value as reported.",
+        ),
+        Code(
+            "DOS615",
+            _E,
+            "Fact file cannot take new results without changing other text",
+            "Results are added as new lines (or entries of a flow mapping) at the place the "
+            "strict loader's positions give, in the style of the neighbouring entries; the "
+            "edited file is read back and must hold exactly the old facts plus the new values. "
+            "A file whose line breaks are neither LF nor CRLF (old Mac CR), or whose edit "
+            "would read back differently, is not touched. Normalise the file in a separate "
+            "commit, then import again.",
         ),
         Code(
             "DOS404",

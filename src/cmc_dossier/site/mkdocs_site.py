@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 
 from cmc_dossier.outputs import Generations
+from cmc_dossier.site.downloads import download_pages
 from cmc_dossier.site.pages import site_for
 
 WORKDIR = "build/site-src"
@@ -67,9 +68,10 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
         root = DossierPlugin.serving or base_dir / self.config.dossier
         workdir = base_dir / self.config.workdir
         site = site_for(root)
-        write_pages(workdir, site.pages)
+        downloads, entry = download_pages(root)
+        write_pages(workdir, site.pages | downloads)
         config.docs_dir = str(workdir)
-        config.nav = site.nav
+        config.nav = [*site.nav, entry]
         if str(root) not in config.watch:
             config.watch.append(str(root))
         return config

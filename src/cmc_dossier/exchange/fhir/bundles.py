@@ -1,0 +1,370 @@
+"""Specifications as PQ/CMC document Bundles (CMCeCTDDocumentSP4151), built with fhir.resources.
+
+One Bundle per Specification fact: Composition (EctdCompositionSP4151) → QualitySpecification
+(PlanDefinition: tests as `action`, acceptance criteria as `goal`, original text plus
+structured value with UCUM unit), the sponsor as Organization and the subject as a handle
+(SubstanceDefinition / MedicinalProductDefinition). What our facts do not hold (approval
+status, version date, a UCUM unit for "% CAR+ ...") is sent as data-absent or text only and
+listed in not-mapped.json. Identifiers are name-based UUIDs of the fact IDs, so the same
+commit gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fhir.resources.bundle import Bundle
+
+from cmc_dossier.exchange.fhir import vocabulary as v
+from cmc_dossier.model.base import FactBase
+from cmc_dossier.model.control import AnalyticalMethod, Specification, SpecificationTest
+from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.product import CQA, DrugProduct, DrugSubstance, Organization
+from cmc_dossier.vcs import revision_of
+
+_NAMESPACE = uuid.UUID("6f1c1a52-4d7e-5b1e-9a57-0c3d05513e10")  # fixed: IDs stay stable
+_SECTION = {
+    "drug-product": ("ich_3.2.p.5.1", "m3.2.p.5.1 specification(s)"),
+    "drug-substance": ("ich_3.2.s.4.1", "m3.2.s.4.1 specification"),
+    "excipient": ("ich_3.2.p.4", "m3.2.p.4 control of excipients"),
+    "intermediate": ("ich_3.2.s.2.3", "m3.2.s.2.3 control of materials"),
+    "starting-material": ("ich_3.2.s.2.3", "m3.2.s.2.3 control of materials"),
+    "raw-material": ("ich_3.2.s.2.3", "m3.2.s.2.3 control of materials"),
+}
+PROFILE = f"{v.IG}/StructureDefinition/"
+_COMPARATOR = {">=": ">=", "<=": "<=", ">": ">", "<": "<"}
+
+
+def uuid_of(name: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, name))
+
+
+def absent(reason: str = "unknown") -> dict[str, Any]:
+    return {"extension": [{"url": v.DATA_ABSENT, "valueCode": reason}]}
+
+
+def coding(system: str, code: str, display: str) -> dict[str, str]:
+    return {"system": system, "code": code, "display": display}
+
+
+class Unmapped:
+    """What went out as text only or absent, with where it comes from."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, str]] = []
+
+    def add(self, fact: str, element: str, value: str, reason: str) -> None:
+        item = {"fact": fact, "element": element, "value": value, "reason": reason}
+        if item not in self.items:  # e.g. the sponsor, which every bundle names
+            self.items.append(item)
+
+
+def _quantity(value: Any, unit: str, comparator: str | None) -> dict[str, Any]:
+    quantity: dict[str, Any] = {
+        "value": value,
+        "unit": unit,
+        "system": v.UCUM,
+        "code": v.UCUM_UNITS[unit],
+    }
+    if comparator in _COMPARATOR:
+        quantity["comparator"] = _COMPARATOR[comparator]
+    return quantity
+
+
+def _goal(test: SpecificationTest, unmapped: Unmapped, fact_id: str) -> dict[str, Any]:
+    """One acceptance criterion: the text as filed, plus its structured value where it has one."""
+    parsed = test.parsed_criterion
+    unit = parsed.unit if parsed else None
+    target: dict[str, Any]
+    if parsed and parsed.form in ("limit", "range") and (unit is None or unit in v.UCUM_UNITS):
+        if unit is None:
+            unmapped.add(fact_id, f"{test.id} goal.target", test.acceptance_criterion, "no unit")
+            target = {"detailString": test.acceptance_criterion}
+        elif parsed.form == "limit":
+            target = {"detailQuantity": _quantity(parsed.value, unit, parsed.comparator)}
+        else:
+            target = {
+                "modifierExtension": [
+                    {
+                        "url": f"{PROFILE}pq-target-range",
+                        "extension": [
+                            {"url": "low", "valueQuantity": _quantity(parsed.low, unit, None)},
+                            {"url": "high", "valueQuantity": _quantity(parsed.high, unit, None)},
+                        ],
+                    }
+                ]
+            }
+    else:
+        if parsed and parsed.form in ("limit", "range"):
+            unmapped.add(
+                fact_id, f"{test.id} goal.target unit", str(unit), "no UCUM code for this unit"
+            )
+        target = {"detailString": test.acceptance_criterion}
+    return {
+        "id": f"goal-{uuid_of(test.id)[:8]}",
+        "description": {"text": test.acceptance_criterion},
+        "addresses": [
+            {"coding": [coding(v.NCIT, code, display)]} for code, display in v.USAGE[test.usage]
+        ],
+        "target": [target],
+    }
+
+
+def _reason(category: tuple[str, str]) -> list[dict[str, Any]]:
+    """Test category, with its parent category first where the IG's hierarchy has one."""
+    level = f"{PROFILE}pq-hierarchical-level-extension"
+    parent = v.TEST_CATEGORY_PARENT.get(category[0])
+    return [
+        {
+            "extension": [{"url": level, "valuePositiveInt": number}],
+            "coding": [coding(v.NCIT, code, display)],
+        }
+        for number, (code, display) in enumerate([c for c in (parent, category) if c], 1)
+    ]
+
+
+def _category(dossier: Dossier, test: SpecificationTest) -> tuple[str, tuple[str, str] | None]:
+    cqa = dossier.get(test.attribute, CQA)
+    attribute_type = cqa.attribute_type if cqa else "other"
+    return attribute_type, v.TEST_CATEGORY.get(attribute_type)
+
+
+def _action(
+    dossier: Dossier, test: SpecificationTest, category: tuple[str, str], goal_id: str
+) -> dict[str, Any]:
+    method = dossier.get(test.method, AnalyticalMethod)
+    origin = v.METHOD_ORIGIN[method.type] if method else None
+    action: dict[str, Any] = {
+        "prefix": "Single Stage",
+        "title": test.test,
+        "code": {
+            "coding": [coding(v.NCIT, *origin)] if origin else [],
+            "text": method.technique if method else test.method,
+        },
+        "reason": _reason(category),
+        "goalId": [goal_id],
+    }
+    if method is not None:
+        action["documentation"] = [
+            {"type": "documentation", "label": method.id, "display": method.title}
+        ]
+    return action
+
+
+def _organization(dossier: Dossier, unmapped: Unmapped) -> tuple[str, dict[str, Any]]:
+    """The sponsor (the Manifest's), as the document's author."""
+    manifest = dossier.manifest
+    return organization_entry(
+        dossier.get(manifest.sponsor, Organization) if manifest else None, unmapped
+    )
+
+
+def organization_entry(
+    organization: Organization | None, unmapped: Unmapped
+) -> tuple[str, dict[str, Any]]:
+    """A CodedOrganization; our Organization facts hold no address, DUNS or FEI number."""
+    name = organization.name if organization else "Sponsor"
+    identifier = f"urn:uuid:{uuid_of(organization.id if organization else 'sponsor')}"
+    unmapped.add(
+        organization.id if organization else "-",
+        "Organization.contact.address",
+        "",
+        "no address on file",
+    )
+    resource = {
+        "resourceType": "Organization",
+        "id": identifier.removeprefix("urn:uuid:"),
+        "meta": {"profile": [f"{PROFILE}cmc-organization"]},
+        "identifier": [{"system": v.IDENTIFIER_SYSTEM, "value": identifier}],
+        "name": name,
+        "contact": [{"address": {"text": name}}],
+    }
+    return identifier, resource
+
+
+def _subject(dossier: Dossier, specification: Specification, org: str) -> tuple[str, dict]:
+    subject: FactBase | None = dossier.index[specification.subject].fact
+    url = f"urn:uuid:{uuid_of(specification.subject)}"
+    name = subject.label if subject else specification.subject
+    if isinstance(subject, DrugProduct):
+        resource = {
+            "resourceType": "MedicinalProductDefinition",
+            "meta": {"profile": [f"{PROFILE}pqcmc-drug-product-handle"]},
+            "name": [{"productName": name}],
+            "combinedPharmaceuticalDoseForm": {"text": subject.dosage_form},
+            "route": [{"text": subject.route}],
+        }
+    else:
+        profile = (
+            "pqcmc-routine-drug-substance"
+            if isinstance(subject, DrugSubstance)
+            else ("pqcmc-excipient")
+        )
+        resource = {
+            "resourceType": "SubstanceDefinition",
+            "meta": {"profile": [f"{PROFILE}{profile}"]},
+            "name": [{"name": name}],
+            "manufacturer": [{"reference": org}],
+        }
+    resource["id"] = url.removeprefix("urn:uuid:")
+    return url, resource
+
+
+def specification_bundle(
+    dossier: Dossier, specification: Specification, timestamp: str, unmapped: Unmapped
+) -> dict[str, Any] | None:
+    org_url, organization = _organization(dossier, unmapped)
+    subject_url, subject = _subject(dossier, specification, org_url)
+    goals, actions = [], []
+    for test in specification.tests:
+        attribute_type, category = _category(dossier, test)
+        if category is None:  # the IG's test category binding is required: never text only
+            unmapped.add(
+                specification.id,
+                f"{test.id} (test left out of the bundle)",
+                attribute_type,
+                "no IG test category (PqcmcTestCategoryTerminology, required binding)",
+            )
+            continue
+        goal = _goal(test, unmapped, specification.id)
+        goals.append(goal)
+        actions.append(_action(dossier, test, category, goal["id"]))
+    if not actions:
+        return None
+    spec_type = v.SPECIFICATION_TYPE[specification.applies_to]
+    spec_url = f"urn:uuid:{uuid_of(specification.id)}"
+    unmapped.add(specification.id, "PlanDefinition.extension[ApprovalStatus]", "", "not held")
+    unmapped.add(specification.id, "PlanDefinition.date", "", "version date not held")
+    quality_specification = {
+        "resourceType": "PlanDefinition",
+        "id": spec_url.removeprefix("urn:uuid:"),
+        "meta": {"profile": [f"{PROFILE}pqcmc-quality-specification"]},
+        "extension": [
+            {
+                "url": f"{PROFILE}pq-specification-status-extension",
+                "valueCodeableConcept": absent(),
+            }
+        ],
+        "identifier": [
+            {"system": v.IDENTIFIER_SYSTEM, "value": f"urn:cmc-dossier:{specification.id}"}
+        ],
+        "version": specification.version,
+        "title": specification.title,
+        "type": {
+            "coding": [
+                coding(v.PLAN_DEFINITION_TYPE, "workflow-definition", "Workflow Definition"),
+                coding(v.NCIT, *spec_type),
+            ]
+        },
+        "status": "active",
+        "subjectReference": {"reference": subject_url},
+        "_date": absent(),
+        "goal": goals,
+        "action": actions,
+    }
+    section_code, section_display = _SECTION[specification.applies_to]
+    composition_url, composition = composition_entry(
+        "ectd-composition-sp4151",
+        specification.id,
+        (section_code, section_display),
+        timestamp,
+        org_url,
+        (specification.title, specification.title),
+        spec_url,
+    )
+    return document_bundle(
+        specification.id,
+        "cmc-ectd-document-sp4151",
+        timestamp,
+        [
+            (composition_url, composition),
+            (org_url, organization),
+            (spec_url, quality_specification),
+            (subject_url, subject),
+        ],
+    )
+
+
+def composition_entry(
+    profile: str,
+    fact_id: str,
+    section: tuple[str, str],
+    timestamp: str,
+    author_url: str,
+    titles: tuple[str, str],
+    entry_url: str,
+) -> tuple[str, dict[str, Any]]:
+    """The document's Composition: one section (ICHContextOfUse code) naming one resource."""
+    url = f"urn:uuid:{uuid_of(f'composition:{profile}:{fact_id}')}"
+    return url, {
+        "resourceType": "Composition",
+        "id": url.removeprefix("urn:uuid:"),
+        "meta": {"profile": [f"{PROFILE}{profile}"]},
+        "status": "final",
+        "type": {"coding": [coding(v.SECTION_TYPES, *section)]},
+        "date": timestamp,
+        "author": [{"reference": author_url}],
+        "title": titles[0],
+        "section": [{"title": titles[1], "entry": [{"reference": entry_url}]}],
+    }
+
+
+def document_bundle(
+    fact_id: str, profile: str, timestamp: str, entries: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """A FHIR document Bundle (Composition first) identified by the fact it comes from."""
+    return {
+        "resourceType": "Bundle",
+        "id": uuid_of(f"bundle:{profile}:{fact_id}"),
+        "meta": {"profile": [f"{PROFILE}{profile}"]},
+        "identifier": {"system": v.IDENTIFIER_SYSTEM, "value": f"urn:cmc-dossier:{fact_id}"},
+        "type": "document",
+        "timestamp": timestamp,
+        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
+    }
+
+
+def _timestamp(root: Path) -> str:
+    seconds = revision_of(root).timestamp if root.exists() else 0
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, str]:
+    """One Bundle per specification and per drug substance, and what did not map."""
+    from cmc_dossier.exchange.fhir.substance import product_sections_not_exported, substance_bundle
+
+    timestamp = _timestamp(root)
+    unmapped = Unmapped()
+    bundles: dict[str, dict[str, Any] | None] = {}
+    for specification in dossier.of_kind(Specification):
+        bundle = specification_bundle(dossier, specification, timestamp, unmapped)
+        if bundle is None:
+            unmapped.add(specification.id, "3.2 specification bundle", "", "no test could map")
+        bundles[f"{specification.id}.sp4151.json"] = bundle
+    for substance in dossier.of_kind(DrugSubstance):
+        bundles[f"{substance.id}.32s10.json"] = substance_bundle(
+            dossier, substance, timestamp, unmapped
+        )
+    product_sections_not_exported(dossier, unmapped)
+    files = {
+        # structural validation against FHIR R5; its JSON keeps decimals as numbers
+        name: Bundle.model_validate(bundle).model_dump_json(indent=2) + "\n"
+        for name, bundle in bundles.items()
+        if bundle is not None
+    }
+    files["not-mapped.json"] = _dump(
+        {
+            "implementation_guide": f"{v.IG}|{v.IG_VERSION}",
+            "commit": commit,
+            "not_mapped": unmapped.items,
+        }
+    )
+    return files
+
+
+def _dump(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"

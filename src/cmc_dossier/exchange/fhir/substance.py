@@ -1,0 +1,155 @@
+"""3.2.S.1 as a PQ/CMC document Bundle (CMCeCTDDocument32S10), and why 3.2.P.1 is not sent.
+
+Source: the IG's FSH (HL7/FHIR-us-pq-cmc-fda 2.0.0, commit 53d23e9): eCTDComposition.fsh
+(CMCeCTDDocument32S10, EctdComposition32S10, CMCeCTDDocument32P10), DrugSubstanceResources.fsh
+(DrugSubstanceNomenclatureStructure, SubstanceNames, UniiAndUniProtCodes), Invariants.fsh
+(cmc-when-unii-required, cmc-structure-representation-required) and DrugProductResources.fsh
+(FinishedProduct). Elements the profile requires and our facts do not hold (UNII, structure
+technique and machine-readable representation) are sent with FHIR's data-absent-reason
+extension, never with a made-up value, and listed in not-mapped.json.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cmc_dossier.exchange.fhir import vocabulary as v
+from cmc_dossier.exchange.fhir.bundles import (
+    PROFILE,
+    Unmapped,
+    absent,
+    coding,
+    composition_entry,
+    document_bundle,
+    organization_entry,
+    uuid_of,
+)
+from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.product import DrugProduct, DrugSubstance, Organization, Site
+
+
+def _names(dossier: Dossier, substance: DrugSubstance, unmapped: Unmapped) -> list[dict]:
+    """Names of a type the IG's closed name slicing defines; the others are listed."""
+    names = []
+    if substance.code:
+        names.append(
+            {"name": substance.code, "type": {"coding": [coding(v.NCIT, *v.COMPANY_CODE)]}}
+        )
+    inn = dossier.manifest.product.inn if dossier.manifest else None
+    if inn and len(list(dossier.of_kind(DrugSubstance))) == 1:  # the product's one substance
+        names.append({"name": inn, "type": {"coding": [coding(v.NCIT, *v.INN)]}})
+    for name in (substance.name, *substance.other_names):
+        unmapped.add(
+            substance.id,
+            "SubstanceDefinition.name",
+            name,
+            "name type not held (GSRS, INN, USAN, systematic...); the IG's name slicing is closed",
+        )
+    return names
+
+
+def _classification(dossier: Dossier, substance: DrugSubstance, unmapped: Unmapped) -> dict:
+    modality = dossier.manifest.modality if dossier.manifest else None
+    found = v.SUBSTANCE_CLASSIFICATION.get(modality or "")
+    if found is None:
+        unmapped.add(substance.id, "SubstanceDefinition.classification", str(modality), "no class")
+        return absent()
+    return {"coding": [coding(v.NCIT, *found)]}
+
+
+def _codes(substance: DrugSubstance, classification: dict, unmapped: Unmapped) -> list[dict]:
+    """UNII (and UniProt for a protein) as required by cmc-when-unii-required: not held."""
+    systems = [v.UNII]
+    if any(c["code"] == v.PROTEIN for c in classification.get("coding", [])):
+        systems.append(v.UNIPROT)
+    for system in systems:
+        unmapped.add(substance.id, "SubstanceDefinition.code", system, "identifier not held")
+    return [{"code": {"coding": [{"system": system, "_code": absent()}]}} for system in systems]
+
+
+def _structure(substance: DrugSubstance, unmapped: Unmapped) -> dict[str, Any]:
+    """Technique and a machine-readable structure are required (1..1, 1..*): not held."""
+    unmapped.add(substance.id, "SubstanceDefinition.structure.technique", "", "not held")
+    unmapped.add(
+        substance.id,
+        "SubstanceDefinition.structure.representation",
+        "structure (prose)" if substance.structure else "",
+        "no SMILES/InChI/sequence or structure file held; prose is not a representation",
+    )
+    return {
+        "technique": [{"_text": absent()}],
+        "representation": [
+            {
+                "type": {"coding": [coding(v.NCIT, *v.STRUCTURE_TEXTUAL)]},
+                "_representation": absent(),
+                "format": absent(),
+            }
+        ],
+    }
+
+
+def _manufacturer(dossier: Dossier, substance: DrugSubstance, unmapped: Unmapped) -> tuple:
+    """The organisation of the first manufacturing site (the profile allows one)."""
+    sites = [dossier.get(s, Site) for s in substance.manufacturers]
+    organizations = [dossier.get(s.organization, Organization) for s in sites if s]
+    first = organizations[0] if organizations else None
+    for other in {o.id for o in organizations if o} - {first.id if first else ""}:
+        unmapped.add(substance.id, "SubstanceDefinition.manufacturer", other, "1..1 in the IG")
+    return organization_entry(first, unmapped)
+
+
+def substance_bundle(
+    dossier: Dossier, substance: DrugSubstance, timestamp: str, unmapped: Unmapped
+) -> dict[str, Any] | None:
+    """CMCeCTDDocument32S10 for one drug substance; None when no name of an IG type is held."""
+    names = _names(dossier, substance, unmapped)
+    if not names:
+        unmapped.add(
+            substance.id, "3.2.S.1 bundle (left out)", "", "no name of a type the IG defines"
+        )
+        return None
+    organization_url, organization = _manufacturer(dossier, substance, unmapped)
+    author_url, author = organization_entry(
+        dossier.get(dossier.manifest.sponsor, Organization) if dossier.manifest else None, unmapped
+    )
+    classification = _classification(dossier, substance, unmapped)
+    substance_url = f"urn:uuid:{uuid_of('32s10:' + substance.id)}"
+    definition = {
+        "resourceType": "SubstanceDefinition",
+        "id": substance_url.removeprefix("urn:uuid:"),
+        "meta": {"profile": [f"{PROFILE}pqcmc-drug-substance-nomenclature-structure"]},
+        "classification": [classification],
+        "manufacturer": [{"reference": organization_url}],
+        "code": _codes(substance, classification, unmapped),
+        "structure": _structure(substance, unmapped),
+        "name": names,
+    }
+    composition_url, composition = composition_entry(
+        "ectd-composition-32s10",
+        substance.id,
+        v.SECTION_32S1,
+        timestamp,
+        author_url,
+        (f"General information: {substance.name}", substance.name),
+        substance_url,
+    )
+    entries = [(composition_url, composition), (author_url, author)]
+    if organization_url != author_url:
+        entries.append((organization_url, organization))
+    entries.append((substance_url, definition))
+    return document_bundle(substance.id, "cmc-ectd-document-32s10", timestamp, entries)
+
+
+def product_sections_not_exported(dossier: Dossier, unmapped: Unmapped) -> None:
+    """3.2.P.1 (CMCeCTDDocument32P10) needs a FinishedProduct, whose required properties are
+    the solid-oral ones (overall release profile, schematic, weight type and total weight,
+    dose form from PqcmcManufacturedDoseFormTerminology): our facts hold none, so no
+    product's bundle could conform; each is listed instead of sent."""
+    for product in dossier.of_kind(DrugProduct):
+        unmapped.add(
+            product.id,
+            "3.2.P.1 bundle (not exported)",
+            product.dosage_form,
+            "the IG's FinishedProduct requires release profile, schematic, weight type, total "
+            "weight and a solid-oral dose form (IG scope: solid oral dosage forms); not held",
+        )

@@ -1,0 +1,316 @@
+"""`dossier import results`: partner spreadsheets into the example, and every refusal by cell."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import REPO, run_cli
+
+from cmc_dossier.diagnostics.codes import CODES
+from cmc_dossier.exchange.judgement import outside
+from cmc_dossier.model.criteria import parse_criterion
+from cmc_dossier.validation import validate_folder
+
+GIT = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "T",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "T",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
+NEW_BATCH = """---
+kind: Batch
+id: B-ENG-04
+batch_number: VRD019-ENG-04
+product: DP-VRD019
+scale: Full scale; formulated at the 1.0 × 10^8 dose level
+use: [engineering]
+site: SITE-CASTELLAN-LEIPZIG
+manufacture_date: 2026-07-21
+process_version: "1.0"
+input_batches: [B-ENG-03-DS]
+specification: SPEC-DP
+# Certificate of analysis from the CDMO; results are imported, not typed.
+ownership:
+  maintained_by: ORG-CASTELLAN
+  approved_by: [ORG-VERIDANE, ORG-CASTELLAN]
+"""
+# (test, result, unit) as a CDMO's certificate of analysis gives them
+RELEASE = [
+    ("T-DP-APPEARANCE", "Conforms", ""),
+    ("T-DP-IDENTITY", "Conforms", ""),
+    ("T-DP-TRANSDUCTION", "39 % CAR+", ""),
+    ("T-DP-VIABILITY", "90", "%"),
+    ("T-DP-DOSE", "101 % of the assigned dose level", ""),
+    ("T-DP-CD3", "97 % CD3+", ""),
+    ("T-DP-VCN", "2.30 copies per transduced cell", ""),
+    ("T-DP-POTENCY", "1,910 pg/mL (108 % of reference)", ""),
+    ("T-DP-STERILITY", "No growth", ""),
+    ("T-DP-MYCOPLASMA", "Not detected", ""),
+    ("T-DP-ENDOTOXIN", "< 0.10", "EU/mL"),
+    ("T-DP-RCL", "Not detected", ""),
+    ("T-DP-RESIDUAL-BEADS", "10 beads per 3 × 10^6 cells", ""),
+]
+MAPPING = """# CDMO certificate-of-analysis export
+kind: batch-results
+sheet: CoA
+header_row: 3
+columns:
+  batch: Lot No.
+  test: Test code
+  result: Reported result
+  unit: Unit
+"""
+STABILITY_CSV = (
+    "study,batch,condition,time_point,test,result\n"
+    "STAB-DP-LONG-TERM,VRD019-ENG-01,vapour-ln2,9 M,T-DP-APPEARANCE,Conforms\n"
+    "STAB-DP-LONG-TERM,VRD019-ENG-01,vapour-ln2,9 M,T-DP-VIABILITY,85 %\n"
+    "STAB-DP-LONG-TERM,VRD019-ENG-01,vapour-ln2,9 M,T-DP-TRANSDUCTION,41 % CAR+\n"
+    "STAB-DP-LONG-TERM,B-ENG-02,vapour-ln2,6 M,T-DP-VIABILITY,88 %\n"
+    "STAB-DP-LONG-TERM,B-ENG-02,vapour-ln2,3 M,T-DP-VIABILITY,89 %\n"
+)
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=GIT, check=True
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The CAR-T example in its own git repository, with one batch awaiting its CoA."""
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "dossier", repo / "dossier")
+    with (repo / "dossier" / "batches.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(NEW_BATCH)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    return repo
+
+
+def coa_workbook(path: Path, rows: list[tuple], header_row: int = 3) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "CoA"
+    sheet.cell(1, 1, "Certificate of analysis, Castellan Biologics")
+    header = ("Lot No.", "Test code", "Test", "Reported result", "Unit", "Analyst")
+    for column, text in enumerate(header, 1):
+        sheet.cell(header_row, column, text)
+    for offset, values in enumerate(rows, header_row + 1):
+        for column, value in enumerate(values, 1):
+            sheet.cell(offset, column, value)
+    workbook.save(path)
+    return path
+
+
+def release_rows(batch: str = "VRD019-ENG-04") -> list[tuple]:
+    return [(batch, test, test.removeprefix("T-DP-").title(), r, u, "AK") for test, r, u in RELEASE]
+
+
+def test_cdmo_xlsx_and_lab_csv_import_into_the_example_as_a_clean_reported_diff(
+    example: Path,
+) -> None:
+    dossier = example / "dossier"
+    batches_before = (dossier / "batches.yaml").read_text(encoding="utf-8")
+    coa = coa_workbook(example / "coa.xlsx", release_rows())
+    (example / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
+    (example / "stability.csv").write_text(STABILITY_CSV, encoding="utf-8")
+
+    dry = run_cli(
+        "import", "results", str(coa), "--mapping", "mapping.yaml", "--dry-run", cwd=example
+    )
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "+  T-DP-VIABILITY: 90 %" in dry.stdout
+    assert "would add 13 results in 1 files" in dry.stdout
+    assert (
+        git(example, "status", "--porcelain") == "?? coa.xlsx\n?? mapping.yaml\n?? stability.csv\n"
+    )
+
+    done = run_cli("import", "results", str(coa), "--mapping", "mapping.yaml", cwd=example)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_cli("import", "results", "stability.csv", cwd=example)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "added 4 results in 1 files; 1 already present" in done.stdout
+
+    # only lines were added: comments, order, quoting and flow style of the rest are kept
+    diff = git(example, "diff", "--unified=0", "--", "dossier")
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in "+++---"]
+    assert all(line.startswith("+") for line in changed), changed
+    batches = (dossier / "batches.yaml").read_text(encoding="utf-8")
+    assert batches.startswith(batches_before.split("# Certificate of analysis")[0])
+    assert (
+        "specification: SPEC-DP\nresults:\n  T-DP-APPEARANCE: Conforms\n" in batches
+        and "  T-DP-ENDOTOXIN: < 0.10 EU/mL\n" in batches
+        and "  T-DP-VCN: 2.30 copies per transduced cell\n" in batches
+        and "results:\n  T-DP-APPEARANCE" in batches.split("id: B-ENG-04")[1]
+        and batches.index("# Certificate of analysis") < batches.rindex("ownership:")
+    )
+    stability = (dossier / "stability.yaml").read_text(encoding="utf-8")
+    assert (
+        "  - batch: B-ENG-01\n    condition: vapour-ln2\n    time_point: 9 M\n"
+        "    values: {T-DP-APPEARANCE: Conforms, T-DP-VIABILITY: 85 %, "
+        "T-DP-TRANSDUCTION: 41 % CAR+}\n"
+    ) in stability
+
+    result = validate_folder(dossier)
+    assert result.diagnostics == []
+    batch = result.dossier.get("B-ENG-04", object)
+    assert batch.results == {test: (f"{r} {u}" if u else r) for test, r, u in RELEASE}
+
+    report = run_cli(
+        "diff", "HEAD", "--worktree", "--path", "dossier", "--format", "json", cwd=example
+    )
+    assert report.returncode == 0, report.stderr
+    assert '"B-ENG-04"' in report.stdout and '"STAB-DP-LONG-TERM"' in report.stdout
+
+    again = run_cli("import", "results", "stability.csv", cwd=example)
+    assert "added 0 results in 0 files; 5 already present" in again.stdout
+
+
+def _cases(tmp: Path) -> dict[str, tuple[Path, list[str], tuple[str | None, int, int]]]:
+    """code → (sheet file, extra CLI arguments, expected (sheet, row, column))."""
+
+    def csv(name: str, text: str) -> Path:
+        path = tmp / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    head = "batch,test,result\n"
+    ok = "VRD019-ENG-04,T-DP-APPEARANCE,Conforms\n"
+
+    def workbook(name: str, edit) -> Path:
+        path = coa_workbook(tmp / name, release_rows()[:2], header_row=1)
+        book = openpyxl.load_workbook(path)
+        edit(book["CoA"])
+        book.save(path)
+        return path
+
+    mapping = tmp / "m.yaml"
+    mapping.write_text(MAPPING.replace("header_row: 3", "header_row: 1"), encoding="utf-8")
+    mapped = ["--mapping", str(mapping)]
+    bad_mapping = tmp / "bad.yaml"
+    bad_mapping.write_text("kind: batch-results\ncolumns:\n  lot: Lot No.\n", encoding="utf-8")
+    broken_yaml = tmp / "batches-cr.csv"
+    return {
+        "DOS600": (csv("broken.xlsx", "not a workbook"), [], (None, 0, 0)),
+        "DOS601": (csv("c601.csv", "batch,test,value\n" + ok), [], (None, 1, 1)),
+        "DOS602": (csv("c602.csv", head + ok), ["--mapping", str(bad_mapping)], (None, 3, 3)),
+        "DOS603": (
+            workbook("c603.xlsx", lambda s: s.cell(3, 4, "=B2")),
+            mapped,
+            ("CoA", 3, 4),
+        ),
+        "DOS604": (
+            workbook("c604.xlsx", lambda s: s.merge_cells("A2:A3")),
+            mapped,
+            ("CoA", 2, 1),
+        ),
+        "DOS605": (
+            workbook("c605.xlsx", lambda s: s.cell(3, 1, datetime(2026, 10, 1))),
+            mapped,
+            ("CoA", 3, 1),
+        ),
+        "DOS606": (
+            workbook(
+                "c606.xlsx",
+                lambda s: (s.cell(3, 2, "T-DP-VCN"), s.cell(3, 4, 2.0), s.cell(3, 5, None)),
+            ),
+            mapped,
+            ("CoA", 3, 4),
+        ),
+        "DOS607": (csv("c607.csv", head + "VRD019-ENG-04,T-DP-IDENTITY,\n"), [], (None, 2, 3)),
+        "DOS608": (
+            csv("c608.csv", head + "VRD019-ENG-40,T-DP-IDENTITY,Conforms\n"),
+            [],
+            (None, 2, 1),
+        ),
+        "DOS609": (csv("c609.csv", head + "B-ENG-04,T-DS-CD3,97 %\n"), [], (None, 2, 2)),
+        "DOS610": (
+            csv(
+                "c610.csv",
+                "study,batch,condition,time_point,test,result\n"
+                "STAB-DP-LONG-TERM,B-ENG-01,vapour-ln2,10 M,T-DP-VIABILITY,85 %\n",
+            ),
+            [],
+            (None, 2, 4),
+        ),
+        "DOS611": (
+            csv("c611.csv", "batch,test,result,unit\nB-ENG-04,T-DP-ENDOTOXIN,< 0.1,IU/mL\n"),
+            [],
+            (None, 2, 4),
+        ),
+        "DOS612": (csv("c612.csv", head + ok + ok), [], (None, 3, 3)),
+        "DOS613": (csv("c613.csv", head + "B-ENG-01,T-DP-VIABILITY,87 %\n"), [], (None, 2, 3)),
+        "DOS614": (csv("c614.csv", head + "B-ENG-04,T-DP-VIABILITY,62 %\n"), [], (None, 2, 3)),
+        "DOS615": (csv(broken_yaml.name, head + ok), [], (None, 0, 0)),
+    }
+
+
+EXCHANGE_CODES = sorted(code for code in CODES if "DOS600" <= code <= "DOS649")
+
+
+def test_every_exchange_code_has_a_case(tmp_path: Path) -> None:
+    assert sorted(_cases(tmp_path)) == EXCHANGE_CODES
+
+
+@pytest.mark.parametrize("code", EXCHANGE_CODES)
+def test_bad_sheet_is_reported_at_its_cell_and_nothing_is_written(code: str, example: Path) -> None:
+    sheet, arguments, (sheet_name, row, column) = _cases(example)[code]
+    if code == "DOS615":  # old Mac line breaks: new lines could not match them, not touched
+        path = example / "dossier" / "batches.yaml"
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+        git(example, "commit", "-qam", "CR line breaks")
+    done = run_cli("import", "results", str(sheet), *arguments, cwd=example)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stdout.splitlines() if code in line]
+    assert lines, done.stdout
+    if row:
+        assert any(f":{row}:{column}:" in line for line in lines), lines
+    if sheet_name:
+        assert any(f"sheet '{sheet_name}'" in line for line in lines), lines
+    assert git(example, "status", "--porcelain", "--", "dossier") == ""
+    assert CODES[code].explanation
+
+
+def test_out_of_specification_results_are_written_only_when_accepted(example: Path) -> None:
+    (example / "oos.csv").write_text("batch,test,result\nB-ENG-04,T-DP-VIABILITY,62 %\n")
+    done = run_cli("import", "results", "oos.csv", "--accept-out-of-specification", cwd=example)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "DOS614" in done.stdout
+    assert "  T-DP-VIABILITY: 62 %\n" in (example / "dossier" / "batches.yaml").read_text()
+
+
+def test_a_lot_number_excel_turned_into_a_date_in_a_csv_is_refused(example: Path) -> None:
+    (example / "lots.csv").write_text("batch,test,result\n1-Oct,T-DP-IDENTITY,Conforms\n")
+    done = run_cli("import", "results", "lots.csv", cwd=example)
+    assert "DOS605" in done.stdout and ":2:1:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("criterion", "result", "expected"),
+    [
+        ("≥ 70 %", "69 %", True),
+        ("≥ 70 %", "70 %", False),
+        ("≤ 0.5 EU/mL", "< 0.10 EU/mL", False),
+        ("≤ 0.5 EU/mL", "> 0.5 EU/mL", True),
+        ("< 0.5 EU/mL", "0.5 EU/mL", True),
+        ("80–120 % of the assigned dose level", "121 % of the assigned dose level", True),
+        ("80–120 % of the assigned dose level", "80 % of the assigned dose level", False),
+        ("≥ 70 %", "69 cells", None),  # another unit is not judged
+        ("Not detected", "Detected", True),
+        ("No growth", "No growth", None),
+        ("Report result", "1,850 pg/mL", None),
+    ],
+)
+def test_out_of_specification_judgement(criterion: str, result: str, expected: bool | None) -> None:
+    assert outside(parse_criterion(criterion), result) == expected
