@@ -46,7 +46,10 @@ def test_values_are_exported_as_typed_and_references_resolve_to_their_holder() -
     facts = {entry["id"]: entry for entry in document["facts"]}
     batch = facts["B-ENG-01"]
     assert batch["fact"]["results"]["T-DP-VIABILITY"] == "88 %"
-    assert batch["source"] == {"file": "batches.yaml", "line": 43, "column": 1}
+    lines = (root / "batches.yaml").read_text(encoding="utf-8").splitlines()
+    document_start = lines.index("id: B-ENG-01") - 1  # the document begins with its `kind`
+    assert lines[document_start] == "kind: Batch"
+    assert batch["source"] == {"file": "batches.yaml", "line": document_start + 1, "column": 1}
     viability = next(r for r in batch["references"] if r["target"] == "T-DP-VIABILITY")
     assert viability["target_kind"] == "SpecificationTest"
     assert viability["target_fact"] == "SPEC-DP"
