@@ -220,7 +220,8 @@ BUILD_CODES = {
 
 
 def test_every_code_has_a_case() -> None:
-    assert sorted(CASES) == sorted(set(CODES) - BUILD_CODES)
+    strategy = {code for code in CODES if code.startswith("DOS7")}  # test_strategy_codes.py
+    assert sorted(CASES) == sorted(set(CODES) - BUILD_CODES - strategy)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

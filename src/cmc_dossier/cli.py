@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from cmc_dossier.changes.snapshot import Snapshot
+    from cmc_dossier.model.dossier import Dossier
 
 from cmc_dossier import __version__
 from cmc_dossier.diagnostics.codes import CODES
@@ -59,13 +60,74 @@ def validate(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,
+    strategy: Annotated[
+        bool,
+        typer.Option(
+            "--strategy/--no-strategy",
+            help="Add the CMC strategy findings (readiness, over-specification, gaps).",
+        ),
+    ] = True,
 ) -> None:
-    """Check every fact file: YAML, schema, references and domain rules."""
+    """Check every fact file: YAML, schema, references, domain rules and CMC strategy."""
     from cmc_dossier.validation import validate_folder
 
     result = validate_folder(path)
-    typer.echo(FORMATTERS[output_format.value](result.diagnostics))
+    diagnostics = result.diagnostics
+    if strategy and result.dossier is not None and not result.errors:
+        from cmc_dossier.diagnostics import sort_key
+        from cmc_dossier.strategy.findings import strategy_findings
+
+        found = strategy_findings(result.dossier).active
+        diagnostics = sorted([*diagnostics, *found], key=sort_key)
+    typer.echo(FORMATTERS[output_format.value](diagnostics))
     raise typer.Exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class Milestone(StrEnum):
+    phase_1 = "1"
+    phase_1_2 = "1/2"
+    phase_2 = "2"
+    phase_2_3 = "2/3"
+    phase_3 = "3"
+    marketing = "marketing-application"
+
+
+def _validated(path: Path) -> Dossier:
+    """The validated dossier, or the errors and exit 1."""
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.validation import validate_folder
+
+    result = validate_folder(path)
+    if result.errors or result.dossier is None or result.dossier.manifest is None:
+        typer.echo(as_text(result.errors or result.diagnostics), err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    return result.dossier
+
+
+@app.command()
+def readiness(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    phase: Annotated[
+        Milestone | None,
+        typer.Option("--phase", help="Assess at this milestone instead of the dossier's phase."),
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """Per CTD section: what meets the phase, what does not, what the next phase needs."""
+    from cmc_dossier.strategy import report as formats
+
+    found = formats.readiness(_validated(path), phase.value if phase else None)
+    render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
+    _write_output(render[output_format.value](found), output)
 
 
 class Target(StrEnum):
@@ -175,12 +237,6 @@ def site(
         typer.echo("site build stopped by the warnings above", err=True)
         raise typer.Exit(EXIT_ERRORS) from aborted
     typer.echo(f"site: {written}")
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
 
 
 def _write_output(text: str, output: Path | None) -> None:

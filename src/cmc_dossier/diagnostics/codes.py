@@ -2,7 +2,8 @@
 
 Codes never change meaning once published; a retired code is never reused. Ranges:
 DOS0xx reading files, DOS1xx facts against the schema, DOS2xx references between facts,
-DOS3xx domain rules (modality, process, control strategy), DOS4xx document builds.
+DOS3xx domain rules (modality, process, control strategy), DOS4xx document builds,
+DOS7xx CMC strategy findings (readiness, over-specification, traceability, roadmap).
 """
 
 from __future__ import annotations
@@ -257,6 +258,141 @@ CODES: dict[str, Code] = {
             "Product modality needs a viral vector type",
             "Gene therapy products name the vector in the manifest (`viral_vector`), which "
             "decides the expected safety tests.",
+        ),
+        Code(
+            "DOS700",
+            _W,
+            "Method status below what the phase expects",
+            "A method used for a release test is less mature (in development, qualified) than "
+            "the readiness rules expect at this milestone for that test category; each rule "
+            "cites its basis (`dossier readiness` shows it).",
+        ),
+        Code(
+            "DOS701",
+            _W,
+            "Report-result criterion where a limit is expected",
+            "A specification test reads 'Report result' at a milestone where the readiness "
+            "rules expect an acceptance criterion (safety tests from the first trial, potency "
+            "and other tests by the confirmatory trial).",
+        ),
+        Code(
+            "DOS702",
+            _W,
+            "No stability study for the drug product",
+            "The drug product has no long-term stability study, which the IND (21 CFR "
+            "312.23(a)(7)(iv)(b)) and the IMPD (P.8) expect to support its use in the trial.",
+        ),
+        Code(
+            "DOS703",
+            _W,
+            "Proposed shelf life beyond the stability data",
+            "A study proposes a shelf life longer than its results cover, beyond the "
+            "extrapolation the readiness rules allow for the modality at this milestone.",
+        ),
+        Code(
+            "DOS704",
+            _W,
+            "Process performance qualification missing",
+            "For a marketing application the commercial process is expected to have completed "
+            "process performance qualification (FDA process validation guidance, 2011, stage "
+            "2): no process-validation batches or completed PPQ activity are recorded.",
+        ),
+        Code(
+            "DOS705",
+            _W,
+            "Clinical batches not shown comparable to toxicology batches",
+            "Clinical batches were made with another process version or at another site than "
+            "the batches used in toxicology studies, and no completed comparability study "
+            "(a PlannedActivity of type comparability-study) covers them.",
+        ),
+        Code(
+            "DOS706",
+            _W,
+            "Reference standard not fit for the phase",
+            "An in-house potency or assay method has no reference standard by the confirmatory "
+            "trial, or no primary reference standard for the marketing application.",
+        ),
+        Code(
+            "DOS710",
+            _W,
+            "Equipment make or model in product-level text",
+            "Process text (process, unit operations, parameters, controls, process narratives) "
+            "names a manufacturer, a brand (®, ™) or a model number. Describe the equipment by "
+            "class and principle and keep the make in a SiteSpecifics fact, so a second site "
+            "or new equipment is not a change to the filed process. The list of makers is "
+            "data (`data/equipment-vendors.yaml`).",
+        ),
+        Code(
+            "DOS711",
+            _W,
+            "Site-specific detail in product-level text",
+            "Process text names a room, suite, local SOP number or equipment ID. These belong "
+            "to the site (SiteSpecifics, 3.2.A.1), not to the product's description.",
+        ),
+        Code(
+            "DOS712",
+            _W,
+            "Normal operating range equals the proven acceptable range",
+            "A parameter's NOR and PAR are the same: the filing claims no proven room beyond "
+            "routine operation, so any excursion is a deviation and any widening a variation.",
+        ),
+        Code(
+            "DOS713",
+            _W,
+            "Non-critical parameter filed as a bare target",
+            "A non-critical parameter has a target but no range; a set point alone reads as "
+            "the only acceptable value. File the range the process runs within.",
+        ),
+        Code(
+            "DOS714",
+            _W,
+            "Non-critical parameter declared an established condition",
+            "ICH Q12 expects established conditions where a parameter can affect quality; a "
+            "non-critical parameter declared one needs a submission for every change.",
+        ),
+        Code(
+            "DOS715",
+            _W,
+            "Process description names a site",
+            "Product-level process text names a manufacturing site or the CDMO/CTO running "
+            "it. Sites are listed in S.2.1/P.3.1; a description bound to one site must be "
+            "rewritten for a transfer.",
+        ),
+        Code(
+            "DOS720",
+            _W,
+            "QTPP element reaches no quality attribute",
+            "A quality-bearing QTPP element is named in no CQA's `derived_from` (rows that set "
+            "context only, such as indication, route and pharmacokinetics, are exempt).",
+        ),
+        Code(
+            "DOS721",
+            _W,
+            "Critical quality attribute without a control",
+            "A critical or potentially critical attribute is controlled by no release, "
+            "in-process or stability test. Add the control, or record the justified absence "
+            "as a Waiver of DOS721 on the CQA.",
+        ),
+        Code(
+            "DOS722",
+            _W,
+            "Critical parameter without a control",
+            "A critical process parameter affects attributes that no test controls, and its "
+            "step has no in-process control, so a drift would go unseen.",
+        ),
+        Code(
+            "DOS723",
+            _W,
+            "Dead end: method or material used by nothing",
+            "An analytical method or a material is described but no test, control, unit "
+            "operation or composition refers to it.",
+        ),
+        Code(
+            "DOS740",
+            _W,
+            "Waiver that silences nothing",
+            "A Waiver names a code and fact with no such finding; remove it so it cannot hide "
+            "a future finding unseen.",
         ),
         Code(
             "DOS404",

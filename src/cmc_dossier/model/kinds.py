@@ -26,6 +26,7 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.strategy import PlannedActivity, RetainSamplePlan, SiteSpecifics, Waiver
 
 FactKinds = (
     Manifest,
@@ -49,6 +50,10 @@ FactKinds = (
     ContainerClosure,
     AdventitiousAgentSafety,
     Narrative,
+    PlannedActivity,
+    RetainSamplePlan,
+    SiteSpecifics,
+    Waiver,
 )
 Fact = Annotated[Union[FactKinds], Field(discriminator="kind")]  # noqa: UP007
 FACT_ADAPTER: TypeAdapter[Fact] = TypeAdapter(Fact)
