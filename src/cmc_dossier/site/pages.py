@@ -452,6 +452,13 @@ def generate(
             gaps = target_pages(site, dossier, target, root, revision, changes)
             found += [gap for gap in gaps if gap.message not in {d.message for d in found}]
         traceability_page(site, dossier)
+        if not any(d.severity == "error" for d in found):
+            from cmc_dossier.site.strategy_pages import strategy_pages
+            from cmc_dossier.strategy.findings import strategy_findings
+
+            strategic = strategy_findings(dossier)
+            found += strategic.active
+            strategy_pages(site.pages, site.nav, dossier, strategic)
         fact_pages(site, dossier)
     diagnostics_page(site, found)
     home_page(site, dossier, found, revision)
