@@ -27,6 +27,9 @@ class Case:
 CQA_HEAD = "kind: CQA\nid: CQA-NEW\ntitle: New attribute\ncategory: general\n"
 CQA_TAIL = "derived_from: [QTPP-DP]\ncriticality: non-critical\nrationale: Needed.\n"
 
+# a process without `validation` is reported for information at Phase 1 (DOS312)
+UNVALIDATED_PROCESS = frozenset({"DOS312"})
+
 CASES: dict[str, Case] = {
     "DOS001": Case(files={"broken.yaml": b"kind: CQA\ntitle: caf\xe9\n"}, line=("broken.yaml", 2)),
     "DOS002": Case(files={"broken.yaml": b"\xef\xbb\xbfkind: CQA\n"}, line=("broken.yaml", 1)),
@@ -111,7 +114,8 @@ CASES: dict[str, Case] = {
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations:\n  - UO-1\n"
             "  - UO-1  # <- DOS204\n---\nkind: UnitOperation\nid: UO-1\ntitle: Blend\n"
             "description: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS205": Case(
         files={
@@ -139,6 +143,14 @@ CASES: dict[str, Case] = {
             "    values: {T-ASSAY: 99.0 %}\n"
         }
     ),
+    "DOS210": Case(
+        files={
+            "broken.yaml": "kind: Specification\nid: SPEC-DP-2\ntitle: Second\n"
+            "applies_to: drug-product\nsubject: DP-1\nversion: '1'\ntests:\n"
+            "  - {id: T-ID, test: Identity, attribute: CQA-ASSAY, method: M-HPLC, "
+            "acceptance_criterion: Conforms}\nincludes: [T-DEG]  # <- DOS210\n"
+        }
+    ),
     "DOS301": Case(
         base="autologous-cell-therapy",
         replace={
@@ -162,7 +174,8 @@ CASES: dict[str, Case] = {
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
             "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS304": Case(
         files={
@@ -171,7 +184,8 @@ CASES: dict[str, Case] = {
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
             "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS305": Case(
         files={
@@ -180,7 +194,8 @@ CASES: dict[str, Case] = {
             "    eu-post-approval: IB  # <- DOS305\n---\n"
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS306": Case(
         replace={"modality: small-molecule": "modality: small-molecule  # <- DOS306"},
@@ -197,6 +212,35 @@ CASES: dict[str, Case] = {
                 "modality: viral-vector-gene-therapy  # <- DOS307\n"
             )
         },
+    ),
+    "DOS313": Case(
+        files={
+            "broken.yaml": "kind: Specification\nid: SPEC-DS\ntitle: DS spec\n"
+            "applies_to: drug-substance\nsubject: DS-1\nversion: '1'\ntests:\n"
+            "  - id: T-DS-IMP\n    test: Total impurities\n    attribute: CQA-IMPURITIES\n"
+            "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
+        }
+    ),
+    "DOS310": Case(
+        files={
+            "broken.yaml": "kind: CQA\nid: CQA-STERILITY\ntitle: Sterility\ncategory: safety\n"
+            "attribute_type: sterility\nderived_from: [QTPP-DP]\ncriticality: critical\n"
+            "rationale: Patient safety.\n---\nkind: AnalyticalMethod\nid: M-STERILITY\n"
+            "title: Sterility\ntechnique: Membrane filtration\npurpose: Sterility\n"
+            "type: compendial\nstatus: {to-be-provided: '2'}  # <- DOS310\n"
+            "status_as_of_phase: 1\nperformed_at: [SITE-1]\n---\nkind: Specification\n"
+            "id: SPEC-STERILITY\ntitle: Sterility\napplies_to: drug-product\nsubject: DP-1\n"
+            "version: '1'\ntests:\n  - {id: T-STERILITY, test: Sterility, "
+            "attribute: CQA-STERILITY, method: M-STERILITY, acceptance_criterion: No growth}\n"
+        }
+    ),
+    "DOS311": Case(
+        replace={"supplier: Commercial\n": "supplier: {to-be-provided: 1}  # <- DOS311\n"}
+    ),
+    "DOS312": Case(
+        replace={
+            "supplier: Commercial\n": "supplier: {to-be-provided: 2027-03, note: Tender}  # <- DOS312\n"
+        }
     ),
 }
 

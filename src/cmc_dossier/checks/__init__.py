@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cmc_dossier.checks import modality, process, references, results
+from cmc_dossier.checks import (
+    modality,
+    process,
+    references,
+    results,
+    specifications,
+    unknowns,
+)
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.dossier import Dossier
 
@@ -23,6 +30,9 @@ CHECKS: tuple[Check, ...] = (
     modality.check_viral_vector_declared,
     modality.check_adventitious_agents,
     modality.check_established_condition_contexts,
+    unknowns.check_unknowns,
+    specifications.check_included_tests,
+    specifications.check_substance_limits,
 )
 
 

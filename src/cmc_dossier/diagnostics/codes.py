@@ -23,6 +23,7 @@ class Code:
 
 _E = Severity.ERROR
 _W = Severity.WARNING
+_I = Severity.INFO
 
 CODES: dict[str, Code] = {
     c.code: c
@@ -208,6 +209,15 @@ CODES: dict[str, Code] = {
             "define, or a batch that is not on the study.",
         ),
         Code(
+            "DOS210",
+            _E,
+            "Included test is not a drug substance test",
+            "A specification's `includes` names tests performed on the drug substance and "
+            "reported for the drug product. Only a drug product specification includes tests, "
+            "and only tests of a drug substance specification; any other test belongs in the "
+            "specification's own `tests`.",
+        ),
+        Code(
             "DOS301",
             _E,
             "Cell therapy without microbial safety release tests",
@@ -258,6 +268,44 @@ CODES: dict[str, Code] = {
             "Product modality needs a viral vector type",
             "Gene therapy products name the vector in the manifest (`viral_vector`), which "
             "decides the expected safety tests.",
+        ),
+        Code(
+            "DOS310",
+            _E,
+            "Value required at this phase is not stated",
+            "A field holds `to-be-provided` or `not-applicable` where a rule of "
+            "cmc-dossier's unknowns table says the value must be known at the manifest's "
+            "phase (for example the status of a sterility, mycoplasma, endotoxin or "
+            "adventitious-agent method from first-in-human). The hint names the rule's basis. "
+            "State the value, or correct the manifest's phase.",
+        ),
+        Code(
+            "DOS311",
+            _W,
+            "Value due by this phase is not stated",
+            "A field is `to-be-provided` although it is due: its `when` is the manifest's "
+            "phase or an earlier one, or a rule of the unknowns table expects the value at "
+            "this phase (the hint names the basis). State the value, or move `when` to the "
+            "phase at which it will really be known.",
+        ),
+        Code(
+            "DOS312",
+            _I,
+            "Value to be provided later",
+            "For information: a field is `to-be-provided` at a later phase or date than the "
+            "manifest's phase. Documents say so plainly and the review site lists it among "
+            "the gaps; nothing needs to change now.",
+        ),
+        Code(
+            "DOS313",
+            _W,
+            "Drug substance limit looser than the drug product limit",
+            "The drug substance and the drug product are tested for the same attribute (the "
+            "same CQA) and the substance's acceptance criterion, as parsed, is wider than the "
+            "product's: material passing the substance limit may fail the product limit. "
+            "Tighten it, include the substance test in the product specification by reference "
+            "(`includes`), or give the substance test a `justification` saying why the "
+            "difference is acceptable (for example, a change of concentration).",
         ),
         Code(
             "DOS700",

@@ -17,6 +17,7 @@ from cmc_dossier.model.base import (
     Text,
 )
 from cmc_dossier.model.criteria import ParsedCriterion, parse_criterion
+from cmc_dossier.model.unknowns import OrUnknown, known
 from cmc_dossier.model.vocabulary import (
     BatchUse,
     MethodStatus,
@@ -41,7 +42,7 @@ class AnalyticalMethod(FactBase, CarriesEstablishedCondition):
     purpose: Text
     type: MethodType
     compendial_reference: Text | None = None
-    status: MethodStatus
+    status: OrUnknown(MethodStatus)
     status_as_of_phase: Phase
     performed_at: list[Ref("Site")] = Field(min_length=1)
     description: Markdown | None = None
@@ -54,14 +55,15 @@ class SpecificationTest(IdentifiedItem, CarriesEstablishedCondition):
     test: Text
     attribute: Ref("CQA")
     method: Ref("AnalyticalMethod")
-    acceptance_criterion: Text
+    acceptance_criterion: OrUnknown(Text)
     usage: TestUsage = "release-and-stability"
     justification: Markdown | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def parsed_criterion(self) -> ParsedCriterion | None:
-        return parse_criterion(self.acceptance_criterion)
+        criterion = known(self.acceptance_criterion)
+        return parse_criterion(criterion) if criterion is not None else None
 
     @property
     def label(self) -> str:
@@ -75,6 +77,11 @@ class Specification(FactBase, CarriesEstablishedCondition):
     subject: Ref("DrugSubstance", "DrugProduct", "Material")
     version: Text
     tests: list[SpecificationTest] = Field(min_length=1)
+    includes: list[Ref("SpecificationTest")] = Field(
+        default=[],
+        description="Drug substance tests this drug product specification includes by "
+        "reference: performed on the drug substance, reported for the product",
+    )
     justification: Markdown | None = None
 
 
@@ -82,10 +89,10 @@ class ReferenceStandard(FactBase):
     kind: Literal["ReferenceStandard"]
     title: Text
     type: ReferenceStandardType
-    source: Text
-    lot: Text | None = None
-    qualification: Markdown
-    storage: Text | None = None
+    source: OrUnknown(Text)
+    lot: OrUnknown(Text) | None = None
+    qualification: OrUnknown(Markdown)
+    storage: OrUnknown(Text) | None = None
     methods: list[Ref("AnalyticalMethod")] = Field(min_length=1)
 
 
@@ -93,14 +100,14 @@ class Batch(FactBase):
     kind: Literal["Batch"]
     batch_number: Text
     product: Ref("DrugSubstance", "DrugProduct", "Material")
-    scale: Text
+    scale: OrUnknown(Text)
     use: list[BatchUse] = Field(min_length=1)
     site: Ref("Site")
-    manufacture_date: IsoDate
+    manufacture_date: OrUnknown(IsoDate)
     process_version: Text | None = None
     input_batches: list[Ref("Batch")] = []
     specification: Ref("Specification") | None = None
-    results: dict[Ref("SpecificationTest"), Text] = Field(
+    results: dict[Ref("SpecificationTest"), OrUnknown(Text)] = Field(
         default={}, description="Result per specification test ID, as reported"
     )
     remarks: Markdown | None = None

@@ -17,6 +17,7 @@ from cmc_dossier.model.base import (
     Text,
 )
 from cmc_dossier.model.manufacture import Duration
+from cmc_dossier.model.unknowns import OrUnknown
 from cmc_dossier.model.vocabulary import AgentClass, SpecificationSubject, StudyType
 
 
@@ -42,7 +43,7 @@ class StabilityStudy(FactBase, CarriesEstablishedCondition):
     title: Text
     subject: Ref("DrugSubstance", "DrugProduct", "Material")
     study_type: StudyType
-    protocol: Text | None = None
+    protocol: OrUnknown(Text) | None = None
     specification: Ref("Specification")
     batches: list[Ref("Batch")] = Field(min_length=1)
     conditions: list[StabilityCondition] = Field(min_length=1)
@@ -55,10 +56,10 @@ class StabilityStudy(FactBase, CarriesEstablishedCondition):
 
 class ContainerComponent(StrictModel):
     name: Text
-    material_of_construction: Text
-    supplier: Text
+    material_of_construction: OrUnknown(Text)
+    supplier: OrUnknown(Text)
     product_contact: Flag
-    quality_standard: Text | None = None
+    quality_standard: OrUnknown(Text) | None = None
 
 
 class ContainerClosure(FactBase, CarriesEstablishedCondition):

@@ -20,6 +20,7 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
 from cmc_dossier.model.prose import is_section, quotable_fields
+from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.render import text
 from cmc_dossier.render.outline import (
     ECTD_ROOT,
@@ -31,7 +32,7 @@ from cmc_dossier.render.outline import (
     ectd_folders,
     outline,
 )
-from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part
+from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part, setting_lines
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,10 @@ class Renderer:
             label=self._label,
             controlled_at=self._controlled_at,
             term=text.term,
+            settings=setting_lines,
             cite=lambda code: cite(code, self.target),
         )
+        self.environment.tests["unknown"] = lambda value: isinstance(value, Unknown)
         self.environment.globals.update(
             d=self.view, target=self.target, cite=self._cite_text, flavor=self.flavor.name
         )
@@ -128,7 +131,9 @@ class Renderer:
             return self._linked(label, fact_id)
         return self._escape(f"{label} ({cite(home, self.target)})" if home else label)
 
-    def _prose(self, value: str | None) -> text.Markdown:
+    def _prose(self, value: str | Unknown | None) -> text.Markdown:
+        if isinstance(value, Unknown):
+            return self._escape(value)
         return text.prose(value, self._resolve, self.flavor) if value else text.Markdown("")
 
     def _cell(self, value: Any, prose: bool = False) -> text.Markdown:
@@ -136,13 +141,18 @@ class Renderer:
             return text.Markdown("—")
         if isinstance(value, list):
             return text.Markdown("; ".join(self._cell(item, prose) for item in value))
-        return text.cell(value, self._resolve if prose else None, self.flavor)
+        resolve = self._resolve if prose and not isinstance(value, Unknown) else None
+        return text.cell(value, resolve, self.flavor)
 
-    def _reference(self, fact_id: str) -> text.Markdown:
+    def _reference(self, fact_id: str | Unknown) -> text.Markdown:
+        if isinstance(fact_id, Unknown):
+            return self._escape(fact_id)
         return self._resolve(fact_id, None)
 
-    def _label(self, fact_id: str) -> text.Markdown:
+    def _label(self, fact_id: str | Unknown) -> text.Markdown:
         """A fact's label alone, for tables where a citation per cell is noise."""
+        if isinstance(fact_id, Unknown):
+            return self._escape(fact_id)
         entry = self.dossier.index.get(fact_id)
         label = getattr(entry.value, "label", fact_id) if entry else fact_id
         return self._linked(str(label), fact_id)

@@ -345,10 +345,40 @@ def _process_views(view: DossierView, stage: str) -> list[dict[str, Any]]:
     ]
 
 
+_RANGE_LABELS = (
+    ("control_range", "Control range"),
+    ("normal_operating_range", "NOR"),
+    ("proven_acceptable_range", "PAR"),
+    ("range", "Range (kind not stated)"),
+)
+
+
+def setting_lines(parameter: ProcessParameter) -> list[str]:
+    """The set points and ranges of a parameter, each labelled with its kind and period."""
+    lines = []
+    for period, setting in parameter.settings():
+        parts = []
+        if setting.target is not None:
+            tolerance = f" ± {setting.tolerance}" if setting.tolerance is not None else ""
+            parts.append(f"Set point {setting.target}{tolerance}")
+        parts += [
+            f"{label} {span}"
+            for name, label in _RANGE_LABELS
+            if (span := getattr(setting, name)) is not None
+        ]
+        if parts:
+            lines.append((f"{period}: " if period else "") + ", ".join(parts))
+    return lines
+
+
 def _controls(view: DossierView, stage: str) -> dict[str, list[Any]]:
     controls = [c for c in view.all(InProcessControl) if view.stage_of(c.unit_operation) == stage]
     holds = [h for h in view.all(HoldTime) if view.stage_of(h.after) == stage]
     return {"controls": controls, "holds": holds}
+
+
+def _process_validation(view: DossierView, stage: str) -> list[Part]:
+    return _one(processes=[p for p in view.processes(stage) if p.validation is not None])
 
 
 def _per_method(view: DossierView, applies_to: str) -> list[Part]:
@@ -428,12 +458,13 @@ _DP_STABILITY = _stability_sections(DrugProduct)
 
 SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.1": ("nomenclature", lambda v: _one(substance=_substance(v))),
-    "3.2.S.1.2": ("structure", _substance_text("structure")),
+    "3.2.S.1.2": ("structure", lambda v: _one(substance=_substance(v))),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
     "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS))),
     "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
     "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
+    "3.2.S.2.5": ("process-validation", lambda v: _process_validation(v, DS)),
     "3.2.S.4.1": ("specification", lambda v: _specification(v, DS)),
     "3.2.S.4.2": ("procedure", lambda v: _per_method(v, DS)),
     "3.2.S.4.3": ("validation", lambda v: _per_method(v, DS)),
@@ -453,6 +484,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.3.2": ("batch-formula", _batch_formula),
     "3.2.P.3.3": ("process", lambda v: _one(processes=_process_views(v, DP))),
     "3.2.P.3.4": ("critical-steps", lambda v: _one(**_controls(v, DP))),
+    "3.2.P.3.5": ("process-validation", lambda v: _process_validation(v, DP)),
     "3.2.P.4.1": ("excipient-specification", _per_excipient),
     "3.2.P.4.2": ("excipient-procedures", _per_excipient),
     "3.2.P.4.3": ("excipient-validation", _per_excipient),
