@@ -143,6 +143,16 @@ CASES: dict[str, Case] = {
             "    values: {T-ASSAY: 99.0 %}\n"
         }
     ),
+    "DOS220": Case(
+        files={
+            "broken.yaml": "kind: CellBank\nid: CB-MCB\ntitle: MCB\ntype: master-cell-bank\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-WCB\ntitle: WCB\ntype: working-cell-bank\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-MCB-2\ntitle: MCB 2\ntype: master-cell-bank\n"
+            "origin: bacterial\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
+        }
+    ),
     "DOS210": Case(
         files={
             "broken.yaml": "kind: Specification\nid: SPEC-DP-2\ntitle: Second\n"
@@ -211,6 +221,40 @@ CASES: dict[str, Case] = {
             "modality: viral-vector-gene-therapy\nviral_vector: aav\n": (
                 "modality: viral-vector-gene-therapy  # <- DOS307\n"
             )
+        },
+    ),
+    "DOS330": Case(
+        base="viral-vector-gene-therapy",
+        files={
+            "cells.yaml": "kind: CellBank\nid: CB-HEK293-MCB\ntitle: HEK 293 MCB\n"
+            "type: master-cell-bank\norigin: mammalian  # <- DOS330\nhistory: H\n"
+            "site: SITE-1\n"
+        },
+    ),
+    "DOS331": Case(
+        base="therapeutic-protein",
+        replace={
+            "  - {virus: V-MMV, log_reduction: 3.1, runs: 2}": (
+                "  - {virus: V-MMV, log_reduction: 0.8, runs: 2}  # <- DOS331"
+            )
+        },
+        also=frozenset({"DOS312"}),  # the fixture's overfill is to be provided later
+    ),
+    "DOS332": Case(
+        base="autologous-cell-therapy",
+        replace={
+            "type: compendial\nstatus: validated": "type: compendial\nstatus: qualified  # <- DOS332"
+        },
+    ),
+    "DOS333": Case(
+        files={
+            "broken.yaml": "kind: AnalyticalMethod\nid: M-NMR\ntitle: NMR\ntechnique: 1H NMR\n"
+            "purpose: Structure\ntype: in-house\nstatus: qualified\nstatus_as_of_phase: 1\n"
+            "performed_at: [SITE-1]\nuses: [characterisation]\n---\nkind: Specification\n"
+            "id: SPEC-DS\ntitle: DS spec\napplies_to: drug-substance\nsubject: DS-1\n"
+            "version: '1'\ntests:\n  - id: T-DS-ASSAY\n    test: Identity\n"
+            "    attribute: CQA-ASSAY\n    method: M-NMR  # <- DOS333\n"
+            "    acceptance_criterion: Conforms\n"
         },
     ),
     "DOS313": Case(

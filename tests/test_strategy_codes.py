@@ -67,7 +67,11 @@ CASES: dict[str, Case] = {
     "DOS704": Case(
         replace={"phase: 1\n": "phase: marketed\n", **VALIDATED},
         files={
-            "process.yaml": process().replace("id: PROC-1\n", "id: PROC-1  # <- DOS704\n"),
+            "process.yaml": process().replace(
+                "unit_operations: [UO-1]\n",
+                "unit_operations: [UO-1]\n"
+                "validation: {stage: process-design, status: completed}  # <- DOS704\n",
+            ),
             "standard.yaml": "kind: ReferenceStandard\nid: RS-1\ntitle: Examplinib primary\n"
             "type: primary\nsource: Batch 001\nqualification: Full characterisation.\n"
             "methods: [M-HPLC]\n",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cmc_dossier.checks import (
+    analytical,
     modality,
     process,
     references,
     results,
     specifications,
+    substrates,
     unknowns,
 )
 from cmc_dossier.diagnostics import Diagnostic
@@ -25,6 +27,11 @@ CHECKS: tuple[Check, ...] = (
     process.check_critical_parameters,
     results.check_batch_results,
     results.check_stability_results,
+    substrates.check_derivation,
+    substrates.check_viral_clearance_evaluated,
+    substrates.check_clearance_steps,
+    analytical.check_safety_methods,
+    analytical.check_characterisation_only_methods,
     modality.check_microbial_safety,
     modality.check_integrating_vector,
     modality.check_viral_vector_declared,

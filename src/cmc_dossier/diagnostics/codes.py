@@ -209,6 +209,16 @@ CODES: dict[str, Code] = {
             "define, or a batch that is not on the study.",
         ),
         Code(
+            "DOS220",
+            _E,
+            "Cell bank derived from the wrong tier",
+            "A cell bank system has tiers (ICH Q5D): a master cell bank is derived from the "
+            "cell line, a working cell bank from the master cell bank, end-of-production "
+            "cells from a master or working cell bank, a working virus seed from the master "
+            "seed. A bank's `derived_from` names a bank of a tier it cannot come from, or "
+            "itself.",
+        ),
+        Code(
             "DOS210",
             _E,
             "Included test is not a drug substance test",
@@ -268,6 +278,44 @@ CODES: dict[str, Code] = {
             "Product modality needs a viral vector type",
             "Gene therapy products name the vector in the manifest (`viral_vector`), which "
             "decides the expected safety tests.",
+        ),
+        Code(
+            "DOS330",
+            _W,
+            "Product from mammalian or insect cells without viral clearance studies",
+            "A product expressed in mammalian or insect cells can carry endogenous and "
+            "adventitious viruses; ICH Q5A(R2) expects the process to be evaluated for its "
+            "capacity to inactivate or remove them, step by step with model viruses. Not "
+            "expected for cell-based products or enveloped viral vectors.",
+        ),
+        Code(
+            "DOS331",
+            _W,
+            "Viral clearance rests on a single step",
+            "For a model virus, fewer than two steps count towards the overall reduction "
+            "(steps of 1 log10 or less are not counted unless justified; steps sharing a "
+            "principle count once). ICH Q5A(R2) expects clearance by steps of different "
+            "mechanisms, so the failure of one step does not leave the product unprotected.",
+        ),
+        Code(
+            "DOS332",
+            _E,
+            "Safety test method not validated",
+            "A specification tests sterility, mycoplasma, endotoxin or adventitious agents "
+            "with a method that is neither validated nor a verified compendial method. "
+            "These tests protect trial subjects, so their methods are expected to be "
+            "validated (or compendial and verified) from first-in-human: 21 CFR 610.12 and "
+            "610.30 for biologics; EU guideline on quality of investigational ATMPs "
+            "(EMA/CAT/22473/2025).",
+        ),
+        Code(
+            "DOS333",
+            _E,
+            "Characterisation-only method used in a routine control",
+            "A method whose `uses` are only characterisation and/or comparability is cited "
+            "by a specification test or an in-process control. Such a method is described "
+            "in 3.2.S.3.1 and 3.2.P.2, not in a specification; declare the routine use (and "
+            "qualify the method for it) or use another method.",
         ),
         Code(
             "DOS310",

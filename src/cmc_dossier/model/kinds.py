@@ -6,6 +6,8 @@ from typing import Annotated, Union, get_args
 
 from pydantic import Field, TypeAdapter
 
+from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import AnalyticalMethod, Batch, ReferenceStandard, Specification
 from cmc_dossier.model.manufacture import (
     HoldTime,
@@ -27,6 +29,7 @@ from cmc_dossier.model.product import (
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
 from cmc_dossier.model.strategy import PlannedActivity, RetainSamplePlan, SiteSpecifics, Waiver
+from cmc_dossier.model.viral_safety import ModelVirus, ViralClearanceStudy
 
 FactKinds = (
     Manifest,
@@ -37,6 +40,8 @@ FactKinds = (
     DrugSubstance,
     DrugProduct,
     Material,
+    CellBank,
+    DonorEligibility,
     ManufacturingProcess,
     UnitOperation,
     ProcessParameter,
@@ -45,10 +50,14 @@ FactKinds = (
     AnalyticalMethod,
     Specification,
     ReferenceStandard,
+    Characterisation,
+    Impurity,
     Batch,
     StabilityStudy,
     ContainerClosure,
     AdventitiousAgentSafety,
+    ModelVirus,
+    ViralClearanceStudy,
     Narrative,
     PlannedActivity,
     RetainSamplePlan,

@@ -11,7 +11,6 @@ from cmc_dossier.model.base import (
     FactBase,
     Flag,
     Markdown,
-    Number,
     Ref,
     StrictModel,
     Text,
@@ -70,12 +69,6 @@ class ContainerClosure(FactBase, CarriesEstablishedCondition):
     components: list[ContainerComponent] = Field(min_length=1)
 
 
-class ClearanceStep(StrictModel):
-    unit_operation: Ref("UnitOperation")
-    model_virus: Text
-    log_reduction: Number
-
-
 class AdventitiousAgentSafety(FactBase):
     kind: Literal["AdventitiousAgentSafety"]
     title: Text
@@ -83,4 +76,3 @@ class AdventitiousAgentSafety(FactBase):
     materials: list[Ref("Material")] = []
     evaluation: Markdown
     controls: list[Ref("SpecificationTest", "InProcessControl")] = []
-    viral_clearance: list[ClearanceStep] = []

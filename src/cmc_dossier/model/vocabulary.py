@@ -15,6 +15,9 @@ CELL_THERAPIES: frozenset[str] = frozenset({"autologous-cell-therapy", "allogene
 
 ViralVector = Literal["lentiviral", "gamma-retroviral", "aav", "adenoviral", "hsv", "other"]
 INTEGRATING_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral"})
+# An enveloped vector product cannot go through steps that inactivate or remove enveloped
+# viruses, so a viral clearance evaluation of its process is not expected (ICH Q5A(R2) scope).
+ENVELOPED_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral", "hsv"})
 
 Phase = Literal["1", "1/2", "2", "2/3", "3", "marketed"]
 PHASE_ORDER: tuple[str, ...] = get_args(Phase)  # earliest first
@@ -153,11 +156,6 @@ AttributeType = Literal[
     "other",
 ]
 
-# Tests that protect the patient from contamination: their methods must be fit for use from
-# first-in-human (21 CFR 610.12, 610.30; EU investigational ATMP guideline).
-SAFETY_ATTRIBUTES: frozenset[str] = frozenset(
-    {"sterility", "mycoplasma", "endotoxin", "adventitious-agents"}
-)
 
 MaterialCategory = Literal["starting-material", "raw-material", "excipient", "reagent"]
 MaterialOrigin = Literal[
@@ -201,6 +199,15 @@ SpecificationSubject = Literal[
 TestUsage = Literal["release", "stability", "release-and-stability"]
 MethodType = Literal["compendial", "compendial-modified", "in-house"]
 MethodStatus = Literal["in-development", "qualified", "validated", "verified"]
+MethodUse = Literal[
+    "release", "in-process", "stability-indicating", "characterisation", "comparability"
+]
+CHARACTERISATION_USES: frozenset[str] = frozenset({"characterisation", "comparability"})
+# Tests of microbial and viral safety: their methods must be validated (or, compendial,
+# verified) from first-in-human (21 CFR 610.12, 610.30; EMA/CAT/22473/2025).
+SAFETY_ATTRIBUTES: frozenset[str] = frozenset(
+    {"sterility", "mycoplasma", "endotoxin", "adventitious-agents"}
+)
 ReferenceStandardType = Literal[
     "primary", "working", "compendial", "international-standard", "in-house"
 ]

@@ -8,11 +8,13 @@ per excipient, as the eCTD files them); no part means the facts hold nothing for
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, get_args
 
+from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import (
     AnalyticalMethod,
     Batch,
@@ -20,7 +22,6 @@ from cmc_dossier.model.control import (
     Specification,
     SpecificationTest,
 )
-from cmc_dossier.model.dossier import Dossier, Entry
 from cmc_dossier.model.manufacture import (
     HoldTime,
     InProcessControl,
@@ -38,11 +39,18 @@ from cmc_dossier.model.product import (
     QTPPElement,
     Site,
 )
+from cmc_dossier.model.sections import FactSections, characterisation_home
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
-from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
+from cmc_dossier.model.viral_safety import (
+    ICH_Q5A_RULE,
+    ModelVirus,
+    ViralClearanceStudy,
+    overall_reductions,
+)
+from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL, MethodUse
 from cmc_dossier.render.outline import slug
 
-DS, DP = "drug-substance", "drug-product"
+DS, DP, SM = "drug-substance", "drug-product", "starting-material"
 _DS_ACTIVITIES = {"drug-substance-manufacture", "starting-material-manufacture", "cell-collection"}
 _DP_ACTIVITIES = {
     "drug-product-manufacture",
@@ -64,55 +72,25 @@ class Part:
 
 
 @dataclass
-class DossierView:
+class DossierView(FactSections):
     """The dossier as documents see it: facts grouped, joined and in a stable order."""
 
-    dossier: Dossier
-
     @cached_property
-    def _by_kind(self) -> dict[type, list[Any]]:
-        grouped: dict[type, list[Any]] = defaultdict(list)
-        for fact in self.dossier.facts:
-            grouped[type(fact)].append(fact)
-        return grouped
-
-    def all(self, cls: type) -> list[Any]:
-        return self._by_kind.get(cls, [])
-
-    @cached_property
-    def _batches_by_specification(self) -> dict[str, list[Batch]]:
-        grouped: dict[str, list[Batch]] = defaultdict(list)
-        for batch in self.all(Batch):
-            if batch.specification:
-                grouped[batch.specification].append(batch)
-        return grouped
-
-    def batches_of(self, specification_id: str) -> list[Batch]:
-        return self._batches_by_specification.get(specification_id, [])
-
-    @cached_property
-    def method_homes(self) -> dict[str, str]:
-        """Where each analytical method is described: P.5.2 before S.4.2 before S.2.3."""
-        homes: dict[str, str] = {}
-        for code, applies_to in (("3.2.P.5.2", DP), ("3.2.S.4.2", DS)):
-            for method in self.methods_of(self.specifications(applies_to)):
-                homes.setdefault(method.id, code)
-        return homes
-
-    def get(self, fact_id: str) -> Any:
-        return self.dossier.index[fact_id].value
-
-    @cached_property
-    def process_of(self) -> dict[str, ManufacturingProcess]:
-        return {
-            operation: process
-            for process in self.all(ManufacturingProcess)
-            for operation in process.unit_operations
-        }
-
-    @cached_property
-    def specification_of(self) -> dict[str, Specification]:
-        return {test.id: spec for spec in self.all(Specification) for test in spec.tests}
+    def method_uses(self) -> dict[str, list[str]]:
+        """Per method: its declared uses and those read from the controls that cite it."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for method in self.all(AnalyticalMethod):
+            found[method.id].update(method.uses)
+        for specification in self.all(Specification):
+            for test in specification.tests:
+                if test.usage != "stability":
+                    found[test.method].add("release")
+        for control in self.all(InProcessControl):
+            found[control.method].add("in-process")
+        for characterisation in self.all(Characterisation):
+            found[characterisation.method].add("characterisation")
+        order = get_args(MethodUse)
+        return {method: sorted(uses, key=order.index) for method, uses in found.items()}
 
     @cached_property
     def by_operation(self) -> dict[str, dict[str, list[Any]]]:
@@ -125,25 +103,13 @@ class DossierView:
             grouped[hold.after]["holds"].append(hold)
         return grouped
 
-    def stage_of(self, operation_id: str) -> str | None:
-        process = self.process_of.get(operation_id)
-        return process.stage if process else None
-
-    def processes(self, stage: str) -> list[ManufacturingProcess]:
-        return [p for p in self.all(ManufacturingProcess) if p.stage == stage]
-
     def operations(self, process: ManufacturingProcess) -> list[UnitOperation]:
         return [self.get(operation_id) for operation_id in process.unit_operations]
 
-    def specifications(self, *applies_to: str) -> list[Specification]:
-        return [s for s in self.all(Specification) if s.applies_to in applies_to]
-
-    def methods_of(self, specifications: Iterable[Specification]) -> list[AnalyticalMethod]:
-        seen: dict[str, AnalyticalMethod] = {}
-        for specification in specifications:
-            for test in specification.tests:
-                seen.setdefault(test.method, self.get(test.method))
-        return list(seen.values())
+    def testing_sites(self, specification: Specification, test: SpecificationTest) -> list[str]:
+        """Who performs a test for this material: the test's sites, the specification's, or
+        else the method's."""
+        return test.tested_at or specification.tested_at or self.get(test.method).performed_at
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
         return [batch for s in specifications for batch in self.batches_of(s.id)]
@@ -178,41 +144,6 @@ class DossierView:
                     }
                 )
         return grids
-
-    def sections_showing(self, fact_id: str) -> list[str]:
-        """Every CTD section whose content shows this fact, its home first."""
-        entry = self.dossier.index.get(fact_id)
-        if entry is None:
-            return []
-        home = self.home(entry)
-        codes = [home] if home else []
-        value = entry.value
-        part = "3.2.P" if home and home.startswith("3.2.P") else "3.2.S"
-        if isinstance(value, SpecificationTest | Specification) and home in (
-            "3.2.P.5.1",
-            "3.2.S.4.1",
-        ):
-            specification = self.specification_of.get(value.id, value)
-            codes.append(f"{part}.5.6" if part == "3.2.P" else "3.2.S.4.5")
-            if self.batches_of(specification.id):
-                codes.append(f"{part}.5.4" if part == "3.2.P" else "3.2.S.4.4")
-            if any(s.specification == specification.id for s in self.all(StabilityStudy)):
-                codes.append(f"{part}.8.3" if part == "3.2.P" else "3.2.S.7.3")
-        elif isinstance(value, AnalyticalMethod) and home in ("3.2.P.5.2", "3.2.S.4.2"):
-            codes.append(home[:-1] + "3")
-        elif isinstance(value, Site):
-            codes = ["3.2.S.2.1", "3.2.P.3.1"]
-        elif isinstance(value, CQA):
-            codes += ["3.2.S.4.5", "3.2.P.5.6"]
-        elif isinstance(value, DrugProduct):
-            codes.append("3.2.P.3.2")
-        elif isinstance(value, StabilityStudy):
-            codes += [home[:-1] + "2", home[:-1] + "3"] if home else []
-        elif isinstance(value, Material) and value.category == "excipient":
-            codes += (
-                ["3.2.P.1", "3.2.P.4.5"] if value.origin.source in HUMAN_OR_ANIMAL else ["3.2.P.1"]
-            )
-        return list(dict.fromkeys(codes))
 
     def narratives(self, code: str) -> list[Narrative]:
         return [n for n in self.all(Narrative) if n.section == code]
@@ -249,57 +180,6 @@ class DossierView:
         product = _product(self)
         return slug(product.name, 40) if product else "product-1"
 
-    def home(self, entry: Entry) -> str | None:
-        """The section where a fact is presented, for citations."""
-        value = entry.value
-        if isinstance(value, SpecificationTest):
-            value = self.specification_of[value.id]
-        return _home(self, value)
-
-
-def _home(view: DossierView, value: Any) -> str | None:
-    if isinstance(value, Narrative):
-        return value.section
-    if isinstance(value, Organization | Site):
-        return "3.2.P.3.1"
-    if isinstance(value, QTPPElement | CQA):
-        return "3.2.P.2"
-    if isinstance(value, DrugSubstance):
-        return "3.2.S.1.1"
-    if isinstance(value, DrugProduct):
-        return "3.2.P.1"
-    if isinstance(value, Material):
-        return "3.2.P.4.1" if value.category == "excipient" else "3.2.S.2.3"
-    if isinstance(value, ManufacturingProcess):
-        return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(value.stage, "3.2.S.2.3")
-    if isinstance(value, UnitOperation | ProcessParameter):
-        operation = value.id if isinstance(value, UnitOperation) else value.unit_operation
-        return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(view.stage_of(operation) or "", "3.2.S.2.3")
-    if isinstance(value, InProcessControl | HoldTime):
-        operation = value.unit_operation if isinstance(value, InProcessControl) else value.after
-        return {DS: "3.2.S.2.4", DP: "3.2.P.3.4"}.get(view.stage_of(operation) or "", "3.2.S.2.3")
-    if isinstance(value, Specification):
-        return {DS: "3.2.S.4.1", DP: "3.2.P.5.1", "excipient": "3.2.P.4.1"}.get(
-            value.applies_to, "3.2.S.2.3"
-        )
-    if isinstance(value, AnalyticalMethod):
-        return view.method_homes.get(value.id, "3.2.S.2.3")
-    if isinstance(value, Batch):
-        subject = view.dossier.index[value.product].value
-        return {DrugSubstance: "3.2.S.4.4", DrugProduct: "3.2.P.5.4"}.get(
-            type(subject), "3.2.S.2.3"
-        )
-    if isinstance(value, StabilityStudy):
-        subject = view.dossier.index[value.subject].value
-        return "3.2.P.8.1" if isinstance(subject, DrugProduct) else "3.2.S.7.1"
-    if isinstance(value, ContainerClosure):
-        return "3.2.P.7" if value.applies_to == DP else "3.2.S.6"
-    if isinstance(value, ReferenceStandard):
-        return "3.2.P.6"
-    if isinstance(value, AdventitiousAgentSafety):
-        return "3.2.A.2"
-    return None
-
 
 # --- section builders ---------------------------------------------------------------------
 
@@ -319,11 +199,30 @@ def _product(view: DossierView) -> DrugProduct | None:
     return next(iter(view.all(DrugProduct)), None)
 
 
-def _sites(view: DossierView, activities: set[str], applies_to: str) -> list[Site]:
-    """Sites with these activities, and the laboratories testing against the specifications."""
-    methods = view.methods_of(view.specifications(applies_to))
-    testing = {site for method in methods for site in method.performed_at}
-    return [s for s in view.all(Site) if activities & set(s.activities) or s.id in testing]
+_MANUFACTURER_ACTIVITIES = {"in-process-testing", "stability-testing", "storage"}
+
+
+def _sites(view: DossierView, activities: set[str], *applies_to: str) -> list[dict[str, Any]]:
+    """Sites that make this material or test it, each with what it does for this material.
+
+    A laboratory appears because a test of this material's specifications is done there
+    (the test's `tested_at`, the specification's, else the method's sites), never because
+    its method also serves another material.
+    """
+    tests_at: dict[str, list[str]] = defaultdict(list)
+    for specification in view.specifications(*applies_to):
+        for test in specification.tests:
+            for site_id in view.testing_sites(specification, test):
+                tests_at[site_id].append(test.test)
+    rows = []
+    for site in view.all(Site):
+        makes = [a for a in site.activities if a in activities]
+        if not makes and site.id not in tests_at:
+            continue
+        extra = _MANUFACTURER_ACTIVITIES if makes else set()
+        duties = [a for a in site.activities if a in activities or a in extra]
+        rows.append({"site": site, "activities": duties, "tests": tests_at.get(site.id, [])})
+    return rows
 
 
 def _process_views(view: DossierView, stage: str) -> list[dict[str, Any]]:
@@ -411,7 +310,13 @@ def _materials(view: DossierView) -> list[Part]:
     materials = [m for m in view.all(Material) if m.category != "excipient"]
     specified = [view.get(m.specification) for m in materials if m.specification]
     batches = view.batches_tested_against(specified)
-    return _one(materials=materials, specifications=specified, batches=batches)
+    return _one(
+        materials=materials,
+        specifications=specified,
+        batches=batches,
+        banks=view.all(CellBank),
+        donors=view.all(DonorEligibility),
+    )
 
 
 def _biological_excipients(view: DossierView) -> list[Material]:
@@ -453,6 +358,27 @@ def _batches(view: DossierView, applies_to: str) -> list[Part]:
     return _one(specifications=specifications, batches=view.batches_tested_against(specifications))
 
 
+def _adventitious_agents(view: DossierView) -> list[Part]:
+    studies = view.all(ViralClearanceStudy)
+    return _one(
+        evaluations=view.all(AdventitiousAgentSafety),
+        banks=[b for b in view.all(CellBank) if b.testing and b.type != "plasmid"],
+        donors=[d for d in view.all(DonorEligibility) if d.testing],
+        viruses=view.all(ModelVirus),
+        studies=studies,
+        reductions=overall_reductions(studies),
+        reduction_rule=ICH_Q5A_RULE if studies else None,
+    )
+
+
+def _characterised(view: DossierView, home: str) -> list[Characterisation]:
+    return [c for c in view.all(Characterisation) if characterisation_home(view, c) == home]
+
+
+def _impurities(view: DossierView, subject_kind: type) -> list[Impurity]:
+    return [i for i in view.all(Impurity) if isinstance(view.get(i.subject), subject_kind)]
+
+
 _DS_STABILITY = _stability_sections(DrugSubstance)
 _DP_STABILITY = _stability_sections(DrugProduct)
 
@@ -460,11 +386,13 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.1": ("nomenclature", lambda v: _one(substance=_substance(v))),
     "3.2.S.1.2": ("structure", lambda v: _one(substance=_substance(v))),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
-    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS))),
+    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS, SM))),
     "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
     "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
     "3.2.S.2.5": ("process-validation", lambda v: _process_validation(v, DS)),
+    "3.2.S.3.1": ("characterisation", lambda v: _one(results=_characterised(v, "3.2.S.3.1"))),
+    "3.2.S.3.2": ("impurities", lambda v: _one(impurities=_impurities(v, DrugSubstance))),
     "3.2.S.4.1": ("specification", lambda v: _specification(v, DS)),
     "3.2.S.4.2": ("procedure", lambda v: _per_method(v, DS)),
     "3.2.S.4.3": ("validation", lambda v: _per_method(v, DS)),
@@ -478,7 +406,12 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.1": ("description-composition", lambda v: _one(product=_product(v))),
     "3.2.P.2": (
         "pharmaceutical-development",
-        lambda v: _one(qtpp=v.all(QTPPElement), cqas=v.all(CQA)),
+        lambda v: _one(
+            qtpp=v.all(QTPPElement),
+            cqas=v.all(CQA),
+            results=_characterised(v, "3.2.P.2"),
+            methods=v.all(AnalyticalMethod),
+        ),
     ),
     "3.2.P.3.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DP_ACTIVITIES, DP))),
     "3.2.P.3.2": ("batch-formula", _batch_formula),
@@ -494,11 +427,12 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.5.2": ("procedure", lambda v: _per_method(v, DP)),
     "3.2.P.5.3": ("validation", lambda v: _per_method(v, DP)),
     "3.2.P.5.4": ("batch-analyses", lambda v: _batches(v, DP)),
+    "3.2.P.5.5": ("impurities", lambda v: _one(impurities=_impurities(v, DrugProduct))),
     "3.2.P.5.6": ("justification", lambda v: _specification(v, DP)),
     "3.2.P.6": ("reference-standards", lambda v: _one(standards=_reference_standards(v, DP))),
     "3.2.P.7": ("container-closure", _closures(DP)),
     "3.2.P.8.1": ("stability-summary", _DP_STABILITY["summary"]),
     "3.2.P.8.2": ("stability-commitment", _DP_STABILITY["commitment"]),
     "3.2.P.8.3": ("stability-data", _DP_STABILITY["data"]),
-    "3.2.A.2": ("adventitious-agents", lambda v: _one(evaluations=v.all(AdventitiousAgentSafety))),
+    "3.2.A.2": ("adventitious-agents", _adventitious_agents),
 }  # fmt: skip

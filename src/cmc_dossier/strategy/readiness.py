@@ -18,11 +18,18 @@ from cmc_dossier.model.criteria import parse_criterion
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import ManufacturingProcess
 from cmc_dossier.model.product import CQA, DrugProduct
+from cmc_dossier.model.sections import FactSections
 from cmc_dossier.model.stability import StabilityStudy
 from cmc_dossier.model.strategy import PlannedActivity
+from cmc_dossier.model.unknowns import Unknown, known, shown
 from cmc_dossier.model.walk import Path as FieldPath
-from cmc_dossier.render.views import DossierView
-from cmc_dossier.strategy.rules import MILESTONES, PHASE_MILESTONE, ReadinessRule, readiness_rules
+from cmc_dossier.strategy.rules import (
+    MILESTONE_PHASE,
+    MILESTONES,
+    PHASE_MILESTONE,
+    ReadinessRule,
+    readiness_rules,
+)
 
 CODES = {
     "method-status": "DOS700",
@@ -72,7 +79,7 @@ def next_milestone(milestone: str) -> str | None:
 class _Context:
     def __init__(self, dossier: Dossier, milestone: str) -> None:
         self.dossier, self.milestone = dossier, milestone
-        self.view = DossierView(dossier)
+        self.view = FactSections(dossier)
         assert dossier.manifest is not None
         self.modality = dossier.manifest.modality
 
@@ -134,11 +141,18 @@ def _method_status(context: _Context) -> Iterator[Assessment]:
     for method_id, (rank, rule, test_name) in demanded.items():
         method: AnalyticalMethod = context.view.get(method_id)
         expected = rule.expected(context.milestone)
-        met = _STATUS_RANK[method.status] >= rank
+        status = known(method.status)
+        planned = method.planned_status(MILESTONE_PHASE[context.milestone])
+        plan = f"; lifecycle plans {planned} by then" if planned and planned != status else ""
+        if status is None:
+            detail = f"{method.title}: status {shown(method.status).lower()}"
+            yield context.assess(rule, method_id, ("status",), None, detail + plan)
+            continue
         detail = (
-            f"{method.title} is {method.status} (as of Phase {method.status_as_of_phase}); "
-            f"used for '{test_name}', where this milestone expects {expected}"
+            f"{method.title} is {status} (as of Phase {method.status_as_of_phase}); "
+            f"used for '{test_name}', where this milestone expects {expected}{plan}"
         )
+        met = _STATUS_RANK[status] >= rank
         yield context.assess(rule, method_id, ("status",), met, detail)
 
 
@@ -216,25 +230,26 @@ def _stability_coverage(context: _Context) -> Iterator[Assessment]:
 
 
 def _process_validation(context: _Context) -> Iterator[Assessment]:
+    """PPQ is shown by the process's validation stage (FDA 2011 lifecycle): stage 2
+    completed, or stage 3 (continued process verification) reached."""
     for rule in context.rules("process-validation"):
         if rule.expected(context.milestone) != "ppq":
             continue
-        batches = context.view.all(Batch)
         for process in context.view.all(ManufacturingProcess):
             if process.stage not in {"drug-substance", "drug-product"}:
                 continue
-            ppq = [
-                b for b in batches if b.product == process.product and "process-validation" in b.use
-            ]
-            done = [a for a in context.activities("process-performance-qualification",
-                                                    {process.id, process.product})
-                    if a.status == "completed"]  # fmt: skip
-            met = bool(ppq or done)
+            validation = process.validation
+            if isinstance(validation, Unknown):
+                detail = f"{process.title}: process validation {shown(validation).lower()}"
+                yield context.assess(rule, process.id, ("validation",), None, detail)
+                continue
+            met = validation is not None and validation.ppq_done
             detail = f"{process.title}: " + (
-                f"{len(ppq)} process validation batch(es)" if ppq else
-                "completed PPQ recorded" if done else "no PPQ batches or completed PPQ"
-            )  # fmt: skip
-            yield context.assess(rule, process.id, ("id",), met, detail)
+                f"validation stage {validation.stage.replace('-', ' ')}, {validation.status}"
+                if validation is not None
+                else "no process validation stage recorded"
+            )
+            yield context.assess(rule, process.id, ("validation",), met, detail)
 
 
 def _comparability(context: _Context) -> Iterator[Assessment]:

@@ -16,6 +16,7 @@ from cmc_dossier.model.vocabulary import AttributeType, CqaCategory, Modality
 MILESTONES: tuple[str, ...] = get_args(Milestone)
 PHASE_MILESTONE = {"1": "1", "1/2": "1/2", "2": "2", "2/3": "2/3", "3": "3",
                    "marketed": "marketing-application"}  # fmt: skip
+MILESTONE_PHASE = {milestone: phase for phase, milestone in PHASE_MILESTONE.items()}
 MILESTONE_TITLES = {m: f"Phase {m}" for m in MILESTONES} | {
     "marketing-application": "Marketing application (BLA/MAA)"
 }
