@@ -155,6 +155,20 @@ CASES: dict[str, Case] = {
             "reason: Stale.\n"
         }
     ),
+    "DOS741": Case(
+        files={
+            "plan.yaml": "kind: PlannedActivity\nid: PA-1\ntitle: Forced degradation\n"
+            "type: other\ntarget_phase: '1'  # <- DOS741\nunlocks: Stability-indicating claim.\n"
+        }
+    ),
+    "DOS742": Case(replace={"status: qualified\n": "status: qualified  # <- DOS742\n"}),
+    "DOS743": Case(
+        files={
+            "plan.yaml": "kind: PlannedActivity\nid: PA-1\ntitle: HPLC validation\n"
+            "type: method-validation\nsubjects: [M-HPLC]\ntarget_phase: '3'  # <- DOS743\n"
+            "unlocks: Validated assay for Phase 2.\n"
+        }
+    ),
 }
 STRATEGY_CODES = {code for code in CODES if code.startswith("DOS7")}
 

@@ -57,3 +57,57 @@ def test_example_site_pages_exist() -> None:
     site = site_for(REPO / "dossier")
     assert "Readiness for **Phase 1**" in site.pages["readiness.md"]
     assert "gaps/cqa-potency.md" in site.pages
+
+
+def test_the_car_t_roadmap_joins_plans_with_the_gaps_of_each_milestone(tmp_path) -> None:
+    done = run_cli("roadmap", "dossier", "--as-of", "2026-06-01", "-f", "json")
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    assert [m["milestone"] for m in plan["milestones"]] == ["1", "2", "3", "marketing-application"]
+    gaps = {(m["milestone"], g["subject"]): g["closed_by"] for m in plan["milestones"]
+            for g in m["gaps"]}  # fmt: skip
+    assert gaps[("3", "T-DP-POTENCY")] == "PA-POTENCY-LIMIT (planned)"
+    assert gaps[("3", "M-FLOW")] == "method validation planned by Phase 2"  # 8b's field
+    assert gaps[("marketing-application", "PROC-DS")] == "PA-PPQ (planned)"
+    unplanned = [subject for (_, subject), closed in gaps.items() if closed is None]
+    assert unplanned == ["T-DS-VIABLE-COUNT"]  # 'Report result' at Phase 3, nothing plans a limit
+    docx = tmp_path / "roadmap.docx"
+    written = run_cli("roadmap", "dossier", "--as-of", "2026-06-01", "-f", "docx", "-o", str(docx))
+    assert written.returncode == 0, written.stderr
+    import zipfile
+
+    body = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
+    assert "PA-POTENCY-LIMIT" in body and "Marketing application (BLA/MAA)" in body
+
+
+def test_an_activity_due_by_a_month_is_overdue_only_after_that_month(dossier_from) -> None:
+    from datetime import date
+
+    from cmc_dossier.strategy.roadmap import roadmap
+    from cmc_dossier.validation import validate_folder
+
+    activity = (
+        "kind: PlannedActivity\nid: PA-1\ntitle: Extend stability\ntype: stability-extension\n"
+        "target_date: 2026-03\nunlocks: 18-month shelf life.\n"
+    )
+    dossier = validate_folder(dossier_from(files={"plan.yaml": activity})).dossier
+    codes = lambda day: [f.diagnostic.code for f in roadmap(dossier, day).findings]  # noqa: E731
+    assert "DOS741" not in codes(date(2026, 3, 31))
+    assert "DOS741" in codes(date(2026, 4, 1))
+
+
+def test_roadmap_runs_on_every_modality_fixture() -> None:
+    from conftest import MODALITIES
+
+    for folder in sorted(MODALITIES.iterdir()):
+        done = run_cli("roadmap", str(folder), "--as-of", "2026-01-01", "-f", "markdown")
+        assert done.returncode == 0, (folder.name, done.stderr)
+        assert "## Marketing application (BLA/MAA)" in done.stdout
+
+
+def test_site_roadmap_page_draws_the_timeline_offline() -> None:
+    pages = site_for(REPO / "dossier").pages
+    page = pages["roadmap.md"]
+    assert page.startswith("# CMC roadmap")
+    assert 'class="cmc-roadmap"' in page and "<script" not in page and "http" not in page
+    assert "Potency acceptance criterion from clinical and engineering batch data" in page

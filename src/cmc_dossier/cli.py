@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from rich.progress import Progress, TaskID
 
     from cmc_dossier.changes.snapshot import Snapshot
@@ -128,6 +130,74 @@ def readiness(
     found = formats.readiness(_validated(path), phase.value if phase else None)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
     _write_output(render[output_format.value](found), output)
+
+
+def _as_of(value: str | None) -> date:
+    from datetime import date
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+class DocumentFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    docx = "docx"
+
+
+def _write_document(markdown: str, title: str, dossier: Dossier, output: Path | None) -> None:
+    """A strategy document as DOCX: one pandoc call, styled by the default reference."""
+    from cmc_dossier.publish.docx import Stamp, to_docx
+    from cmc_dossier.publish.pipeline import reference_document
+
+    if output is None:
+        raise typer.BadParameter("DOCX needs --output FILE.docx")
+    assert dossier.manifest is not None
+    reference, reference_path = reference_document(None, "a4")
+    stamp = Stamp(dossier.manifest.product.name, title, dossier.manifest.document_version,
+                  "", True)  # fmt: skip
+    data = to_docx(markdown, reference, str(reference_path), stamp, 0)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(output.name + ".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(output)
+
+
+@app.command()
+def roadmap(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge overdue dates as of YYYY-MM-DD.")
+    ] = None,
+    output_format: Annotated[
+        DocumentFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = DocumentFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """The CMC roadmap: per milestone up to BLA/MAA, activities due and gaps to close."""
+    from cmc_dossier.render.text import PANDOC, escape
+    from cmc_dossier.strategy import roadmap_report as formats
+    from cmc_dossier.strategy.roadmap import roadmap as plan
+
+    dossier = _validated(path)
+    found = plan(dossier, _as_of(as_of))
+    assert dossier.manifest is not None
+    product = dossier.manifest.product.name
+    if output_format is DocumentFormat.docx:
+        markdown = formats.as_markdown(found, product, lambda text: escape(text, PANDOC))
+        _write_document(markdown, "CMC roadmap", dossier, output)
+        return
+    render = {
+        "text": lambda: formats.as_text(found, product),
+        "markdown": lambda: formats.as_markdown(found, product),
+        "json": lambda: formats.as_json(found),
+    }
+    _write_output(render[output_format.value](), output)
 
 
 class Target(StrEnum):

@@ -491,6 +491,31 @@ CODES: dict[str, Code] = {
             "a future finding unseen.",
         ),
         Code(
+            "DOS741",
+            _W,
+            "Planned activity overdue",
+            "A PlannedActivity is not completed although its target phase has been reached "
+            "(the manifest's phase is at or past it) or its target date has passed (a month "
+            "counts to its end). Record the result, or move the target and say what it delays.",
+        ),
+        Code(
+            "DOS742",
+            _W,
+            "Next milestone's readiness gap with no planned activity",
+            "A readiness rule the next milestone adds is not met, and nothing plans to meet it: "
+            "no PlannedActivity of the rule's activity type names the fact, no method "
+            "lifecycle stage reaches the expected status, no process validation plan reaches "
+            "the milestone. `dossier roadmap` shows every milestone up to the marketing "
+            "application.",
+        ),
+        Code(
+            "DOS743",
+            _W,
+            "Planned activity due after the milestone that needs it",
+            "A PlannedActivity would close a readiness gap, but its target phase is later than "
+            "the milestone at which the readiness rules expect the result.",
+        ),
+        Code(
             "DOS404",
             _W,
             "Approving organisation without reviewers",

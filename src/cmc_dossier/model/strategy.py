@@ -115,6 +115,6 @@ class Waiver(FactBase):
     """A strategy finding the team has judged and accepts on one fact, with its reason."""
 
     kind: Literal["Waiver"]
-    code: Text = Field(pattern=r"^DOS7[0-4]\d$", description="The strategy finding's code")
+    code: Text = Field(pattern=r"^DOS7[0-6]\d$", description="The strategy finding's code")
     fact: Ref(ANY_FACT)
     reason: Markdown

@@ -471,12 +471,13 @@ def generate(
             found += [gap for gap in gaps if gap.message not in {d.message for d in found}]
         traceability_page(site, dossier)
         if not any(d.severity == "error" for d in found):
-            from cmc_dossier.site.strategy_pages import strategy_pages
+            from cmc_dossier.site.strategy_pages import revision_date, strategy_pages
             from cmc_dossier.strategy.findings import strategy_findings
 
-            strategic = strategy_findings(dossier)
+            as_of = revision_date(revision)
+            strategic = strategy_findings(dossier, as_of)
             found += strategic.active
-            strategy_pages(site.pages, site.nav, dossier, strategic)
+            strategy_pages(site.pages, site.nav, dossier, strategic, as_of)
         fact_pages(site, dossier)
     diagnostics_page(site, found, dossier)
     home_page(site, dossier, found, revision)

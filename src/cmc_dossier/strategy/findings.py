@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from cmc_dossier.diagnostics import Diagnostic, sort_key
 from cmc_dossier.diagnostics.codes import diagnostic
@@ -17,6 +18,7 @@ from cmc_dossier.model.strategy import Waiver
 from cmc_dossier.strategy import overspec, traceability
 from cmc_dossier.strategy.finding import Finding
 from cmc_dossier.strategy.readiness import Assessment, assess
+from cmc_dossier.strategy.roadmap import roadmap_findings
 
 
 def as_finding(dossier: Dossier, found: Assessment) -> Finding:
@@ -52,20 +54,21 @@ class Findings:
     waived: list[tuple[Finding, Waiver]]
 
 
-def strategy_findings(dossier: Dossier, finders: tuple[Finder, ...] = FINDERS) -> Findings:
-    """Every finding not waived, plus waivers that no longer match any finding."""
+def strategy_findings(dossier: Dossier, as_of: date | None = None) -> Findings:
+    """Every finding not waived, plus waivers that no longer match any finding; the roadmap
+    judges overdue dates as of `as_of` (today by default)."""
     if dossier.manifest is None:
         return Findings([], [])
     waivers = {(w.code, w.fact): w for w in dossier.of_kind(Waiver)}
     active, waived, used = [], [], set()
-    for finder in finders:
-        for found in finder(dossier):
-            key = (found.diagnostic.code, found.subject)
-            if key in waivers:
-                waived.append((found, waivers[key]))
-                used.add(key)
-            else:
-                active.append(found.diagnostic)
+    everything = [found for finder in FINDERS for found in finder(dossier)]
+    for found in [*everything, *roadmap_findings(dossier, as_of)]:
+        key = (found.diagnostic.code, found.subject)
+        if key in waivers:
+            waived.append((found, waivers[key]))
+            used.add(key)
+        else:
+            active.append(found.diagnostic)
     for key, waiver in waivers.items():
         if key not in used:
             active.append(

@@ -40,7 +40,7 @@ CODES = {
     "comparability": "DOS705",
     "reference-standard": "DOS706",
 }
-_STATUS_RANK = {"in-development": 0, "qualified": 1, "validated": 2, "verified": 2}
+STATUS_RANK = {"in-development": 0, "qualified": 1, "validated": 2, "verified": 2}
 _RELEASED_SUBJECTS = {"drug-substance", "drug-product", "intermediate", "starting-material"}
 _MINUTES = {"min": 1, "h": 60, "d": 1440, "w": 10080, "m": 43830, "y": 525960}
 _TIME_POINT = re.compile(
@@ -135,7 +135,7 @@ def _method_status(context: _Context) -> Iterator[Assessment]:
         rule = context.rule_for("method-status", cqa)
         if rule is None:
             continue
-        rank = _STATUS_RANK[rule.expected(context.milestone)]
+        rank = STATUS_RANK[rule.expected(context.milestone)]
         if test.method not in demanded or rank > demanded[test.method][0]:
             demanded[test.method] = (rank, rule, test.test)
     for method_id, (rank, rule, test_name) in demanded.items():
@@ -152,7 +152,7 @@ def _method_status(context: _Context) -> Iterator[Assessment]:
             f"{method.title} is {status} (as of Phase {method.status_as_of_phase}); "
             f"used for '{test_name}', where this milestone expects {expected}{plan}"
         )
-        met = _STATUS_RANK[status] >= rank
+        met = STATUS_RANK[status] >= rank
         yield context.assess(rule, method_id, ("status",), met, detail)
 
 

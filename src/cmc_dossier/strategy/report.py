@@ -89,11 +89,16 @@ def as_text(report: Readiness) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
+def section_list(codes: tuple[str, ...]) -> str:
+    return ", ".join(codes)
+
+
+def cell(text: str) -> str:
+    """User text made safe for one Markdown table cell."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def as_markdown(report: Readiness, escape=_cell) -> str:
+def as_markdown(report: Readiness, escape=cell) -> str:
     """A table per section; `escape` makes user text safe for the Markdown dialect used."""
     title = MILESTONE_TITLES[report.milestone]
     upcoming = MILESTONE_TITLES[report.next] if report.next else None
