@@ -111,3 +111,24 @@ def test_site_roadmap_page_draws_the_timeline_offline() -> None:
     assert page.startswith("# CMC roadmap")
     assert 'class="cmc-roadmap"' in page and "<script" not in page and "http" not in page
     assert "Potency acceptance criterion from clinical and engineering batch data" in page
+
+
+def test_the_pull_request_comment_says_when_a_change_moves_readiness(tmp_path) -> None:
+    from build_helpers import committed_repo
+    from conftest import MODALITIES
+
+    repo = committed_repo(tmp_path / "repo", MODALITIES / "small-molecule")
+    facts = repo / "dossier" / "facts.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace(
+            "status: qualified\n", "status: in-development\n", 1
+        ),
+        encoding="utf-8",
+    )
+    done = run_cli("diff", "HEAD", "--worktree", "--format", "markdown", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    section = done.stdout.split("### Phase readiness", 1)[1].replace("\\", "")
+    assert "**No longer met** (DOS700, 3.2.P.5.3)" in section
+    assert "Assay and degradation products by HPLC is in-development" in section
+    unchanged = run_cli("diff", "HEAD", "HEAD", "--format", "markdown", cwd=repo)
+    assert "### Phase readiness" not in unchanged.stdout

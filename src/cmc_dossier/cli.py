@@ -369,7 +369,23 @@ def diff(
         found.head_problems = after.validate().diagnostics
     report = assess(found, table)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
-    _write_output(render[output_format.value](report), output)
+    text = render[output_format.value](report)
+    if output_format is ReportFormat.markdown:
+        text += _readiness_change(before, after)
+    _write_output(text, output)
+
+
+def _readiness_change(before: Snapshot, after: Snapshot) -> str:
+    """The comment's readiness section, when both revisions validate without errors."""
+    from cmc_dossier.changes.report import readiness_markdown
+    from cmc_dossier.strategy.delta import readiness_delta
+
+    base, head = before.validate(), after.validate()
+    if base.errors or head.errors or base.dossier is None or head.dossier is None:
+        return ""
+    if base.dossier.manifest is None or head.dossier.manifest is None:
+        return ""
+    return readiness_markdown(readiness_delta(base.dossier, head.dossier))
 
 
 @app.command()

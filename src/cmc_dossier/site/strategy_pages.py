@@ -98,9 +98,9 @@ def strategy_pages(
     current = report.readiness(dossier)
     plan = roadmap(dossier, as_of)
     assert dossier.manifest is not None
-    title, body = roadmap_report.as_markdown(
-        plan, dossier.manifest.product.name, escape=_t
-    ).split("\n\n", 1)
+    title, body = roadmap_report.as_markdown(plan, dossier.manifest.product.name, escape=_t).split(
+        "\n\n", 1
+    )
     pages["roadmap.md"] = f"{title}\n\n{timeline(plan)}\n\n{body}"
     waived = "\n".join(
         f"- {_t(f.diagnostic.code)} on {_t(f.subject)}: {_t(w.reason)} ({_t(w.id)})"
