@@ -324,7 +324,16 @@ def _biological_excipients(view: DossierView) -> list[Material]:
 
 
 def _substance_text(name: str) -> Builder:
-    return lambda view: _one(text=getattr(_substance(view), name, None))
+    return lambda view: _one(text=getattr(_substance(view), name, None), substance=None)
+
+
+def _structure(view: DossierView) -> list[Part]:
+    """The structure prose, and the substance whose molecule or chemical structure is shown."""
+    substance = _substance(view)
+    described = substance and (substance.molecule or substance.chemical_structure)
+    return _one(
+        text=getattr(substance, "structure", None), substance=substance if described else None
+    )
 
 
 def _batch_formula(view: DossierView) -> list[Part]:
@@ -384,7 +393,7 @@ _DP_STABILITY = _stability_sections(DrugProduct)
 
 SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.1": ("nomenclature", lambda v: _one(substance=_substance(v))),
-    "3.2.S.1.2": ("structure", lambda v: _one(substance=_substance(v))),
+    "3.2.S.1.2": ("structure", _structure),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
     "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS, SM))),
     "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
