@@ -265,6 +265,35 @@ CASES: dict[str, Case] = {
             "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
         }
     ),
+    "DOS334": Case(replace={"sterile: false\n": "sterile: true  # <- DOS334\n"}),
+    "DOS335": Case(
+        base="therapeutic-protein",
+        replace={
+            "modality: therapeutic-protein": "modality: therapeutic-protein  # <- DOS335",
+            "attribute_type: host-cell-dna": "attribute_type: other",
+        },
+        also=frozenset({"DOS312"}),  # the fixture's overfill is to be provided later
+    ),
+    "DOS336": Case(
+        replace={
+            "modality: small-molecule": "modality: small-molecule  # <- DOS336",
+            "attribute_type: elemental-impurities": "attribute_type: other",
+        }
+    ),
+    "DOS337": Case(
+        files={
+            "broken.yaml": "kind: Impurity\nid: IMP-A\ntitle: Impurity A\nsubject: DS-1\n"
+            "type: product-related\nattribute_type: related-substances\n"
+            "origin: By-product of step 4.\nlimit: NMT 0.50 %  # <- DOS337\n"
+        }
+    ),
+    "DOS338": Case(
+        base="autologous-cell-therapy",
+        replace={
+            "modality: autologous-cell-therapy": "modality: autologous-cell-therapy  # <- DOS338",
+            "title: Chain of identity\n": "title: Chain of identity\nscope: allogeneic\n",
+        },
+    ),
     "DOS310": Case(
         files={
             "broken.yaml": "kind: CQA\nid: CQA-STERILITY\ntitle: Sterility\ncategory: safety\n"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from cmc_dossier.checks import (
     analytical,
     modality,
+    modality_controls,
     process,
     references,
     results,
@@ -32,6 +33,10 @@ CHECKS: tuple[Check, ...] = (
     substrates.check_clearance_steps,
     analytical.check_safety_methods,
     analytical.check_characterisation_only_methods,
+    modality_controls.check_sterile_products,
+    modality_controls.check_impurity_controls,
+    modality_controls.check_qualification_thresholds,
+    modality_controls.check_chain_of_identity,
     modality.check_microbial_safety,
     modality.check_integrating_vector,
     modality.check_viral_vector_declared,

@@ -318,6 +318,51 @@ CODES: dict[str, Code] = {
             "qualify the method for it) or use another method.",
         ),
         Code(
+            "DOS334",
+            _E,
+            "Sterile product without sterility or endotoxin release tests",
+            "A drug product declared sterile (`sterile`, the default) is released against "
+            "sterility (21 CFR 211.167(a), 610.12 for biologics; Ph. Eur. 2.6.1) and bacterial "
+            "endotoxins (ICH Q6A/Q6B for parenterals; Ph. Eur. 2.6.14). Cell-based products "
+            "are covered by DOS301.",
+        ),
+        Code(
+            "DOS335",
+            _W,
+            "Protein without control of process-related impurities",
+            "ICH Q6B (6.1) expects a protein's process-related impurities to be controlled: "
+            "host-cell protein, host-cell DNA and process reagents such as leached Protein A. "
+            "Control means a specification test of the substance or product, or an Impurity "
+            "fact with its controls or the rationale for not testing (e.g. shown clearance).",
+        ),
+        Code(
+            "DOS336",
+            _W,
+            "Small molecule without control of related substances, solvents or elements",
+            "A small-molecule dossier controls related substances (ICH Q3A(R2)/Q3B(R2)), "
+            "residual solvents (ICH Q3C) and elemental impurities (ICH Q3D), by specification "
+            "tests or by an Impurity fact giving the controls or the rationale (for instance "
+            "a Q3D risk assessment showing levels below 30 % of the PDE).",
+        ),
+        Code(
+            "DOS337",
+            _W,
+            "Impurity limit above the qualification threshold",
+            "An individual related substance is limited above the ICH Q3A(R2) (substance) or "
+            "Q3B(R2) (degradation product) qualification threshold computed from the "
+            "product's `maximum_daily_dose` (the lower of the percentage and the daily "
+            "intake), and the Impurity fact gives no `qualification`.",
+        ),
+        Code(
+            "DOS338",
+            _E,
+            "Autologous product without chain-of-identity controls",
+            "An autologous product must go back to the patient it came from: patient "
+            "identifiers on every label, identity checks at each hand-over, and controlled "
+            "shipments in qualified shippers (FDA CAR T cell guidance, 2024; EudraLex Vol. 4 "
+            "Part IV, traceability). Add a ChainOfIdentity fact.",
+        ),
+        Code(
             "DOS310",
             _E,
             "Value required at this phase is not stated",

@@ -7,6 +7,7 @@ from typing import Annotated, Union, get_args
 from pydantic import Field, TypeAdapter
 
 from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.chain_of_identity import ChainOfIdentity
 from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import AnalyticalMethod, Batch, ReferenceStandard, Specification
 from cmc_dossier.model.manufacture import (
@@ -56,6 +57,7 @@ FactKinds = (
     StabilityStudy,
     ContainerClosure,
     AdventitiousAgentSafety,
+    ChainOfIdentity,
     ModelVirus,
     ViralClearanceStudy,
     Narrative,

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from cmc_dossier.model.base import (
     CarriesEstablishedCondition,
     FactBase,
+    IsoDate,
     Markdown,
     Number,
     Range,
@@ -19,6 +20,7 @@ from cmc_dossier.model.base import (
 )
 from cmc_dossier.model.unknowns import OrUnknown
 from cmc_dossier.model.vocabulary import (
+    Context,
     ControlType,
     DurationUnit,
     MaterialCategory,
@@ -40,6 +42,18 @@ class Origin(StrictModel):
     detail: Markdown | None = None
 
 
+class CrossReference(StrictModel):
+    """A file the agency reads on its holder's authorisation instead of the dossier repeating
+    it, such as an FDA drug or biologics master file referenced with a letter of
+    authorisation; shown in the target whose contexts reference it."""
+
+    document: Text = Field(description="e.g. 'Biologics master file BB-MF 12345'")
+    holder: Ref("Organization")
+    contexts: list[Context] = Field(min_length=1, description="Where it is referenced")
+    letter_of_authorisation: OrUnknown(IsoDate) = Field(description="Date of the letter")
+    covers: Text | None = Field(default=None, description="What the file holds for this dossier")
+
+
 class Material(FactBase, CarriesEstablishedCondition):
     kind: Literal["Material"]
     title: Text
@@ -54,6 +68,7 @@ class Material(FactBase, CarriesEstablishedCondition):
     )
     quality_standard: OrUnknown(Text) | None = None
     specification: Ref("Specification") | None = None
+    cross_references: list[CrossReference] = []
     description: Markdown | None = None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -14,6 +15,7 @@ from cmc_dossier.model.base import (
     Flag,
     IsoDate,
     Markdown,
+    Number,
     Ownership,
     Ref,
     StrictModel,
@@ -220,6 +222,25 @@ class Formulation(StrictModel):
     )
 
 
+_MILLIGRAMS = {"µg": Decimal("0.001"), "mg": Decimal(1), "g": Decimal(1000)}
+
+
+class DailyDose(StrictModel):
+    """Maximum daily dose of the drug substance: what ICH Q3A/Q3B thresholds depend on."""
+
+    value: Number
+    unit: Literal["µg", "mg", "g"]
+
+    @property
+    def milligrams(self) -> Decimal:
+        return (
+            self.value * {"µg": Decimal("0.001"), "mg": Decimal(1), "g": Decimal(1000)}[self.unit]
+        )
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit}/day"
+
+
 class DrugProduct(FactBase, CarriesEstablishedCondition):
     kind: Literal["DrugProduct"]
     name: Text
@@ -233,6 +254,9 @@ class DrugProduct(FactBase, CarriesEstablishedCondition):
     container_closure: OrUnknown(Ref("ContainerClosure")) | None = None
     manufacturers: list[Ref("Site")] = Field(min_length=1)
     sterile: Flag = True
+    maximum_daily_dose: OrUnknown(DailyDose) | None = Field(
+        default=None, description="Of the drug substance; sets the ICH Q3A/Q3B thresholds"
+    )
 
     @property
     def label(self) -> str:

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.chain_of_identity import ChainOfIdentity
 from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import (
     AnalyticalMethod,
@@ -143,7 +144,7 @@ class FactSections:
             codes += ["3.2.S.4.5", "3.2.P.5.6"]
         elif isinstance(value, DrugProduct):
             codes.append("3.2.P.3.2")
-        elif isinstance(value, StabilityStudy):
+        elif isinstance(value, StabilityStudy) and home != "3.2.S.2.3":
             codes += [home[:-1] + "2", home[:-1] + "3"] if home else []
         elif isinstance(value, Material) and value.category == "excipient":
             codes += (
@@ -188,6 +189,8 @@ def _home(view: FactSections, value: Any) -> str | None:
         )
     if isinstance(value, AnalyticalMethod):
         return view.method_homes.get(value.id, "3.2.S.2.3")
+    if isinstance(value, ChainOfIdentity):
+        return "3.2.P.3.3"
     if isinstance(value, Characterisation):
         return characterisation_home(view, value)
     if isinstance(value, Impurity):
@@ -199,6 +202,8 @@ def _home(view: FactSections, value: Any) -> str | None:
         )
     if isinstance(value, StabilityStudy):
         subject = view.dossier.index[value.subject].value
+        if isinstance(subject, Material):
+            return "3.2.S.2.3"
         return "3.2.P.8.1" if isinstance(subject, DrugProduct) else "3.2.S.7.1"
     if isinstance(value, ContainerClosure):
         return "3.2.P.7" if value.applies_to == DP else "3.2.S.6"

@@ -185,6 +185,7 @@ _TERMS = {
     "low-ph": "Low pH",
     "product-related": "Product-related",
     "in-process": "In-process",
+    "stability-indicating": "Stability-indicating",
     "process-related": "Process-related",
     "uv-c": "UV-C",
     "process-design": "Process design (stage 1)",

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, get_args
 
 from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.chain_of_identity import ChainOfIdentity
 from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import (
     AnalyticalMethod,
@@ -316,6 +317,7 @@ def _materials(view: DossierView) -> list[Part]:
         batches=batches,
         banks=view.all(CellBank),
         donors=view.all(DonorEligibility),
+        studies=_stability(view, Material),
     )
 
 
@@ -396,7 +398,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.2": ("structure", _structure),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
     "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS, SM))),
-    "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
+    "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS), chains=[])),
     "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
     "3.2.S.2.5": ("process-validation", lambda v: _process_validation(v, DS)),
@@ -424,7 +426,10 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     ),
     "3.2.P.3.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DP_ACTIVITIES, DP))),
     "3.2.P.3.2": ("batch-formula", _batch_formula),
-    "3.2.P.3.3": ("process", lambda v: _one(processes=_process_views(v, DP))),
+    "3.2.P.3.3": (
+        "process",
+        lambda v: _one(processes=_process_views(v, DP), chains=v.all(ChainOfIdentity)),
+    ),
     "3.2.P.3.4": ("critical-steps", lambda v: _one(**_controls(v, DP))),
     "3.2.P.3.5": ("process-validation", lambda v: _process_validation(v, DP)),
     "3.2.P.4.1": ("excipient-specification", _per_excipient),
