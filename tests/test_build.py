@@ -228,8 +228,7 @@ def test_a_dossier_repository_overrides_a_template_by_name(tmp_path: Path) -> No
     repo = committed_repo(tmp_path / "repo")
     (repo / "templates" / "sections").mkdir(parents=True)
     (repo / "templates" / "sections" / "structure.md.j2").write_text(
-        "Company style: {{ (substance.structure if substance is defined else text) | prose }}\n",
-        encoding="utf-8",
+        "Company style: {{ text | prose }}\n", encoding="utf-8"
     )
     done = build(repo, "--target", "impd", "--format", "md")
     assert done.returncode == 0

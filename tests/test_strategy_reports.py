@@ -70,7 +70,13 @@ def test_the_car_t_roadmap_joins_plans_with_the_gaps_of_each_milestone(tmp_path)
     assert gaps[("3", "M-FLOW")] == "method validation planned by Phase 2"  # 8b's field
     assert gaps[("marketing-application", "PROC-DS")] == "PA-PPQ (planned)"
     unplanned = [subject for (_, subject), closed in gaps.items() if closed is None]
-    assert unplanned == ["T-DS-VIABLE-COUNT"]  # 'Report result' at Phase 3, nothing plans a limit
+    # 'Report result' at Phase 3 (drug substance, vector), and nothing plans a limit
+    assert unplanned == [
+        "T-DS-VIABLE-COUNT",
+        "T-LVV-PHYSICAL-TITRE",
+        "T-LVV-HCP",
+        "T-LVV-PLASMID",
+    ]
     docx = tmp_path / "roadmap.docx"
     written = run_cli("roadmap", "dossier", "--as-of", "2026-06-01", "-f", "docx", "-o", str(docx))
     assert written.returncode == 0, written.stderr
