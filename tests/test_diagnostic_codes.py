@@ -87,6 +87,8 @@ CASES: dict[str, Case] = {
         }
     ),
     "DOS107": Case(replace={"schema_version: 1\n": "schema_version: 2  # <- DOS107\n"}),
+    "DOS130": Case(replace={"criterion: NMT 1.0 %}": "criterion: 'NMT 1,0 %'}  # <- DOS130"}),
+    "DOS131": Case(replace={"criterion: NMT 1.0 %}": "criterion: 2.0–1.0 %}  # <- DOS131"}),
     "DOS201": Case(
         files={
             "broken.yaml": CQA_HEAD

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from cmc_dossier.checks import (
     analytical,
+    criteria,
     modality,
     modality_controls,
     process,
@@ -28,6 +29,7 @@ CHECKS: tuple[Check, ...] = (
     process.check_critical_parameters,
     results.check_batch_results,
     results.check_stability_results,
+    criteria.check_criteria,
     substrates.check_derivation,
     substrates.check_viral_clearance_evaluated,
     substrates.check_clearance_steps,

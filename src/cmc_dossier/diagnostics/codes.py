@@ -161,6 +161,24 @@ CODES: dict[str, Code] = {
             "The manifest's `schema_version` is not one this version of cmc-dossier reads.",
         ),
         Code(
+            "DOS130",
+            _W,
+            "Comma that may be a decimal comma",
+            "A number in an acceptance criterion holds a comma that is not a thousands "
+            "separator in groups of three ('0,5', '1,25 %', '0,500'). Many pharmacopoeias and "
+            "CDMOs in Europe write a decimal comma, so the number is not read at all: the "
+            "criterion is filed as typed and its changes are reported as 'changed', never as "
+            "tightened or widened. Write a decimal point ('0.5').",
+        ),
+        Code(
+            "DOS131",
+            _W,
+            "Range written high to low",
+            "An acceptance criterion reads as a range whose first number is above its second "
+            "('120–80 %'). It is filed as typed but is not compared with other criteria; "
+            "write the lower end first.",
+        ),
+        Code(
             "DOS201",
             _E,
             "Unknown reference",

@@ -17,15 +17,18 @@ Direction = Literal["tightened", "widened", "shifted", "extended", "reduced"]
 def criterion_direction(
     before: ParsedCriterion | None, after: ParsedCriterion | None
 ) -> Direction | None:
-    if before is None or after is None:
-        return None
+    if before is None or after is None or before == after:
+        return None  # free text, or the same reading written another way: just "changed"
+    if "multi-part" in (before.form, after.form) or before.label != after.label:
+        return None  # parts are not weighed against each other: never guessed tighter or wider
     if after.qualitative == "report" and before.form != "qualitative":
         return "widened"
     if before.qualitative == "report" and after.qualitative != "report":
         return "tightened"
     if before.form == "limit" and after.form == "limit" and before.unit == after.unit:
         lower = {">=", ">"}
-        if (before.comparator in lower) != (after.comparator in lower):
+        equal = "=" in (before.comparator, after.comparator)
+        if equal or (before.comparator in lower) != (after.comparator in lower):
             return "shifted"
         if before.value == after.value:
             return (
@@ -38,8 +41,14 @@ def criterion_direction(
         )
         return "widened" if looser else "tightened"
     if before.form == "range" and after.form == "range" and before.unit == after.unit:
+        if (before.low, before.high) == (after.low, after.high) or _reversed(before, after):
+            return None  # "20.0 ± 2.0" rewritten as "18.0–22.0"; or a range written high–low
         return span_direction(before.low, before.high, after.low, after.high)
     return "shifted"
+
+
+def _reversed(*spans: ParsedCriterion) -> bool:
+    return any(s.low is not None and s.high is not None and s.low > s.high for s in spans)
 
 
 Bound = Decimal | None
