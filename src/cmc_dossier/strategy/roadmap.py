@@ -17,7 +17,7 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.control import AnalyticalMethod
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import ManufacturingProcess
-from cmc_dossier.model.strategy import PlannedActivity
+from cmc_dossier.model.strategy import PlannedActivity, Waiver
 from cmc_dossier.model.unknowns import known
 from cmc_dossier.strategy.finding import Finding
 from cmc_dossier.strategy.readiness import (
@@ -139,6 +139,9 @@ def roadmap(dossier: Dossier, as_of: date) -> Roadmap:
             )
     stages, seen = [], set()
     following = next_milestone(current)
+    # a gap the team accepts at the current milestone (a waiver of its finding) needs no
+    # activity before it: the waiver already says the milestone opens with it
+    accepted = {(w.code, w.fact) for w in dossier.of_kind(Waiver)}
     for milestone in _milestones(current):
         gaps = []
         for found in assess(dossier, milestone):
@@ -146,7 +149,8 @@ def roadmap(dossier: Dossier, as_of: date) -> Roadmap:
             if found.met is not False or key in seen:
                 continue
             seen.add(key)
-            gaps.append(_match(dossier, found, milestone, activities, findings, following))
+            late_ok = milestone == current and (found.code, found.subject) in accepted
+            gaps.append(_match(dossier, found, milestone, activities, findings, following, late_ok))
         due = [a for a in open_activities if a.target_phase == milestone]
         stages.append(Stage(milestone, due, gaps))
     later = {s.milestone for s in stages}
@@ -174,6 +178,7 @@ def _match(
     activities: list[PlannedActivity],
     findings: list[Finding],
     following: str | None,
+    late_ok: bool = False,
 ) -> Gap:
     owners = _owners(dossier, found.subject)
     matching = [a for a in activities if a.type == found.rule.activity and owners & set(a.subjects)]
@@ -188,6 +193,8 @@ def _match(
     title = MILESTONE_TITLES[milestone]
     if matching:
         late = matching[0]
+        if late_ok:
+            return Gap(found, None, late)
         findings.append(
             Finding(
                 late.id,
@@ -198,7 +205,8 @@ def _match(
                     f"needs it: {found.detail}",
                     dossier.locate(late.id, ("target_phase",)),
                     hint=f"bring the activity forward to {title}, or accept that {title} "
-                    f"will open with this gap; basis: {found.rule.cited}",
+                    f"will open with this gap (a Waiver of {found.code} on '{found.subject}' "
+                    f"with its reason); basis: {found.rule.cited}",
                 ),
             )
         )

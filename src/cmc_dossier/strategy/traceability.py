@@ -52,8 +52,9 @@ def check_traceability(dossier: Dossier) -> list[Finding]:
                         f"QTPP element '{element.id}' ({element.title}) reaches no quality "
                         "attribute",
                         dossier.locate(element.id, ("id",)),
-                        hint="name it in `derived_from` of the CQAs that realise it, or say in "
-                        "the target why it sets context only",
+                        hint="name it in `derived_from` of the CQAs that realise it (for a "
+                        "storage target, the attributes that change on storage), or record a "
+                        "Waiver of DOS720 on it saying why it sets context only",
                     ),
                 )
             )
