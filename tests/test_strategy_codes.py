@@ -17,6 +17,16 @@ from cmc_dossier.diagnostics.codes import CODES
 from cmc_dossier.strategy.findings import strategy_findings
 from cmc_dossier.validation import validate_folder
 
+BATCH = (
+    "kind: Batch\nid: B-1\nbatch_number: L001\nproduct: DP-1\nscale: 10 000 tablets\n"
+    "use: [clinical]\nsite: SITE-1\nmanufacture_date: 2025-01\n---\n"
+)
+RETAIN_PLAN = (
+    "kind: RetainSamplePlan\nid: RSP-1\ntitle: Retains\nsample: drug-product\n"
+    "subject: {subject}\nquantity: {{value: 60, unit: tablets}}\nstorage: 15–25 °C\n"
+    "held_at: SITE-1\nduration: {{period: {{value: 2, unit: years}}, after: end-of-trial}}\n"
+    "purposes: [regulatory-retention]\n{retained}"
+)
 PROCESS = (
     "kind: ManufacturingProcess\nid: PROC-1\ntitle: Tablet manufacture\nstage: drug-product\n"
     "product: DP-1\nsites: [SITE-1]\ndescription: {description}\nunit_operations: [UO-1]\n---\n"
@@ -169,6 +179,39 @@ CASES: dict[str, Case] = {
             "unlocks: Validated assay for Phase 2.\n"
         }
     ),
+    "DOS744": Case(
+        files={"retains.yaml": BATCH + RETAIN_PLAN.format(subject="DP-1  # <- DOS744", retained="")}
+    ),
+    "DOS745": Case(
+        files={
+            "retains.yaml": BATCH
+            + RETAIN_PLAN.format(
+                subject="DP-1",
+                retained="retained:\n  - batch: B-1\n"
+                "    quantity: {value: 30, unit: tablets}  # <- DOS745\n",
+            )
+        }
+    ),
+    "DOS746": Case(
+        files={
+            "retains.yaml": BATCH.replace("DP-1", "DS-1")
+            + RETAIN_PLAN.format(
+                subject="DP-1",
+                retained="retained:\n  - batch: B-1  # <- DOS746\n"
+                "    quantity: {value: 60, unit: tablets}\n",
+            )
+        }
+    ),
+    "DOS747": Case(
+        files={
+            "retains.yaml": RETAIN_PLAN.format(subject="MAT-MCC", retained="")
+            .replace("drug-product\n", "starting-material\n")
+            .replace(
+                "{period: {value: 2, unit: years}, after: end-of-trial}",
+                "{period: {value: 1, unit: years}, after: release}  # <- DOS747",
+            )
+        }
+    ),
 }
 STRATEGY_CODES = {code for code in CODES if code.startswith("DOS7")}
 
@@ -248,3 +291,34 @@ def test_a_waived_gap_of_the_current_phase_needs_no_earlier_activity(tmp_path: P
     found = {(c, line) for c, file, line in _codes_at(root) if c in {"DOS700", "DOS701", "DOS743"}}
     assert {c for c, _ in found} == {"DOS700", "DOS701", "DOS743"}
     assert sum(1 for c, _ in found if c == "DOS743") == 2
+
+
+def test_retention_of_a_product_counts_its_shelf_life_and_unknown_batches_are_errors(
+    tmp_path: Path,
+) -> None:
+    """The CAR-T product keeps 6 months (its long-term study): regulatory retention from
+    release then needs 18 months, from expiry 1 year; a retained batch must exist."""
+    import shutil
+
+    from conftest import REPO
+
+    root = shutil.copytree(REPO / "dossier", tmp_path / "car-t")
+    plans = root / "strategy" / "retain-samples.yaml"
+    text = plans.read_text(encoding="utf-8")
+    short = text.replace(
+        "{value: 15, unit: years}\n  after: release", "{value: 17, unit: months}\n  after: release"
+    ).replace("purposes: [look-back-testing, comparability]", "purposes: [regulatory-retention]")
+    plans.write_text(short, encoding="utf-8")
+    found = strategy_findings(validate_folder(root).dossier).active
+    assert [d.message for d in found if d.code == "DOS747"] == [
+        "RSP-APHERESIS: samples kept 17 months after release; its purposes "
+        "(regulatory-retention) need the shelf life (6 months) + 1 year after release"
+    ]
+    plans.write_text(
+        short.replace("17, unit: months}\n  after: release", "12, unit: months}\n  after: expiry"),
+        "utf-8",
+    )
+    assert "DOS747" not in {d.code for d in strategy_findings(validate_folder(root).dossier).active}
+    plans.write_text(text.replace("{batch: B-ENG-03,", "{batch: B-ENG-09,"), encoding="utf-8")
+    result = validate_folder(root)
+    assert [d.location.line for d in result.errors if "B-ENG-09" in d.message] == [21]

@@ -579,6 +579,38 @@ CODES: dict[str, Code] = {
             "the milestone at which the readiness rules expect the result.",
         ),
         Code(
+            "DOS744",
+            _W,
+            "Batch without retained samples",
+            "A batch of a product or material a RetainSamplePlan covers (by its `batch_uses`) "
+            "has no samples recorded in the plan's `retained` list (EU GMP Annex 19; "
+            "21 CFR 211.170).",
+        ),
+        Code(
+            "DOS745",
+            _W,
+            "Retained quantity below the plan",
+            "The samples recorded for a batch are fewer than the plan's quantity, or are "
+            "counted in another unit so that they cannot be compared with it.",
+        ),
+        Code(
+            "DOS746",
+            _W,
+            "Retained samples of a batch the plan does not cover",
+            "A RetainSamplePlan records samples of a batch of another product or material, or "
+            "of a batch whose use the plan's `batch_uses` leaves out.",
+        ),
+        Code(
+            "DOS747",
+            _W,
+            "Retention shorter than its purposes need",
+            "The plan keeps samples for less time than the subject's shelf life plus the period "
+            "its purposes need: one year after expiry for regulatory retention of a drug "
+            "substance or product (21 CFR 211.170, EU GMP Annex 19), two years after the "
+            "product's release for starting materials, two years after the last trial for "
+            "investigational batches, and at least to expiry for look-back or investigation.",
+        ),
+        Code(
             "DOS404",
             _W,
             "Approving organisation without reviewers",

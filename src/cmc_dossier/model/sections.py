@@ -41,6 +41,7 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.strategy import RetainSamplePlan
 from cmc_dossier.model.viral_safety import ModelVirus, ViralClearanceStudy
 from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
 
@@ -200,6 +201,10 @@ def _home(view: FactSections, value: Any) -> str | None:
         return {DrugSubstance: "3.2.S.4.4", DrugProduct: "3.2.P.5.4"}.get(
             type(subject), "3.2.S.2.3"
         )
+    if isinstance(value, RetainSamplePlan):
+        subject = view.dossier.index[value.subject].value
+        excipient = isinstance(subject, Material) and subject.category == "excipient"
+        return "3.2.P.5.4" if isinstance(subject, DrugProduct) or excipient else "3.2.S.4.4"
     if isinstance(value, StabilityStudy):
         subject = view.dossier.index[value.subject].value
         if isinstance(subject, Material):

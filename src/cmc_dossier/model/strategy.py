@@ -1,7 +1,8 @@
 """Facts about the CMC strategy: planned work, retained samples, site specifics, waivers.
 
-They describe how the package matures and who holds what, not the product itself, so no
-CTD section presents them; the strategy reports (readiness, roadmap, responsibilities) do.
+They describe how the package matures and who holds what, not the product itself; the
+strategy reports (readiness, roadmap, responsibilities) present them, and retain-sample
+plans also appear after the batch analyses of the batches they cover.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cmc_dossier.model.base import FactBase, IsoDate, Markdown, Ref, Text
+from cmc_dossier.model.base import FactBase, IsoDate, Markdown, Number, Ref, StrictModel, Text
+from cmc_dossier.model.manufacture import Duration
 from cmc_dossier.model.vocabulary import BatchUse
 
 # A clinical-trial phase or the marketing application (BLA/MAA) that ends the IND/IMPD stage.
@@ -79,6 +81,39 @@ class PlannedActivity(FactBase):
         return self
 
 
+RetentionStart = Literal["release", "expiry", "end-of-trial"]
+
+
+class RetentionPeriod(StrictModel):
+    """How long samples are kept, counted from an event in the batch's life."""
+
+    period: Duration
+    after: RetentionStart = Field(
+        description="release of the batch, its expiry, or the end of the last trial using it"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.period} after {self.after.replace('-', ' ')}"
+
+
+class SampleQuantity(StrictModel):
+    """A count or amount of retained material, in a unit the plan and its records share."""
+
+    value: Number
+    unit: Text = Field(description="As typed, e.g. 'cryovials of 1 mL', 'tablets', 'g'")
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit}"
+
+
+class RetainedBatch(StrictModel):
+    """The samples actually held for one batch."""
+
+    batch: Ref("Batch")
+    quantity: SampleQuantity
+    note: Text | None = None
+
+
 class RetainSamplePlan(FactBase):
     """Samples kept per batch (product or patient material), how much, where, how long, why."""
 
@@ -89,13 +124,17 @@ class RetainSamplePlan(FactBase):
     batch_uses: list[BatchUse] = Field(
         default=[], description="Batches of the subject that need retains; empty: every batch"
     )
-    quantity: Text
+    quantity: SampleQuantity = Field(description="Planned per batch")
     storage: Text
     held_at: Ref("Site")
-    duration: Text = Field(description="As typed, e.g. '2 years after the end of the trial'")
+    duration: RetentionPeriod
     purposes: list[RetainPurpose] = Field(min_length=1)
-    retained: list[Ref("Batch")] = Field(default=[], description="Batches whose samples are held")
+    retained: list[RetainedBatch] = Field(default=[], description="Samples held, per batch")
     basis: Text | None = None
+
+    def covers(self, uses: list[str]) -> bool:
+        """Whether a batch of the subject with these uses needs retained samples."""
+        return not self.batch_uses or bool(set(self.batch_uses) & set(uses))
 
 
 class SiteSpecifics(FactBase):

@@ -42,6 +42,7 @@ from cmc_dossier.model.product import (
 )
 from cmc_dossier.model.sections import FactSections, characterisation_home
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.strategy import RetainSamplePlan
 from cmc_dossier.model.viral_safety import (
     ICH_Q5A_RULE,
     ModelVirus,
@@ -365,8 +366,20 @@ def _specification(view: DossierView, applies_to: str) -> list[Part]:
 
 
 def _batches(view: DossierView, applies_to: str) -> list[Part]:
+    """Batch analyses, then the samples retained of those batches (the plan's batches held):
+    reviewers read retains next to the batches they come from [U: no CTD heading names
+    retained samples; EU GMP Annex 19 and 21 CFR 211.170 set them]."""
     specifications = view.specifications(applies_to)
-    return _one(specifications=specifications, batches=view.batches_tested_against(specifications))
+    return _one(
+        specifications=specifications,
+        batches=view.batches_tested_against(specifications),
+        retains=[
+            p
+            for p in view.all(RetainSamplePlan)
+            if view.home(view.dossier.index[p.id])
+            == ("3.2.P.5.4" if applies_to == DP else "3.2.S.4.4")
+        ],
+    )
 
 
 def _adventitious_agents(view: DossierView) -> list[Part]:

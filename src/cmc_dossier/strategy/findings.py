@@ -15,7 +15,7 @@ from cmc_dossier.diagnostics import Diagnostic, sort_key
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.strategy import Waiver
-from cmc_dossier.strategy import overspec, traceability
+from cmc_dossier.strategy import overspec, retains, traceability
 from cmc_dossier.strategy.finding import Finding
 from cmc_dossier.strategy.readiness import Assessment, assess
 from cmc_dossier.strategy.roadmap import roadmap_findings
@@ -45,6 +45,7 @@ FINDERS: tuple[Finder, ...] = (
     overspec.check_text,
     overspec.check_ranges,
     traceability.check_traceability,
+    retains.check_retains,
 )
 
 
