@@ -57,6 +57,7 @@ def test_example_site_pages_exist() -> None:
     site = site_for(REPO / "dossier")
     assert "Readiness for **Phase 1**" in site.pages["readiness.md"]
     assert "gaps/cqa-potency.md" in site.pages
+    assert r"| PROC\-DP: VRD" in site.pages["responsibilities.md"]
 
 
 def test_the_car_t_roadmap_joins_plans_with_the_gaps_of_each_milestone(tmp_path) -> None:

@@ -200,6 +200,55 @@ def roadmap(
     _write_output(render[output_format.value](), output)
 
 
+class AnnexFormat(StrEnum):
+    markdown = "markdown"
+    docx = "docx"
+
+
+@app.command()
+def responsibilities(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    output_format: Annotated[
+        AnnexFormat, typer.Option("--format", "-f", help="Annex format.")
+    ] = AnnexFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """The responsibilities annex: per activity and fact, who maintains, approves, performs
+    and holds the raw data."""
+    from cmc_dossier.render.text import PANDOC, escape
+    from cmc_dossier.strategy.report import cell
+    from cmc_dossier.strategy.responsibilities import as_markdown
+    from cmc_dossier.strategy.responsibilities import responsibilities as matrix
+
+    dossier = _validated(path)
+    found = matrix(dossier)
+    if output_format is AnnexFormat.docx:
+        markdown = as_markdown(found, lambda text: escape(text, PANDOC))
+        _write_document(markdown, "Responsibilities", dossier, output)
+        return
+    _write_output(as_markdown(found, cell), output)
+
+
+@app.command("transfer-package")
+def transfer_package(
+    site: Annotated[str, typer.Argument(help="ID of the sending site.")],
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write (must not exist).")
+    ] = Path("transfer-package"),
+) -> None:
+    """The product facts a receiving site needs, without the sending site's specifics."""
+    from cmc_dossier.strategy.transfer import TransferError, write_package
+
+    dossier = _validated(path)
+    try:
+        written = write_package(dossier, path, site, output)
+    except TransferError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    typer.echo(f"wrote {written} files to {output}")
+
+
 class Target(StrEnum):
     ind = "ind"
     impd = "impd"

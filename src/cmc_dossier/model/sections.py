@@ -89,6 +89,11 @@ class FactSections:
     def get(self, fact_id: str) -> Any:
         return self.dossier.index[fact_id].value
 
+    def testing_sites(self, specification: Specification, test: SpecificationTest) -> list[str]:
+        """Who performs a test for this material: the test's sites, the specification's, or
+        else the method's."""
+        return test.tested_at or specification.tested_at or self.get(test.method).performed_at
+
     @cached_property
     def process_of(self) -> dict[str, ManufacturingProcess]:
         return {

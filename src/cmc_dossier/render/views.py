@@ -21,7 +21,6 @@ from cmc_dossier.model.control import (
     Batch,
     ReferenceStandard,
     Specification,
-    SpecificationTest,
 )
 from cmc_dossier.model.manufacture import (
     HoldTime,
@@ -107,11 +106,6 @@ class DossierView(FactSections):
 
     def operations(self, process: ManufacturingProcess) -> list[UnitOperation]:
         return [self.get(operation_id) for operation_id in process.unit_operations]
-
-    def testing_sites(self, specification: Specification, test: SpecificationTest) -> list[str]:
-        """Who performs a test for this material: the test's sites, the specification's, or
-        else the method's."""
-        return test.tested_at or specification.tested_at or self.get(test.method).performed_at
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
         return [batch for s in specifications for batch in self.batches_of(s.id)]

@@ -11,7 +11,7 @@ from cmc_dossier.model.manufacture import ProcessParameter
 from cmc_dossier.model.product import CQA
 from cmc_dossier.render.outline import slug
 from cmc_dossier.render.text import SITE, escape
-from cmc_dossier.strategy import report, roadmap_report
+from cmc_dossier.strategy import report, responsibilities, roadmap_report
 from cmc_dossier.strategy.findings import Findings
 from cmc_dossier.strategy.roadmap import Roadmap, roadmap
 from cmc_dossier.strategy.rules import MILESTONE_TITLES
@@ -102,6 +102,9 @@ def strategy_pages(
         "\n\n", 1
     )
     pages["roadmap.md"] = f"{title}\n\n{timeline(plan)}\n\n{body}"
+    pages["responsibilities.md"] = responsibilities.as_markdown(
+        responsibilities.responsibilities(dossier), _t
+    )
     waived = "\n".join(
         f"- {_t(f.diagnostic.code)} on {_t(f.subject)}: {_t(w.reason)} ({_t(w.id)})"
         for f, w in found.waived
@@ -149,6 +152,7 @@ def strategy_pages(
             "CMC strategy": [
                 {"Readiness": "readiness.md"},
                 {"Roadmap": "roadmap.md"},
+                {"Responsibilities": "responsibilities.md"},
                 {"Gaps": "gaps/index.md"},
                 *({c.id: cqa_page(c.id)} for c in cqas),
             ]
