@@ -576,7 +576,8 @@ CODES: dict[str, Code] = {
             _W,
             "Planned activity due after the milestone that needs it",
             "A PlannedActivity would close a readiness gap, but its target phase is later than "
-            "the milestone at which the readiness rules expect the result.",
+            "the milestone at which the readiness rules expect the result. A gap of the "
+            "current phase that a Waiver accepts is not reported again here.",
         ),
         Code(
             "DOS744",
