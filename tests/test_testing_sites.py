@@ -43,7 +43,7 @@ def test_a_drug_product_testing_lab_is_not_a_drug_substance_site(dossier_from) -
     substance, product = _section(markdown, "3.2.S.2.1"), _section(markdown, "3.2.P.3.1")
     assert "Example contract laboratory" not in substance
     assert "| Example contract laboratory |" in product
-    assert "| Testing: Assay, Total degradation products |" in product
+    assert "| Testing: Assay, Total degradation products, Dissolution |" in product
     # the plant makes both but tests only the drug substance
     assert "| Drug substance manufacture; Testing: DS assay |" in substance
     assert "| Drug product manufacture |" in product
@@ -56,7 +56,7 @@ def test_a_test_names_its_own_site_over_the_specification(dossier_from) -> None:
     markdown = _documents(dossier_from, {**DP_AT_LAB, **own_site}, ds_at="SITE-1")
     product = _section(markdown, "3.2.P.3.1")
     assert "| Drug product manufacture; Testing: Total degradation products |" in product
-    assert "| Testing: Assay |" in product
+    assert "| Testing: Assay, Dissolution |" in product
 
 
 def test_a_shared_method_at_several_sites_names_no_lab_for_either_material(dossier_from) -> None:

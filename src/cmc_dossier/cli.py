@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, get_args
 import typer
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from rich.progress import Progress, TaskID
 
     from cmc_dossier.changes.impact import ImpactReport
     from cmc_dossier.changes.rules import RuleTable
     from cmc_dossier.changes.snapshot import Snapshot
+    from cmc_dossier.model.dossier import Dossier
     from cmc_dossier.model.product import Manifest
 
 from cmc_dossier import __version__
@@ -71,15 +74,193 @@ def validate(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,
+    strategy: Annotated[
+        bool,
+        typer.Option(
+            "--strategy/--no-strategy",
+            help="Add the CMC strategy findings (readiness, over-specification, gaps).",
+        ),
+    ] = True,
 ) -> None:
-    """Check every fact file: YAML, schema, references and domain rules."""
+    """Check every fact file: YAML, schema, references, domain rules and CMC strategy."""
     from cmc_dossier.validation import validate_folder
 
     result = validate_folder(path)
-    text = FORMATTERS[output_format.value](result.diagnostics)
+    diagnostics = result.diagnostics
+    if strategy and result.dossier is not None and not result.errors:
+        from cmc_dossier.diagnostics import sort_key
+        from cmc_dossier.strategy.findings import strategy_findings
+
+        found = strategy_findings(result.dossier).active
+        diagnostics = sorted([*diagnostics, *found], key=sort_key)
+    text = FORMATTERS[output_format.value](diagnostics)
     # annotations are commands on purpose, their data escaped; anything else must not be
     (typer.echo if output_format is OutputFormat.github else echo)(text)
     raise typer.Exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class Milestone(StrEnum):
+    phase_1 = "1"
+    phase_1_2 = "1/2"
+    phase_2 = "2"
+    phase_2_3 = "2/3"
+    phase_3 = "3"
+    marketing = "marketing-application"
+
+
+def _validated(path: Path) -> Dossier:
+    """The validated dossier, or the errors and exit 1."""
+    from cmc_dossier.diagnostics.formatters import as_text
+    from cmc_dossier.validation import validate_folder
+
+    result = validate_folder(path)
+    if result.errors or result.dossier is None or result.dossier.manifest is None:
+        echo(as_text(result.errors or result.diagnostics), err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    return result.dossier
+
+
+@app.command()
+def readiness(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    phase: Annotated[
+        Milestone | None,
+        typer.Option("--phase", help="Assess at this milestone instead of the dossier's phase."),
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """Per CTD section: what meets the phase, what does not, what the next phase needs."""
+    from cmc_dossier.strategy import report as formats
+
+    found = formats.readiness(_validated(path), phase.value if phase else None)
+    render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
+    _write_output(render[output_format.value](found), output)
+
+
+def _as_of(value: str | None) -> date:
+    from datetime import date
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+class DocumentFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    docx = "docx"
+
+
+def _write_document(markdown: str, title: str, dossier: Dossier, output: Path | None) -> None:
+    """A strategy document as DOCX: one pandoc call, styled by the default reference."""
+    from cmc_dossier.publish.docx import Stamp, to_docx
+    from cmc_dossier.publish.pipeline import reference_document
+
+    if output is None:
+        raise typer.BadParameter("DOCX needs --output FILE.docx")
+    assert dossier.manifest is not None
+    reference, reference_path = reference_document(None, "a4")
+    stamp = Stamp(dossier.manifest.product.name, title, dossier.manifest.document_version,
+                  "", True)  # fmt: skip
+    data = to_docx(markdown, reference, str(reference_path), stamp, 0)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(output.name + ".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(output)
+
+
+@app.command()
+def roadmap(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge overdue dates as of YYYY-MM-DD.")
+    ] = None,
+    output_format: Annotated[
+        DocumentFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = DocumentFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """The CMC roadmap: per milestone up to BLA/MAA, activities due and gaps to close."""
+    from cmc_dossier.render.text import PANDOC, escape
+    from cmc_dossier.strategy import roadmap_report as formats
+    from cmc_dossier.strategy.roadmap import roadmap as plan
+
+    dossier = _validated(path)
+    found = plan(dossier, _as_of(as_of))
+    assert dossier.manifest is not None
+    product = dossier.manifest.product.name
+    if output_format is DocumentFormat.docx:
+        markdown = formats.as_markdown(found, product, lambda text: escape(text, PANDOC))
+        _write_document(markdown, "CMC roadmap", dossier, output)
+        return
+    render = {
+        "text": lambda: formats.as_text(found, product),
+        "markdown": lambda: formats.as_markdown(found, product),
+        "json": lambda: formats.as_json(found),
+    }
+    _write_output(render[output_format.value](), output)
+
+
+class AnnexFormat(StrEnum):
+    markdown = "markdown"
+    docx = "docx"
+
+
+@app.command()
+def responsibilities(
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    output_format: Annotated[
+        AnnexFormat, typer.Option("--format", "-f", help="Annex format.")
+    ] = AnnexFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """The responsibilities annex: per activity and fact, who maintains, approves, performs
+    and holds the raw data."""
+    from cmc_dossier.render.text import PANDOC, escape
+    from cmc_dossier.strategy.report import cell
+    from cmc_dossier.strategy.responsibilities import as_markdown
+    from cmc_dossier.strategy.responsibilities import responsibilities as matrix
+
+    dossier = _validated(path)
+    found = matrix(dossier)
+    if output_format is AnnexFormat.docx:
+        markdown = as_markdown(found, lambda text: escape(text, PANDOC))
+        _write_document(markdown, "Responsibilities", dossier, output)
+        return
+    _write_output(as_markdown(found, cell), output)
+
+
+@app.command("transfer-package")
+def transfer_package(
+    site: Annotated[str, typer.Argument(help="ID of the sending site.")],
+    path: Annotated[Path, typer.Argument(help="Dossier folder.")] = Path("dossier"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write (must not exist).")
+    ] = Path("transfer-package"),
+) -> None:
+    """The product facts a receiving site needs, without the sending site's specifics."""
+    from cmc_dossier.strategy.transfer import TransferError, write_package
+
+    dossier = _validated(path)
+    try:
+        written = write_package(dossier, path, site, output)
+    except TransferError as error:
+        echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    echo(f"wrote {written} files to {output}")
 
 
 class Target(StrEnum):
@@ -267,12 +448,6 @@ def init(
     echo(f"next: cd {path}; dossier validate {DOSSIER}; dossier build {DOSSIER}; dossier site")
 
 
-class ReportFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
 BaseRevision = Annotated[str, typer.Argument(help="Base revision (branch, tag, commit).")]
 HeadRevision = Annotated[str, typer.Argument(help="Head revision.")]
 DossierFolder = Annotated[Path, typer.Option("--path", help="Dossier folder.")]
@@ -350,9 +525,12 @@ def diff(
     """Fact-level diff between two git revisions, with its regulatory impact."""
     from cmc_dossier.changes import report as formats
 
-    report, _, _ = _assessed(path, base, head, worktree, rules, full)
+    report, before, after = _assessed(path, base, head, worktree, rules, full)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
-    _write_output(render[output_format.value](report), output)
+    text = render[output_format.value](report)
+    if output_format is ReportFormat.markdown:
+        text += _readiness_change(before, after)
+    _write_output(text, output)
     if json_output is not None:
         _write_output(formats.as_json(report), json_output)
 
@@ -411,6 +589,19 @@ def comparability(
     _publish_pair(markdown, "Comparability protocol (draft)", manifest, after.label, path,
                   output / "comparability-protocol")  # fmt: skip
     echo(f"comparability: {len(planned)} changes planned in {output}")
+
+
+def _readiness_change(before: Snapshot, after: Snapshot) -> str:
+    """The comment's readiness section, when both revisions validate without errors."""
+    from cmc_dossier.changes.report import readiness_markdown
+    from cmc_dossier.strategy.delta import readiness_delta
+
+    base, head = before.validate(), after.validate()
+    if base.errors or head.errors or base.dossier is None or head.dossier is None:
+        return ""
+    if base.dossier.manifest is None or head.dossier.manifest is None:
+        return ""
+    return readiness_markdown(readiness_delta(base.dossier, head.dossier))
 
 
 @app.command()
@@ -617,18 +808,18 @@ def import_results(
     if mapping is not None:
         layout, problems = read_mapping(mapping)
         if layout is None:
-            typer.echo(as_text(problems))
+            echo(as_text(problems))
             raise typer.Exit(EXIT_ERRORS)
     outcome = run_import(path, sheet, layout, accept_out_of_specification)
     if outcome.diagnostics:
-        typer.echo(as_text(outcome.diagnostics))
+        echo(as_text(outcome.diagnostics))
     if outcome.blocked or (outcome.out_of_specification and not accept_out_of_specification):
-        typer.echo("import stopped; no fact file was changed", err=True)
+        echo("import stopped; no fact file was changed", err=True)
         raise typer.Exit(EXIT_ERRORS)
     for file, (old, new) in outcome.changes.items():
         if dry_run:
             name = str(file)
-            typer.echo(
+            echo(
                 "".join(
                     difflib.unified_diff(
                         old.splitlines(True), new.splitlines(True), f"a/{name}", f"b/{name}"
@@ -641,7 +832,7 @@ def import_results(
             temporary.write_bytes(new.encode("utf-8"))  # as built: line breaks and all
             temporary.replace(file)
     verb = "would add" if dry_run else "added"
-    typer.echo(
+    echo(
         f"{outcome.kind}: {verb} {outcome.added} results in {len(outcome.changes)} files; "
         f"{outcome.unchanged} already present"
     )
@@ -668,11 +859,11 @@ def export(
 
     written, problems = write_export(path, output_format.value, output)
     if problems:
-        typer.echo(as_text(problems))
+        echo(as_text(problems))
     if written is None:
-        typer.echo("export stopped; nothing was written", err=True)
+        echo("export stopped; nothing was written", err=True)
         raise typer.Exit(EXIT_ERRORS)
-    typer.echo(f"{output_format.value}: {len(written)} files in {output}")
+    echo(f"{output_format.value}: {len(written)} files in {output}")
 
 
 @app.command()

@@ -9,6 +9,8 @@ from typing import Any
 from cmc_dossier.changes.facts_diff import FieldChange
 from cmc_dossier.changes.impact import AssessedChange, ImpactReport
 from cmc_dossier.render.text import SITE, escape, term
+from cmc_dossier.strategy.delta import ReadinessDelta
+from cmc_dossier.strategy.rules import MILESTONE_TITLES
 
 COMMENT_LIMIT = 65_536  # GitHub's limit for one comment
 MARKER = "<!-- cmc-dossier-impact-report -->"
@@ -182,6 +184,24 @@ def as_markdown(
         if len(text) <= limit:
             return text
     return "\n".join(head) + "\n"
+
+
+def readiness_markdown(delta: ReadinessDelta) -> str:
+    """One section of the pull-request comment when the change moves phase readiness."""
+    if not delta.changed:
+        return ""
+    lines = ["", "### Phase readiness", ""]
+    if delta.base_milestone != delta.head_milestone:
+        lines.append(
+            f"The phase moves from {_t(MILESTONE_TITLES[delta.base_milestone])} to "
+            f"{_t(MILESTONE_TITLES[delta.head_milestone])}."
+        )
+    lines += [
+        f"- {label} ({_t(found.code)}, {_t(', '.join(found.sections))}): {_t(found.detail)}"
+        for label, items in (("**No longer met**", delta.opened), ("Now met", delta.closed))
+        for found in items
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def as_json(report: ImpactReport) -> str:

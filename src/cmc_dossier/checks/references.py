@@ -13,14 +13,23 @@ from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
 from cmc_dossier.model.prose import find_references, is_section, quotable_fields
+from cmc_dossier.model.strategy import ANY_FACT
 from cmc_dossier.model.walk import prose, references
 
 
 def _suggest(dossier: Dossier, target: str, kinds: tuple[str, ...]) -> str:
-    candidates = (entry_id for entry_id, entry in dossier.index.items() if entry.kind in kinds)
-    return did_you_mean(target, candidates, cutoff=0.5) or (
-        f"no {' or '.join(kinds)} has this ID; IDs are case-sensitive"
+    candidates = (
+        entry_id
+        for entry_id, entry in dossier.index.items()
+        if entry.kind in kinds or ANY_FACT in kinds
     )
+    return did_you_mean(target, candidates, cutoff=0.5) or (
+        f"no {_kinds(kinds)} has this ID; IDs are case-sensitive"
+    )
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return "fact" if ANY_FACT in kinds else " or ".join(kinds)
 
 
 def check_references(dossier: Dossier) -> list[Diagnostic]:
@@ -34,12 +43,12 @@ def check_references(dossier: Dossier) -> list[Diagnostic]:
                 found.append(
                     diagnostic(
                         "DOS201",
-                        f"unknown {'/'.join(reference.kinds)} '{reference.target}'",
+                        f"unknown {_kinds(reference.kinds)} '{reference.target}'",
                         dossier.locate(fact.id, reference.path, key=reference.is_key),
                         hint=_suggest(dossier, reference.target, reference.kinds),
                     )
                 )
-            elif entry.kind not in reference.kinds:
+            elif entry.kind not in reference.kinds and ANY_FACT not in reference.kinds:
                 found.append(
                     diagnostic(
                         "DOS202",

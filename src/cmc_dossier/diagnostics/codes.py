@@ -5,6 +5,7 @@ DOS0xx reading files, DOS1xx facts against the schema, DOS2xx references between
 DOS3xx domain rules (modality, process, control strategy), DOS4xx document builds,
 DOS5xx change control (established conditions, impact, stale text),
 DOS600-649 data exchange (result import).
+DOS7xx CMC strategy findings (readiness, over-specification, traceability, roadmap).
 """
 
 from __future__ import annotations
@@ -675,6 +676,199 @@ CODES: dict[str, Code] = {
             "A file whose line breaks are neither LF nor CRLF (old Mac CR), or whose edit "
             "would read back differently, is not touched. Normalise the file in a separate "
             "commit, then import again.",
+        ),
+        Code(
+            "DOS700",
+            _W,
+            "Method status below what the phase expects",
+            "A method used for a release test is less mature (in development, qualified) than "
+            "the readiness rules expect at this milestone for that test category; each rule "
+            "cites its basis (`dossier readiness` shows it).",
+        ),
+        Code(
+            "DOS701",
+            _W,
+            "Report-result criterion where a limit is expected",
+            "A specification test reads 'Report result' at a milestone where the readiness "
+            "rules expect an acceptance criterion (safety tests from the first trial, potency "
+            "and other tests by the confirmatory trial).",
+        ),
+        Code(
+            "DOS702",
+            _W,
+            "No stability study for the drug product",
+            "The drug product has no long-term stability study, which the IND (21 CFR "
+            "312.23(a)(7)(iv)(b)) and the IMPD (P.8) expect to support its use in the trial.",
+        ),
+        Code(
+            "DOS703",
+            _W,
+            "Proposed shelf life beyond the stability data",
+            "A study proposes a shelf life longer than its results cover, beyond the "
+            "extrapolation the readiness rules allow for the modality at this milestone.",
+        ),
+        Code(
+            "DOS704",
+            _W,
+            "Process performance qualification missing",
+            "For a marketing application the commercial process is expected to have completed "
+            "process performance qualification (FDA process validation guidance, 2011, stage "
+            "2): no process-validation batches or completed PPQ activity are recorded.",
+        ),
+        Code(
+            "DOS705",
+            _W,
+            "Clinical batches not shown comparable to toxicology batches",
+            "Clinical batches were made with another process version or at another site than "
+            "the batches used in toxicology studies, and no completed comparability study "
+            "(a PlannedActivity of type comparability-study) covers them.",
+        ),
+        Code(
+            "DOS706",
+            _W,
+            "Reference standard not fit for the phase",
+            "An in-house potency or assay method has no reference standard by the confirmatory "
+            "trial, or no primary reference standard for the marketing application.",
+        ),
+        Code(
+            "DOS710",
+            _W,
+            "Equipment make or model in product-level text",
+            "Process text (process, unit operations, parameters, controls, process narratives) "
+            "names a manufacturer, a brand (®, ™) or a model number. Describe the equipment by "
+            "class and principle and keep the make in a SiteSpecifics fact, so a second site "
+            "or new equipment is not a change to the filed process. The list of makers is "
+            "data (`data/equipment-vendors.yaml`).",
+        ),
+        Code(
+            "DOS711",
+            _W,
+            "Site-specific detail in product-level text",
+            "Process text names a room, suite, local SOP number or equipment ID. These belong "
+            "to the site (SiteSpecifics, 3.2.A.1), not to the product's description.",
+        ),
+        Code(
+            "DOS712",
+            _W,
+            "Normal operating range equals the proven acceptable range",
+            "A parameter's NOR and PAR are the same: the filing claims no proven room beyond "
+            "routine operation, so any excursion is a deviation and any widening a variation.",
+        ),
+        Code(
+            "DOS713",
+            _W,
+            "Non-critical parameter filed as a bare target",
+            "A non-critical parameter has a target but no range; a set point alone reads as "
+            "the only acceptable value. File the range the process runs within.",
+        ),
+        Code(
+            "DOS714",
+            _W,
+            "Non-critical parameter declared an established condition",
+            "ICH Q12 expects established conditions where a parameter can affect quality; a "
+            "non-critical parameter declared one needs a submission for every change.",
+        ),
+        Code(
+            "DOS715",
+            _W,
+            "Process description names a site",
+            "Product-level process text names a manufacturing site or the CDMO/CTO running "
+            "it. Sites are listed in S.2.1/P.3.1; a description bound to one site must be "
+            "rewritten for a transfer.",
+        ),
+        Code(
+            "DOS720",
+            _W,
+            "QTPP element reaches no quality attribute",
+            "A quality-bearing QTPP element is named in no CQA's `derived_from` (rows that set "
+            "context only, such as indication, route and pharmacokinetics, are exempt).",
+        ),
+        Code(
+            "DOS721",
+            _W,
+            "Critical quality attribute without a control",
+            "A critical or potentially critical attribute is controlled by no release, "
+            "in-process or stability test. Add the control, or record the justified absence "
+            "as a Waiver of DOS721 on the CQA.",
+        ),
+        Code(
+            "DOS722",
+            _W,
+            "Critical parameter without a control",
+            "A critical process parameter affects attributes that no test controls, and its "
+            "step has no in-process control, so a drift would go unseen.",
+        ),
+        Code(
+            "DOS723",
+            _W,
+            "Dead end: method or material used by nothing",
+            "An analytical method or a material is described but no test, control, unit "
+            "operation or composition refers to it.",
+        ),
+        Code(
+            "DOS740",
+            _W,
+            "Waiver that silences nothing",
+            "A Waiver names a code and fact with no such finding; remove it so it cannot hide "
+            "a future finding unseen.",
+        ),
+        Code(
+            "DOS741",
+            _W,
+            "Planned activity overdue",
+            "A PlannedActivity is not completed although its target phase has been reached "
+            "(the manifest's phase is at or past it) or its target date has passed (a month "
+            "counts to its end). Record the result, or move the target and say what it delays.",
+        ),
+        Code(
+            "DOS742",
+            _W,
+            "Next milestone's readiness gap with no planned activity",
+            "A readiness rule the next milestone adds is not met, and nothing plans to meet it: "
+            "no PlannedActivity of the rule's activity type names the fact, no method "
+            "lifecycle stage reaches the expected status, no process validation plan reaches "
+            "the milestone. `dossier roadmap` shows every milestone up to the marketing "
+            "application.",
+        ),
+        Code(
+            "DOS743",
+            _W,
+            "Planned activity due after the milestone that needs it",
+            "A PlannedActivity would close a readiness gap, but its target phase is later than "
+            "the milestone at which the readiness rules expect the result. A gap of the "
+            "current phase that a Waiver accepts is not reported again here.",
+        ),
+        Code(
+            "DOS744",
+            _W,
+            "Batch without retained samples",
+            "A batch of a product or material a RetainSamplePlan covers (by its `batch_uses`) "
+            "has no samples recorded in the plan's `retained` list (EU GMP Annex 19; "
+            "21 CFR 211.170).",
+        ),
+        Code(
+            "DOS745",
+            _W,
+            "Retained quantity below the plan",
+            "The samples recorded for a batch are fewer than the plan's quantity, or are "
+            "counted in another unit so that they cannot be compared with it.",
+        ),
+        Code(
+            "DOS746",
+            _W,
+            "Retained samples of a batch the plan does not cover",
+            "A RetainSamplePlan records samples of a batch of another product or material, or "
+            "of a batch whose use the plan's `batch_uses` leaves out.",
+        ),
+        Code(
+            "DOS747",
+            _W,
+            "Retention shorter than its purposes need",
+            "The plan keeps samples for less time than the subject's shelf life plus the period "
+            "its purposes need: one year after expiry for regulatory retention of a drug "
+            "substance or product (21 CFR 211.170, EU GMP Annex 19), two years after the "
+            "product's release for starting materials, two years after the last trial for "
+            "investigational batches, and at least to expiry for look-back or investigation.",
         ),
         Code(
             "DOS404",

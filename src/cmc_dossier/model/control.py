@@ -20,6 +20,7 @@ from cmc_dossier.model.criteria import ParsedCriterion, parse_criterion
 from cmc_dossier.model.unknowns import OrUnknown, known
 from cmc_dossier.model.vocabulary import (
     CHARACTERISATION_USES,
+    PHASE_ORDER,
     BatchUse,
     MethodStatus,
     MethodType,
@@ -72,6 +73,14 @@ class AnalyticalMethod(FactBase, CarriesEstablishedCondition):
     )
     description: Markdown | None = None
     validation_summary: list[ValidationCharacteristic] = []
+
+    def planned_status(self, phase: str) -> str | None:
+        """The status the lifecycle gives the method at a phase: its latest stage up to it."""
+        reached = PHASE_ORDER[: PHASE_ORDER.index(phase) + 1]
+        stages = [stage for stage in self.lifecycle if stage.phase in reached]
+        return (
+            max(stages, key=lambda stage: PHASE_ORDER.index(stage.phase)).status if stages else None
+        )
 
     @property
     def characterisation_only(self) -> bool:

@@ -29,6 +29,7 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.strategy import PlannedActivity, RetainSamplePlan, SiteSpecifics, Waiver
 from cmc_dossier.model.viral_safety import ModelVirus, ViralClearanceStudy
 
 FactKinds = (
@@ -60,6 +61,10 @@ FactKinds = (
     ModelVirus,
     ViralClearanceStudy,
     Narrative,
+    PlannedActivity,
+    RetainSamplePlan,
+    SiteSpecifics,
+    Waiver,
 )
 Fact = Annotated[Union[FactKinds], Field(discriminator="kind")]  # noqa: UP007
 FACT_ADAPTER: TypeAdapter[Fact] = TypeAdapter(Fact)

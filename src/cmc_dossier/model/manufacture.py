@@ -92,6 +92,13 @@ class ProcessValidation(StrictModel):
     report: OrUnknown(Text) | None = None
     batches: list[Ref("Batch")] = []
 
+    @property
+    def ppq_done(self) -> bool:
+        """Stage 2 (process performance qualification) completed, or stage 3 reached."""
+        return self.stage == "continued-process-verification" or (
+            self.stage == "process-qualification" and self.status == "completed"
+        )
+
 
 class ManufacturingProcess(FactBase):
     kind: Literal["ManufacturingProcess"]

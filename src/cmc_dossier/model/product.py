@@ -124,6 +124,11 @@ class Site(FactBase, CarriesEstablishedCondition):
     activities: list[SiteActivity] = Field(min_length=1)
     gmp: OrUnknown(GmpEvidence)
     fei: OrUnknown(Text) | None = Field(default=None, description="FDA Establishment Identifier")
+    raw_data_held_by: Ref("Organization") | None = Field(
+        default=None,
+        description="Who keeps the raw data of the work done here, where not the site's own "
+        "organisation (a quality agreement may send them to the sponsor)",
+    )
 
     @property
     def label(self) -> str:

@@ -159,6 +159,7 @@ def cell(text: object, resolve: Resolve | None = None, flavor: Flavor = PANDOC) 
 
 
 _TERMS = {
+    "look-back-testing": "Look-back testing",
     "cdmo": "CDMO",
     "cto": "CTO",
     "gmp-certificate": "GMP certificate",

@@ -8,7 +8,7 @@ per excipient, as the eCTD files them); no part means the facts hold nothing for
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, get_args
@@ -21,9 +21,7 @@ from cmc_dossier.model.control import (
     Batch,
     ReferenceStandard,
     Specification,
-    SpecificationTest,
 )
-from cmc_dossier.model.dossier import Dossier, Entry
 from cmc_dossier.model.manufacture import (
     HoldTime,
     InProcessControl,
@@ -41,8 +39,9 @@ from cmc_dossier.model.product import (
     QTPPElement,
     Site,
 )
+from cmc_dossier.model.sections import FactSections, characterisation_home
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
-from cmc_dossier.model.testing_sites import testing_sites
+from cmc_dossier.model.strategy import RetainSamplePlan
 from cmc_dossier.model.viral_safety import (
     ICH_Q5A_RULE,
     ModelVirus,
@@ -74,44 +73,8 @@ class Part:
 
 
 @dataclass
-class DossierView:
+class DossierView(FactSections):
     """The dossier as documents see it: facts grouped, joined and in a stable order."""
-
-    dossier: Dossier
-
-    @cached_property
-    def _by_kind(self) -> dict[type, list[Any]]:
-        grouped: dict[type, list[Any]] = defaultdict(list)
-        for fact in self.dossier.facts:
-            grouped[type(fact)].append(fact)
-        return grouped
-
-    def all(self, cls: type) -> list[Any]:
-        return self._by_kind.get(cls, [])
-
-    @cached_property
-    def _batches_by_specification(self) -> dict[str, list[Batch]]:
-        grouped: dict[str, list[Batch]] = defaultdict(list)
-        for batch in self.all(Batch):
-            if batch.specification:
-                grouped[batch.specification].append(batch)
-        return grouped
-
-    def batches_of(self, specification_id: str) -> list[Batch]:
-        return self._batches_by_specification.get(specification_id, [])
-
-    @cached_property
-    def method_homes(self) -> dict[str, str]:
-        """Where each analytical method is described: P.5.2 before S.4.2 before S.2.3."""
-        homes: dict[str, str] = {}
-        for code, applies_to in (("3.2.P.5.2", DP), ("3.2.S.4.2", DS)):
-            for method in self.methods_of(self.specifications(applies_to)):
-                homes.setdefault(method.id, code)
-        for characterisation in self.all(Characterisation):
-            homes.setdefault(
-                characterisation.method, _characterisation_home(self, characterisation)
-            )
-        return homes
 
     @cached_property
     def method_uses(self) -> dict[str, list[str]]:
@@ -129,9 +92,6 @@ class DossierView:
             found[characterisation.method].add("characterisation")
         order = get_args(MethodUse)
         return {method: sorted(uses, key=order.index) for method, uses in found.items()}
-
-    def get(self, fact_id: str) -> Any:
-        return self.dossier.index[fact_id].value
 
     @cached_property
     def parameters_affecting(self) -> dict[str, list[ProcessParameter]]:
@@ -155,18 +115,6 @@ class DossierView:
         return found
 
     @cached_property
-    def process_of(self) -> dict[str, ManufacturingProcess]:
-        return {
-            operation: process
-            for process in self.all(ManufacturingProcess)
-            for operation in process.unit_operations
-        }
-
-    @cached_property
-    def specification_of(self) -> dict[str, Specification]:
-        return {test.id: spec for spec in self.all(Specification) for test in spec.tests}
-
-    @cached_property
     def by_operation(self) -> dict[str, dict[str, list[Any]]]:
         grouped: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for parameter in self.all(ProcessParameter):
@@ -177,30 +125,8 @@ class DossierView:
             grouped[hold.after]["holds"].append(hold)
         return grouped
 
-    def stage_of(self, operation_id: str) -> str | None:
-        process = self.process_of.get(operation_id)
-        return process.stage if process else None
-
-    def processes(self, stage: str) -> list[ManufacturingProcess]:
-        return [p for p in self.all(ManufacturingProcess) if p.stage == stage]
-
     def operations(self, process: ManufacturingProcess) -> list[UnitOperation]:
         return [self.get(operation_id) for operation_id in process.unit_operations]
-
-    def specifications(self, *applies_to: str) -> list[Specification]:
-        return [s for s in self.all(Specification) if s.applies_to in applies_to]
-
-    def methods_of(self, specifications: Iterable[Specification]) -> list[AnalyticalMethod]:
-        seen: dict[str, AnalyticalMethod] = {}
-        for specification in specifications:
-            for test in specification.tests:
-                seen.setdefault(test.method, self.get(test.method))
-        return list(seen.values())
-
-    def testing_sites(self, specification: Specification, test: SpecificationTest) -> list[str]:
-        """Who performs a test for this material (model.testing_sites); none when that is
-        undecided, which DOS360 reports, rather than a laboratory of another material."""
-        return testing_sites(self.dossier, specification, test) or []
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
         return [batch for s in specifications for batch in self.batches_of(s.id)]
@@ -236,41 +162,6 @@ class DossierView:
                 )
         return grids
 
-    def sections_showing(self, fact_id: str) -> list[str]:
-        """Every CTD section whose content shows this fact, its home first."""
-        entry = self.dossier.index.get(fact_id)
-        if entry is None:
-            return []
-        home = self.home(entry)
-        codes = [home] if home else []
-        value = entry.value
-        part = "3.2.P" if home and home.startswith("3.2.P") else "3.2.S"
-        if isinstance(value, SpecificationTest | Specification) and home in (
-            "3.2.P.5.1",
-            "3.2.S.4.1",
-        ):
-            specification = self.specification_of.get(value.id, value)
-            codes.append(f"{part}.5.6" if part == "3.2.P" else "3.2.S.4.5")
-            if self.batches_of(specification.id):
-                codes.append(f"{part}.5.4" if part == "3.2.P" else "3.2.S.4.4")
-            if any(s.specification == specification.id for s in self.all(StabilityStudy)):
-                codes.append(f"{part}.8.3" if part == "3.2.P" else "3.2.S.7.3")
-        elif isinstance(value, AnalyticalMethod) and home in ("3.2.P.5.2", "3.2.S.4.2"):
-            codes.append(home[:-1] + "3")
-        elif isinstance(value, Site):
-            codes = ["3.2.S.2.1", "3.2.P.3.1"]
-        elif isinstance(value, CQA):
-            codes += ["3.2.S.4.5", "3.2.P.5.6"]
-        elif isinstance(value, DrugProduct):
-            codes.append("3.2.P.3.2")
-        elif isinstance(value, StabilityStudy) and home != "3.2.S.2.3":
-            codes += [home[:-1] + "2", home[:-1] + "3"] if home else []
-        elif isinstance(value, Material) and value.category == "excipient":
-            codes += (
-                ["3.2.P.1", "3.2.P.4.5"] if value.origin.source in HUMAN_OR_ANIMAL else ["3.2.P.1"]
-            )
-        return list(dict.fromkeys(codes))
-
     def narratives(self, code: str) -> list[Narrative]:
         return [n for n in self.all(Narrative) if n.section == code]
 
@@ -305,72 +196,6 @@ class DossierView:
     def product_folder(self) -> str:
         product = _product(self)
         return slug(product.name, 40) if product else "product-1"
-
-    def home(self, entry: Entry) -> str | None:
-        """The section where a fact is presented, for citations."""
-        value = entry.value
-        if isinstance(value, SpecificationTest):
-            value = self.specification_of[value.id]
-        return _home(self, value)
-
-
-def _home(view: DossierView, value: Any) -> str | None:
-    if isinstance(value, Narrative):
-        return value.section
-    if isinstance(value, Organization | Site):
-        return "3.2.P.3.1"
-    if isinstance(value, QTPPElement | CQA):
-        return "3.2.P.2"
-    if isinstance(value, DrugSubstance):
-        return "3.2.S.1.1"
-    if isinstance(value, DrugProduct):
-        return "3.2.P.1"
-    if isinstance(value, Material):
-        return "3.2.P.4.1" if value.category == "excipient" else "3.2.S.2.3"
-    if isinstance(value, CellBank | DonorEligibility):
-        return "3.2.S.2.3"
-    if isinstance(value, ManufacturingProcess):
-        return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(value.stage, "3.2.S.2.3")
-    if isinstance(value, UnitOperation | ProcessParameter):
-        operation = value.id if isinstance(value, UnitOperation) else value.unit_operation
-        return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(view.stage_of(operation) or "", "3.2.S.2.3")
-    if isinstance(value, InProcessControl | HoldTime):
-        operation = value.unit_operation if isinstance(value, InProcessControl) else value.after
-        return {DS: "3.2.S.2.4", DP: "3.2.P.3.4"}.get(view.stage_of(operation) or "", "3.2.S.2.3")
-    if isinstance(value, Specification):
-        return {DS: "3.2.S.4.1", DP: "3.2.P.5.1", "excipient": "3.2.P.4.1"}.get(
-            value.applies_to, "3.2.S.2.3"
-        )
-    if isinstance(value, AnalyticalMethod):
-        return view.method_homes.get(value.id, "3.2.S.2.3")
-    if isinstance(value, ChainOfIdentity):
-        return "3.2.P.3.3"
-    if isinstance(value, Characterisation):
-        return _characterisation_home(view, value)
-    if isinstance(value, Impurity):
-        return "3.2.P.5.5" if isinstance(view.get(value.subject), DrugProduct) else "3.2.S.3.2"
-    if isinstance(value, Batch):
-        subject = view.dossier.index[value.product].value
-        return {DrugSubstance: "3.2.S.4.4", DrugProduct: "3.2.P.5.4"}.get(
-            type(subject), "3.2.S.2.3"
-        )
-    if isinstance(value, StabilityStudy):
-        subject = view.dossier.index[value.subject].value
-        if isinstance(subject, Material):
-            return "3.2.S.2.3"
-        return "3.2.P.8.1" if isinstance(subject, DrugProduct) else "3.2.S.7.1"
-    if isinstance(value, ContainerClosure):
-        return "3.2.P.7" if value.applies_to == DP else "3.2.S.6"
-    if isinstance(value, ReferenceStandard):
-        return "3.2.P.6"
-    if isinstance(value, AdventitiousAgentSafety | ModelVirus | ViralClearanceStudy):
-        return "3.2.A.2"
-    return None
-
-
-def _characterisation_home(view: DossierView, characterisation: Characterisation) -> str:
-    """A drug substance (or its material) is characterised in S.3.1, the product in P.2."""
-    return "3.2.P.2" if isinstance(view.get(characterisation.subject), DrugProduct) else "3.2.S.3.1"
 
 
 # --- section builders ---------------------------------------------------------------------
@@ -556,8 +381,20 @@ def _specification(view: DossierView, applies_to: str) -> list[Part]:
 
 
 def _batches(view: DossierView, applies_to: str) -> list[Part]:
+    """Batch analyses, then the samples retained of those batches (the plan's batches held):
+    reviewers read retains next to the batches they come from [U: no CTD heading names
+    retained samples; EU GMP Annex 19 and 21 CFR 211.170 set them]."""
     specifications = view.specifications(applies_to)
-    return _one(specifications=specifications, batches=view.batches_tested_against(specifications))
+    return _one(
+        specifications=specifications,
+        batches=view.batches_tested_against(specifications),
+        retains=[
+            p
+            for p in view.all(RetainSamplePlan)
+            if view.home(view.dossier.index[p.id])
+            == ("3.2.P.5.4" if applies_to == DP else "3.2.S.4.4")
+        ],
+    )
 
 
 def _adventitious_agents(view: DossierView) -> list[Part]:
@@ -574,7 +411,7 @@ def _adventitious_agents(view: DossierView) -> list[Part]:
 
 
 def _characterised(view: DossierView, home: str) -> list[Characterisation]:
-    return [c for c in view.all(Characterisation) if _characterisation_home(view, c) == home]
+    return [c for c in view.all(Characterisation) if characterisation_home(view, c) == home]
 
 
 def _impurities(view: DossierView, subject_kind: type) -> list[Impurity]:

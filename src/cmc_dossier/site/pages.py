@@ -612,6 +612,14 @@ def generate(dossier: Dossier | None, context: _SiteContext) -> Site:
             found += [gap for gap in gaps if gap.message not in {d.message for d in found}]
         qos_page(site, dossier)
         traceability_page(site, dossier)
+        if not any(d.severity == "error" for d in found):
+            from cmc_dossier.site.strategy_pages import revision_date, strategy_pages
+            from cmc_dossier.strategy.findings import strategy_findings
+
+            as_of = revision_date(context.revision)
+            strategic = strategy_findings(dossier, as_of)
+            found += strategic.active
+            strategy_pages(site.pages, site.nav, dossier, strategic, as_of)
         fact_pages(site, dossier, context)
     diagnostics_page(site, found, dossier, context)
     home_page(site, dossier, found, context.revision)

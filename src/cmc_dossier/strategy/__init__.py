@@ -1,0 +1,1 @@
+"""CMC strategy from the facts: readiness, over-specification, traceability, roadmap, roles."""
