@@ -41,8 +41,8 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
-from cmc_dossier.model.testing_sites import testing_sites
 from cmc_dossier.model.strategy import RetainSamplePlan
+from cmc_dossier.model.testing_sites import testing_sites
 from cmc_dossier.model.viral_safety import ModelVirus, ViralClearanceStudy
 from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
 
