@@ -23,8 +23,8 @@ def inert(text: str) -> str:
     return text.replace("##[", f"#{WORD_JOINER}#[")
 
 
-def echo(text: str, err: bool = False) -> None:
-    typer.echo(inert(text), err=err)
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    typer.echo(inert(text), err=err, nl=nl)
 
 
 def say(text: str) -> None:
