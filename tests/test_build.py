@@ -191,11 +191,56 @@ def test_sections_without_content_say_so_and_warn(tmp_path: Path) -> None:
     repo = committed_repo(tmp_path / "repo", MODALITIES / "small-molecule")
     done = build(repo, "--target", "impd", "--format", "md")
     assert done.returncode == 0, done.stdout
-    assert "warning DOS401: S.2.2 Description of Manufacturing Process" in done.stdout
+    assert "warning DOS401: S.2.2 Description of manufacturing process" in done.stdout
     markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
     section = markdown.split("{#ctd-3-2-s-2-2}")[1].split("###")[0]
     assert "**To be provided.** No information has been entered for this section." in section
     assert not (repo / "build" / "impd" / "impd-quality.docx").exists()
+
+
+# The IMPD headings each guideline gives for the same CTD sections (data/impd-headings.yaml).
+IMPD_HEADINGS = {
+    "small-molecule": ("# S Drug substance", "## S.4 Control of the drug substance"),
+    "therapeutic-protein": ("# S Active substance", "## S.4 Control of the active substance"),
+    "viral-vector-gene-therapy": (
+        "# S Active substance",
+        "## S.4 Control of the active substance",
+    ),
+}
+
+
+@pytest.mark.parametrize("modality", sorted(IMPD_HEADINGS))
+def test_impd_follows_the_eu_guideline_of_its_product_type(tmp_path: Path, modality: str) -> None:
+    repo = committed_repo(tmp_path / "repo", MODALITIES / modality)
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    headings = [line.split(" {#")[0] for line in markdown.splitlines() if line.startswith("#")]
+    substance, control = IMPD_HEADINGS[modality]
+    assert any(h.startswith(substance) for h in headings)
+    assert control in headings
+    assert any(h.startswith("# P Investigational medicinal product under test") for h in headings)
+    assert "## A.3 Novel excipients" in headings
+    # one Stability heading per part, no post-approval protocol, no US regional section
+    assert "## S.7 Stability" in headings and "## P.8 Stability" in headings
+    assert not [h for h in headings if h.startswith(("### S.7.", "### P.8.", "# R", "## R"))]
+    assert "post-approval" not in markdown.lower()
+    assert "Drug Product" not in markdown
+
+
+def test_an_empty_justification_cell_is_a_gap_at_the_test(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    specification = repo / "dossier" / "drug-substance" / "specification.yaml"
+    lines = specification.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if "id: T-DS-CD3" in line)
+    end = next(i for i in range(start, len(lines)) if "justification:" in lines[i])
+    specification.write_text("".join(lines[:end] + lines[end + 1 :]), encoding="utf-8")
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    assert (
+        f"dossier/drug-substance/specification.yaml:{start + 1}:9: warning DOS420: "
+        "SPEC-DS: test 'T-cell purity' has no justification"
+    ) in done.stdout
 
 
 def test_simplified_impd_submits_only_the_parts_its_case_needs(tmp_path: Path) -> None:
@@ -205,9 +250,9 @@ def test_simplified_impd_submits_only_the_parts_its_case_needs(tmp_path: Path) -
     done = build(repo, "--target", "impd", "--format", "md")
     assert done.returncode == 0
     markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
-    assert "# S Drug Substance" in markdown and "## S.1 General Information" not in markdown
+    assert "# S Active substance" in markdown and "## S.1 General information" not in markdown
     assert "**Not submitted.** Simplified IMPD" in markdown
-    assert "## P.1 Description and Composition" in markdown
+    assert "## P.1 Description and composition" in markdown
 
 
 def test_letter_paper_for_the_ind_when_the_manifest_asks(tmp_path: Path) -> None:

@@ -275,6 +275,15 @@ CODES: dict[str, Code] = {
             "see a decision rather than a gap.",
         ),
         Code(
+            "DOS420",
+            _W,
+            "Specification test without justification",
+            "The justification of specification (3.2.S.4.5, 3.2.P.5.6; IMPD S.4.5, P.5.6) "
+            "has a row per test, and a reviewer expects each row to say why the test is "
+            "there and why its acceptance criterion is set where it is. The build leaves "
+            "the cell empty ('—') and warns; add `justification:` to the test.",
+        ),
+        Code(
             "DOS402",
             _E,
             "Template error",

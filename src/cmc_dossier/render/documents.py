@@ -29,7 +29,9 @@ from cmc_dossier.render.outline import (
     cite,
     descendants,
     ectd_folders,
+    impd_catalogue,
     outline,
+    presenting,
 )
 from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part
 
@@ -74,6 +76,19 @@ class Renderer:
 
     def __post_init__(self) -> None:
         self.view = DossierView(self.dossier)
+        self._part: str | None = None  # S, P or A while a section of that part renders
+        manifest = self.dossier.manifest
+        catalogue = impd_catalogue()
+        self.product_type = catalogue.product_type(manifest.modality if manifest else None)
+        # The words generated text uses for the two parts, per target (data, never edits).
+        self.terms = (
+            {"substance": "drug substance", "product": "drug product"}
+            if self.target == "ind"
+            else catalogue.terms[self.product_type]
+        )
+        self._vocabulary = (
+            {} if self.target == "ind" else catalogue.vocabulary.get(self.product_type, {})
+        )
         self._rendered: dict[str, list[tuple[Part, str]]] = {}
         loaders: list[jinja2.BaseLoader] = []
         if self.overrides is not None and self.overrides.is_dir():
@@ -95,12 +110,17 @@ class Renderer:
             prose=self._prose,
             ref=self._reference,
             label=self._label,
+            justification=self._justification,
             controlled_at=self._controlled_at,
-            term=text.term,
+            term=lambda value: self._vocabulary.get(value) or text.term(value),
             cite=lambda code: cite(code, self.target),
         )
         self.environment.globals.update(
-            d=self.view, target=self.target, cite=self._cite_text, flavor=self.flavor.name
+            d=self.view,
+            target=self.target,
+            cite=self._cite_text,
+            flavor=self.flavor.name,
+            terms=self.terms,
         )
 
     # --- filters ----------------------------------------------------------------------------
@@ -123,10 +143,22 @@ class Renderer:
         if field_name is not None:
             return self._escape(quotable_fields(entry.value).get(field_name, f"[[{fact_id}]]"))
         label = str(getattr(entry.value, "label", fact_id))
-        home = self.view.home(entry)
+        home = self._citing_home(fact_id, entry)
         if self.link is not None:
             return self._linked(label, fact_id)
         return self._escape(f"{label} ({cite(home, self.target)})" if home else label)
+
+    def _citing_home(self, fact_id: str, entry: Any) -> str | None:
+        """The section to cite for a fact: where this target presents it, in the part (S or
+        P) being written when the fact is presented there, else its home."""
+        shown = [
+            code for code in self.view.sections_showing(fact_id) if presenting(code, self.target)
+        ]
+        if self._part is not None:
+            same_part = [code for code in shown if code.split(".")[2] == self._part]
+            if same_part:
+                return same_part[0]
+        return shown[0] if shown else self.view.home(entry)
 
     def _prose(self, value: str | None) -> text.Markdown:
         return text.prose(value, self._resolve, self.flavor) if value else text.Markdown("")
@@ -137,6 +169,19 @@ class Renderer:
         if isinstance(value, list):
             return text.Markdown("; ".join(self._cell(item, prose) for item in value))
         return text.cell(value, self._resolve if prose else None, self.flavor)
+
+    def _justification(self, test: Any, specification: Any) -> text.Markdown:
+        """A test's justification cell; an empty one is a gap a reviewer would query."""
+        if not test.justification:
+            index = next(i for i, t in enumerate(specification.tests) if t.id == test.id)
+            self._report(
+                "DOS420",
+                f"{specification.id}: test '{test.test}' has no justification",
+                self.dossier.locate(specification.id, ("tests", index, "id")),
+                "add `justification:` to the test: why this test and this acceptance "
+                "criterion (ICH Q6A/Q6B; clinical and batch experience)",
+            )
+        return self._cell(test.justification, True)
 
     def _reference(self, fact_id: str) -> text.Markdown:
         return self._resolve(fact_id, None)
@@ -189,28 +234,47 @@ class Renderer:
             return f"**{self._escape(title)}**"
         return '::: {custom-style="Subheading"}\n' + self._escape(title) + "\n:::"
 
+    def outline(self) -> list[Heading]:
+        return outline(self.target, self.product_type)
+
     def _parts(self, heading: Heading) -> list[tuple[Part, str]]:
         """Each part of a section with its rendered body, rendered once per section.
 
         The combined document and the granular eCTD files show the same bodies, so table
-        numbers run through a section in both.
+        numbers run through a section in both. An IMPD heading that presents several CTD
+        sections (S.7, P.8) renders each under its label, with one table numbering.
         """
         code = heading.section.code
         if code not in self._rendered:
-            rendered: list[tuple[Part, str]] = []
-            builder = SECTION_BUILDERS.get(code)
-            if builder is not None:
-                template_name, build = builder
-                template = self.environment.get_template(f"sections/{template_name}.md.j2")
-                counter = _TableCounter(heading.number, flavor=self.flavor)
-                for part in build(self.view):
-                    body = template.render(section=heading, table_caption=counter, **part.context)
-                    rendered.append((part, body.strip()))
-            self._rendered[code] = rendered
+            counter = _TableCounter(heading.number, flavor=self.flavor)
+            if heading.includes:
+                rendered: list[tuple[Part, str]] = []
+                for included in heading.includes:
+                    blocks = [body for _, body in self._build(included.code, heading, counter)]
+                    if included.narratives:
+                        blocks.extend(self._statements(self.view.narratives(included.code)))
+                    body = "\n\n".join(b for b in blocks if b.strip())
+                    if body:
+                        rendered.append((Part({}, label=included.label), body))
+                self._rendered[code] = rendered
+            else:
+                self._rendered[code] = self._build(code, heading, counter)
         return self._rendered[code]
+
+    def _build(self, code: str, heading: Heading, counter: _TableCounter) -> list[tuple[Part, str]]:
+        builder = SECTION_BUILDERS.get(code)
+        if builder is None:
+            return []
+        template_name, build = builder
+        template = self.environment.get_template(f"sections/{template_name}.md.j2")
+        return [
+            (part, template.render(section=heading, table_caption=counter, **part.context).strip())
+            for part in build(self.view)
+        ]
 
     def section_body(self, heading: Heading, part_index: int | None = None) -> str:
         code = heading.section.code
+        self._part = heading.part
         if self.target == "impd" and heading.part not in self.impd_parts:
             if heading.section.depth == 1:
                 reason = IMPD_CASE_TEXT.get(self.view.impd_case(), "")
@@ -236,20 +300,19 @@ class Renderer:
         return "\n\n".join(blocks)
 
     def _gap(self, heading: Heading) -> None:
-        message = f"{heading.number} {heading.title} has no content and no status statement"
-        if any(gap.message == message for gap in self.gaps):
-            return
         manifest = self.dossier.manifest
-        self.gaps.append(
-            diagnostic(
-                "DOS401",
-                message,
-                self.dossier.origins[manifest.id].start if manifest else None,
-                hint=f"add facts for this section, or a Narrative with section: "
-                f"{heading.section.code} and status not-applicable (with reason) or "
-                "to-be-provided (with expected)",
-            )
+        self._report(
+            "DOS401",
+            f"{heading.number} {heading.title} has no content and no status statement",
+            self.dossier.origins[manifest.id].start if manifest else None,
+            f"add facts for this section, or a Narrative with section: "
+            f"{heading.section.code} and status not-applicable (with reason) or "
+            "to-be-provided (with expected)",
         )
+
+    def _report(self, code: str, message: str, place: Any, hint: str) -> None:
+        if not any(gap.message == message for gap in self.gaps):
+            self.gaps.append(diagnostic(code, message, place, hint=hint))
 
     @property
     def impd_parts(self) -> frozenset[str]:
@@ -273,7 +336,7 @@ class Renderer:
         offset = 1 if self.target == "ind" else 0
         if self.target == "ind":
             blocks.append("# 3.2 Body of Data {#ctd-3-2}")
-        for heading in outline(self.target):
+        for heading in self.outline():
             if not self.excluded(heading):
                 blocks.append(self._headed(heading, heading.section.depth + offset))
         name = "module-3-quality" if self.target == "ind" else "impd-quality"

@@ -142,7 +142,10 @@ class DossierView:
         seen: dict[str, AnalyticalMethod] = {}
         for specification in specifications:
             for test in specification.tests:
-                seen.setdefault(test.method, self.get(test.method))
+                # a partial dossier (the impact step reads only changed files) may lack some
+                entry = self.dossier.index.get(test.method)
+                if entry is not None:
+                    seen.setdefault(test.method, entry.value)
         return list(seen.values())
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
@@ -201,7 +204,14 @@ class DossierView:
         elif isinstance(value, AnalyticalMethod) and home in ("3.2.P.5.2", "3.2.S.4.2"):
             codes.append(home[:-1] + "3")
         elif isinstance(value, Site):
-            codes = ["3.2.S.2.1", "3.2.P.3.1"]
+            codes = self.site_sections(value)
+        elif isinstance(value, Organization):
+            codes = [
+                code
+                for site in self.all(Site)
+                if site.organization == value.id
+                for code in self.site_sections(site)
+            ] or codes
         elif isinstance(value, CQA):
             codes += ["3.2.S.4.5", "3.2.P.5.6"]
         elif isinstance(value, DrugProduct):
@@ -249,6 +259,17 @@ class DossierView:
         product = _product(self)
         return slug(product.name, 40) if product else "product-1"
 
+    def site_sections(self, site: Site) -> list[str]:
+        """S.2.1 and/or P.3.1: the manufacturer sections whose tables list this site."""
+        return [
+            code
+            for code, activities, stage in (
+                ("3.2.S.2.1", _DS_ACTIVITIES, DS),
+                ("3.2.P.3.1", _DP_ACTIVITIES, DP),
+            )
+            if site in _sites(self, activities, stage)
+        ]
+
     def home(self, entry: Entry) -> str | None:
         """The section where a fact is presented, for citations."""
         value = entry.value
@@ -260,7 +281,9 @@ class DossierView:
 def _home(view: DossierView, value: Any) -> str | None:
     if isinstance(value, Narrative):
         return value.section
-    if isinstance(value, Organization | Site):
+    if isinstance(value, Site):
+        return next(iter(view.site_sections(value)), "3.2.P.3.1")
+    if isinstance(value, Organization):
         return "3.2.P.3.1"
     if isinstance(value, QTPPElement | CQA):
         return "3.2.P.2"

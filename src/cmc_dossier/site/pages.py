@@ -27,7 +27,7 @@ from cmc_dossier.model.manufacture import InProcessControl, ProcessParameter
 from cmc_dossier.model.product import CQA, Narrative
 from cmc_dossier.model.walk import identified_items, references
 from cmc_dossier.render.documents import Renderer
-from cmc_dossier.render.outline import Heading, cite, outline, slug
+from cmc_dossier.render.outline import Heading, cite, presenting, slug
 from cmc_dossier.render.text import SITE, Markdown, escape, term
 from cmc_dossier.render.views import DossierView
 from cmc_dossier.vcs import Change, Revision
@@ -67,7 +67,8 @@ class _Links:
 
     def __call__(self, reference: str) -> str | None:
         if reference in SECTION_BY_CODE:
-            return self.up + section_page(self.target, reference)
+            shown = presenting(reference, self.target)
+            return self.up + section_page(self.target, shown) if shown else None
         entry = self.dossier.index.get(reference)
         if entry is None:
             return None
@@ -144,7 +145,7 @@ def target_pages(
     """The section pages of one target; returns the sections it found without content."""
     renderer = Renderer(dossier, target, flavor=SITE, link=_Links(dossier, target))
     latest = _section_changes(dossier, renderer, root, changes)
-    headings = [h for h in outline(target) if not renderer.excluded(h)]
+    headings = [h for h in renderer.outline() if not renderer.excluded(h)]
     for heading in headings:
         body = renderer.section_body(heading)
         title = f"{heading.number} {heading.title}"
@@ -257,10 +258,11 @@ class _FactPages:
             lines.append(f"  \n**Defined in:** {_t(str(where))}")
         home = self.view.home(entry)
         if home:
+            shown = {target: presenting(home, target) for target in ("ind", "impd")}
             places = [
-                f"[{_t(cite(home, target))}](../{section_page(target, home)}) ({target.upper()})"
-                for target in ("ind", "impd")
-                if target in SECTION_BY_CODE[home].targets
+                f"[{_t(cite(code, target))}](../{section_page(target, code)}) ({target.upper()})"
+                for target, code in shown.items()
+                if code is not None
             ]
             lines.append("  \n**Presented in:** " + ", ".join(places))
         users = self.referenced_by.get(value.id, [])
