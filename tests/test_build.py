@@ -124,7 +124,7 @@ def test_rebuild_with_nothing_changed_runs_no_pandoc(example: Path) -> None:
     before = snapshot(example / "build")
     done = build(example)
     assert done.returncode == 0
-    assert "pandoc runs: 0, reused unchanged: 79" in done.stdout
+    assert "pandoc runs: 0, PDF conversions: 0, reused unchanged: 79" in done.stdout
     assert snapshot(example / "build") == before
 
 

@@ -216,6 +216,8 @@ BUILD_CODES = {
     "DOS402",
     "DOS403",
     "DOS404",
+    "DOS420",
+    "DOS421",
 }  # build and codeowners: see test_build.py, test_changes.py
 
 

@@ -77,6 +77,7 @@ class Target(StrEnum):
 class Format(StrEnum):
     md = "md"
     docx = "docx"
+    pdf = "pdf"  # Markdown, DOCX and the PDF converted from it (LibreOffice)
     all = "all"
 
 
@@ -116,7 +117,9 @@ def build(
         root=path,
         output=output,
         targets=("ind", "impd") if target is Target.all else (target.value,),
-        formats=("md", "docx") if output_format is Format.all else (output_format.value,),
+        formats={Format.all: ("md", "docx"), Format.pdf: ("md", "docx", "pdf")}.get(
+            output_format, (output_format.value,)
+        ),
         draft=draft,
         templates=templates,
     )
@@ -140,7 +143,10 @@ def build(
         raise typer.Exit(EXIT_ERRORS)
     for name, files in report.written.items():
         typer.echo(f"{name}: {len(files)} files in {output / name}")
-    typer.echo(f"pandoc runs: {report.pandoc_runs}, reused unchanged: {report.reused}")
+    typer.echo(
+        f"pandoc runs: {report.pandoc_runs}, PDF conversions: {report.pdf_runs}, "
+        f"reused unchanged: {report.reused}"
+    )
 
 
 @app.command()

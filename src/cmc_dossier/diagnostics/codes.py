@@ -284,6 +284,13 @@ CODES: dict[str, Code] = {
             "the cell empty ('—') and warns; add `justification:` to the test.",
         ),
         Code(
+            "DOS421",
+            _E,
+            "PDF conversion failed",
+            "LibreOffice could not convert a DOCX to PDF (or is not installed). The message "
+            "gives the reason; nothing was written.",
+        ),
+        Code(
             "DOS402",
             _E,
             "Template error",

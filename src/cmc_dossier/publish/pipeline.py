@@ -22,13 +22,14 @@ import jinja2
 
 from cmc_dossier.diagnostics import Diagnostic, Location, Severity
 from cmc_dossier.diagnostics.codes import diagnostic
+from cmc_dossier.publish import pdf
 from cmc_dossier.publish.docx import PandocError, Stamp, cache_key, to_docx
 from cmc_dossier.render.documents import Document, Renderer
 from cmc_dossier.validation import validate_folder
 from cmc_dossier.vcs import revision_of
 
 CACHE_FILE = ".build-cache.json"
-FORMATS = ("md", "docx")
+FORMATS = ("md", "docx", "pdf")  # pdf needs docx: it is converted from it
 
 Progress = Callable[[str, int, int], None]
 
@@ -48,6 +49,7 @@ class BuildReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: dict[str, list[Path]] = field(default_factory=dict)
     pandoc_runs: int = 0
+    pdf_runs: int = 0
     reused: int = 0
 
     @property
@@ -118,6 +120,8 @@ def _unchanged(
         key = cache_key(document.markdown, reference, stamp_of(document))
         if "docx" in formats and old_cache.get(str(document.path)) != key:
             return False
+        if "pdf" in formats and f"{document.path}.pdf" not in old_cache:
+            return False
     return ("docx" in formats) == bool(old_cache)
 
 
@@ -157,7 +161,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         paper = manifest.ind_paper_size if target == "ind" else "a4"
         reference, reference_path = reference_document(options.templates, paper)
         stamp_of = lambda document: Stamp(  # noqa: E731
-            manifest.product.name, document.title, manifest.document_version, commit, draft
+            manifest.product.name,
+            document.title,
+            manifest.document_version,
+            commit,
+            draft,
+            toc=len(document.path.parts) == 1,  # combined documents; eCTD leaves are nested
         )
         try:
             report.written[target] = _publish(
@@ -174,6 +183,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         except PandocError as error:
             report.diagnostics.append(
                 diagnostic("DOS403", f"pandoc failed: {error}", hint="see pandoc's message")
+            )
+            return report
+        except pdf.PdfError as error:
+            report.diagnostics.append(
+                diagnostic(
+                    "DOS421",
+                    f"PDF conversion failed: {error}",
+                    hint="install LibreOffice (`make build`) or build without `-f pdf`",
+                )
             )
             return report
     return report
@@ -235,6 +253,9 @@ def _publish(
                 if progress:
                     progress(target, done, len(pending))
         report.pandoc_runs += len(pending)
+        if "pdf" in options.formats:
+            _publish_pdf(documents, staging, final, old_cache, new_cache, epoch, report)
+            written.extend(final / f"{d.path}.pdf" for d in documents)
         _write(staging / CACHE_FILE, json.dumps(new_cache, indent=1, sort_keys=True).encode())
         options.output.mkdir(parents=True, exist_ok=True)
         if final.exists():
@@ -250,3 +271,29 @@ def _publish(
         if staging.exists():
             shutil.rmtree(staging)
     return written
+
+
+def _publish_pdf(
+    documents: list[Document],
+    staging: Path,
+    final: Path,
+    old_cache: dict[str, str],
+    new_cache: dict[str, str],
+    epoch: int,
+    report: BuildReport,
+) -> None:
+    """A PDF beside each DOCX; one whose DOCX bytes are unchanged is reused."""
+    pending = []
+    for document in documents:
+        relative = f"{document.path}.pdf"
+        docx = staging / f"{document.path}.docx"
+        key = pdf.cache_key(docx.read_bytes())
+        new_cache[relative] = key
+        old_file = final / relative
+        if old_cache.get(relative) == key and old_file.is_file():
+            _write(staging / relative, old_file.read_bytes())
+            report.reused += 1
+        else:
+            pending.append((docx, staging / relative))
+    pdf.convert(pending, epoch)
+    report.pdf_runs += len(pending)
