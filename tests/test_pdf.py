@@ -70,6 +70,12 @@ def test_toc_is_filled_down_to_specification_and_bookmarks_follow_headings(
             ["pdftotext", "-l", "3", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert re.search(re.escape(heading) + r"\.{5,}\d+", text), name
+        # one table of contents: the updated index replaced the pre-filled entries
+        whole = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert len(re.findall("^" + re.escape(heading) + r"\.{5,}", whole, re.M)) == 1
+        assert len(re.findall("^" + re.escape(heading) + "$", whole, re.M)) == 1, name
         with pikepdf.open(path) as document, document.open_outline() as outline:
             titles = []
             stack = list(outline.root)

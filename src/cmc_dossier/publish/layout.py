@@ -191,20 +191,28 @@ def _fill_toc(body: etree._Element, depth: int) -> None:
             if level <= depth:
                 entries.append((level, bookmark, _text(element)))
         bookmark = None if element.tag != _w("bookmarkStart") else bookmark
-    last = holder
+    # Word's own layout: the field starts in the first entry's paragraph and ends in the
+    # last one, so LibreOffice imports the entries as the index and replaces them on update.
+    last = None
     for level, anchor, title in entries:
-        paragraph = etree.Element(_w("p"))
-        properties = etree.SubElement(paragraph, _w("pPr"))
-        etree.SubElement(properties, _w("pStyle"), {_w("val"): f"TOC{level}"})
+        paragraph = holder if last is None else etree.Element(_w("p"))
+        properties = paragraph.find("w:pPr", NS)
+        if properties is None:
+            properties = etree.Element(_w("pPr"))
+            paragraph.insert(0, properties)
+        for style in properties.findall("w:pStyle", NS):
+            properties.remove(style)
+        properties.insert(0, etree.Element(_w("pStyle"), {_w("val"): f"TOC{level}"}))
         link = etree.SubElement(
             paragraph, _w("hyperlink"), {_w("anchor"): anchor, _w("history"): "1"}
         )
         run = etree.SubElement(link, _w("r"))
         text = etree.SubElement(run, _w("t"))
         text.text = title
-        last.addnext(paragraph)
+        if last is not None:
+            last.addnext(paragraph)
         last = paragraph
-    closing = etree.SubElement(last, _w("r"))
+    closing = etree.SubElement(last if last is not None else holder, _w("r"))
     closing.append(end)
 
 
