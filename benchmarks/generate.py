@@ -124,6 +124,7 @@ def block(n: int) -> list[str]:
         f"kind: ManufacturingProcess\nid: PROC-{b}\ntitle: Process {b}\nstage: drug-product\n"
         f"product: DP-1\nsites: [SITE-1]\ndescription: See [[UO-{b}]] and "
         f"[[PP-{b}-0:target]] [[PP-{b}-0:unit]].\nunit_operations: [UO-{b}]\n"
+        "validation: {stage: process-design, status: in-progress}\n"
     )
     facts.append(
         f"kind: Narrative\nid: N-{b}\nsection: 3.2.P.2.3\nbody: |\n"

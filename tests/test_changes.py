@@ -202,7 +202,7 @@ ROWS: dict[str, list[tuple[str, str, str]]] = {
     "shelf-life-extended": [("stability.yaml", "period: {value: 6, unit: months}", "period: {value: 9, unit: months}")],
     "shelf-life-reduced": [("stability.yaml", "period: {value: 6, unit: months}", "period: {value: 3, unit: months}")],
     "storage-condition-changed": [("stability.yaml", "  storage_condition: ≤ -150 °C in the vapour phase of liquid nitrogen", "  storage_condition: ≤ -135 °C in the vapour phase of liquid nitrogen")],
-    "supportive-information-changed": [("narratives/substance.yaml", "central memory 24–35 %", "central memory 22–35 %")],
+    "supportive-information-changed": [("drug-substance/characterisation.yaml", "Central memory T cells 24–35 %", "Central memory T cells 22–35 %")],
     "batch-data-updated": [("batches.yaml", "T-DP-VIABILITY: 86 %", "T-DP-VIABILITY: 87 %")],
     "stability-data-updated": [("stability.yaml", "time_points: [\"0\", 1 M, 3 M, 6 M, 9 M, 12 M, 18 M, 24 M]", "time_points: [\"0\", 1 M, 3 M, 6 M, 9 M, 12 M, 18 M, 24 M, 36 M]")],
     "editorial": [("development/cqas.yaml", "title: Bacterial endotoxins\n", "title: Bacterial endotoxin\n")],

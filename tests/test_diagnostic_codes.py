@@ -27,6 +27,9 @@ class Case:
 CQA_HEAD = "kind: CQA\nid: CQA-NEW\ntitle: New attribute\ncategory: general\n"
 CQA_TAIL = "derived_from: [QTPP-DP]\ncriticality: non-critical\nrationale: Needed.\n"
 
+# a process without `validation` is reported for information at Phase 1 (DOS312)
+UNVALIDATED_PROCESS = frozenset({"DOS312"})
+
 CASES: dict[str, Case] = {
     "DOS001": Case(files={"broken.yaml": b"kind: CQA\ntitle: caf\xe9\n"}, line=("broken.yaml", 2)),
     "DOS002": Case(files={"broken.yaml": b"\xef\xbb\xbfkind: CQA\n"}, line=("broken.yaml", 1)),
@@ -84,6 +87,8 @@ CASES: dict[str, Case] = {
         }
     ),
     "DOS107": Case(replace={"schema_version: 1\n": "schema_version: 2  # <- DOS107\n"}),
+    "DOS130": Case(replace={"criterion: NMT 1.0 %}": "criterion: 'NMT 1,0 %'}  # <- DOS130"}),
+    "DOS131": Case(replace={"criterion: NMT 1.0 %}": "criterion: 2.0–1.0 %}  # <- DOS131"}),
     "DOS201": Case(
         files={
             "broken.yaml": CQA_HEAD
@@ -111,7 +116,8 @@ CASES: dict[str, Case] = {
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations:\n  - UO-1\n"
             "  - UO-1  # <- DOS204\n---\nkind: UnitOperation\nid: UO-1\ntitle: Blend\n"
             "description: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS205": Case(
         files={
@@ -139,6 +145,24 @@ CASES: dict[str, Case] = {
             "    values: {T-ASSAY: 99.0 %}\n"
         }
     ),
+    "DOS220": Case(
+        files={
+            "broken.yaml": "kind: CellBank\nid: CB-MCB\ntitle: MCB\ntype: master-cell-bank\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-WCB\ntitle: WCB\ntype: working-cell-bank\n"
+            "origin: bacterial\nhistory: H\nsite: SITE-1\n---\n"
+            "kind: CellBank\nid: CB-MCB-2\ntitle: MCB 2\ntype: master-cell-bank\n"
+            "origin: bacterial\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
+        }
+    ),
+    "DOS210": Case(
+        files={
+            "broken.yaml": "kind: Specification\nid: SPEC-DP-2\ntitle: Second\n"
+            "applies_to: drug-product\nsubject: DP-1\nversion: '1'\ntests:\n"
+            "  - {id: T-ID, test: Identity, attribute: CQA-ASSAY, method: M-HPLC, "
+            "acceptance_criterion: Conforms}\nincludes: [T-DEG]  # <- DOS210\n"
+        }
+    ),
     "DOS301": Case(
         base="autologous-cell-therapy",
         replace={
@@ -162,7 +186,8 @@ CASES: dict[str, Case] = {
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
             "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS304": Case(
         files={
@@ -171,7 +196,8 @@ CASES: dict[str, Case] = {
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n---\n"
             "kind: UnitOperation\nid: UO-1\ntitle: Blend\ndescription: D\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS305": Case(
         files={
@@ -180,7 +206,8 @@ CASES: dict[str, Case] = {
             "    eu-post-approval: IB  # <- DOS305\n---\n"
             "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"
             "product: DP-1\nsites: [SITE-1]\ndescription: D\nunit_operations: [UO-1]\n"
-        }
+        },
+        also=UNVALIDATED_PROCESS,
     ),
     "DOS306": Case(
         replace={"modality: small-molecule": "modality: small-molecule  # <- DOS306"},
@@ -197,6 +224,98 @@ CASES: dict[str, Case] = {
                 "modality: viral-vector-gene-therapy  # <- DOS307\n"
             )
         },
+    ),
+    "DOS330": Case(
+        base="viral-vector-gene-therapy",
+        files={
+            "cells.yaml": "kind: CellBank\nid: CB-HEK293-MCB\ntitle: HEK 293 MCB\n"
+            "type: master-cell-bank\norigin: mammalian  # <- DOS330\nhistory: H\n"
+            "site: SITE-1\n"
+        },
+    ),
+    "DOS331": Case(
+        base="therapeutic-protein",
+        replace={
+            "  - {virus: V-MMV, log_reduction: 3.1, runs: 2}": (
+                "  - {virus: V-MMV, log_reduction: 0.8, runs: 2}  # <- DOS331"
+            )
+        },
+        also=frozenset({"DOS312"}),  # the fixture's overfill is to be provided later
+    ),
+    "DOS332": Case(
+        base="autologous-cell-therapy",
+        replace={
+            "type: compendial\nstatus: validated": "type: compendial\nstatus: qualified  # <- DOS332"
+        },
+    ),
+    "DOS333": Case(
+        files={
+            "broken.yaml": "kind: AnalyticalMethod\nid: M-NMR\ntitle: NMR\ntechnique: 1H NMR\n"
+            "purpose: Structure\ntype: in-house\nstatus: qualified\nstatus_as_of_phase: 1\n"
+            "performed_at: [SITE-1]\nuses: [characterisation]\n---\nkind: Specification\n"
+            "id: SPEC-DS\ntitle: DS spec\napplies_to: drug-substance\nsubject: DS-1\n"
+            "version: '1'\ntests:\n  - id: T-DS-ASSAY\n    test: Identity\n"
+            "    attribute: CQA-ASSAY\n    method: M-NMR  # <- DOS333\n"
+            "    acceptance_criterion: Conforms\n"
+        },
+    ),
+    "DOS313": Case(
+        files={
+            "broken.yaml": "kind: Specification\nid: SPEC-DS\ntitle: DS spec\n"
+            "applies_to: drug-substance\nsubject: DS-1\nversion: '1'\ntests:\n"
+            "  - id: T-DS-IMP\n    test: Total impurities\n    attribute: CQA-IMPURITIES\n"
+            "    method: M-HPLC\n    acceptance_criterion: NMT 2.0 %  # <- DOS313\n"
+        }
+    ),
+    "DOS334": Case(replace={"sterile: false\n": "sterile: true  # <- DOS334\n"}),
+    "DOS335": Case(
+        base="therapeutic-protein",
+        replace={
+            "modality: therapeutic-protein": "modality: therapeutic-protein  # <- DOS335",
+            "attribute_type: host-cell-dna": "attribute_type: other",
+        },
+        also=frozenset({"DOS312"}),  # the fixture's overfill is to be provided later
+    ),
+    "DOS336": Case(
+        replace={
+            "modality: small-molecule": "modality: small-molecule  # <- DOS336",
+            "attribute_type: elemental-impurities": "attribute_type: other",
+        }
+    ),
+    "DOS337": Case(
+        files={
+            "broken.yaml": "kind: Impurity\nid: IMP-A\ntitle: Impurity A\nsubject: DS-1\n"
+            "type: product-related\nattribute_type: related-substances\n"
+            "origin: By-product of step 4.\nlimit: NMT 0.50 %  # <- DOS337\n"
+        }
+    ),
+    "DOS338": Case(
+        base="autologous-cell-therapy",
+        replace={
+            "modality: autologous-cell-therapy": "modality: autologous-cell-therapy  # <- DOS338",
+            "title: Chain of identity\n": "title: Chain of identity\nscope: allogeneic\n",
+        },
+    ),
+    "DOS310": Case(
+        files={
+            "broken.yaml": "kind: CQA\nid: CQA-STERILITY\ntitle: Sterility\ncategory: safety\n"
+            "attribute_type: sterility\nderived_from: [QTPP-DP]\ncriticality: critical\n"
+            "rationale: Patient safety.\n---\nkind: AnalyticalMethod\nid: M-STERILITY\n"
+            "title: Sterility\ntechnique: Membrane filtration\npurpose: Sterility\n"
+            "type: compendial\nstatus: {to-be-provided: '2'}  # <- DOS310\n"
+            "status_as_of_phase: 1\nperformed_at: [SITE-1]\n---\nkind: Specification\n"
+            "id: SPEC-STERILITY\ntitle: Sterility\napplies_to: drug-product\nsubject: DP-1\n"
+            "version: '1'\ntests:\n  - {id: T-STERILITY, test: Sterility, "
+            "attribute: CQA-STERILITY, method: M-STERILITY, acceptance_criterion: No growth}\n"
+        }
+    ),
+    "DOS311": Case(
+        replace={"supplier: Commercial\n": "supplier: {to-be-provided: 1}  # <- DOS311\n"}
+    ),
+    "DOS312": Case(
+        replace={
+            "supplier: Commercial\n": "supplier: {to-be-provided: 2027-03, note: Tender}  # <- DOS312\n"
+        }
     ),
 }
 

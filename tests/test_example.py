@@ -42,7 +42,7 @@ def test_example_states_its_phase_1_gaps_explicitly() -> None:
 @pytest.mark.parametrize("modality", sorted(p.name for p in MODALITIES.iterdir()))
 def test_small_fixture_per_modality_is_valid(modality: str) -> None:
     result = validate_folder(MODALITIES / modality)
-    assert result.diagnostics == []
+    assert result.errors == result.warnings == []  # gaps a team may have are information
     assert result.dossier.manifest.modality == modality
 
 

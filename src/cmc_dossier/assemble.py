@@ -16,6 +16,7 @@ from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.dossier import Dossier, Entry
 from cmc_dossier.model.kinds import FACT_ADAPTER, KIND_NAMES, FactKinds
 from cmc_dossier.model.product import SUPPORTED_SCHEMA_VERSIONS, Manifest, Narrative
+from cmc_dossier.model.unknowns import UNION_TAGS
 from cmc_dossier.model.walk import identified_items
 
 ReadText = Callable[[Path], str | None]
@@ -66,7 +67,8 @@ def _schema_diagnostics(
     found = []
     cls = _KIND_CLASSES[kind]
     for item in error.errors(include_url=False):
-        path = tuple(item["loc"])[1:]  # the first part is the discriminator tag
+        # the first part is the kind's tag; the tags of known-or-unknown unions are no keys
+        path = tuple(part for part in item["loc"][1:] if part not in UNION_TAGS)
         error_type = item["type"]
         code = _CODE_BY_ERROR.get(error_type, "DOS104")
         field_name = ".".join(str(p) for p in path) or kind

@@ -3,15 +3,54 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from cmc_dossier.model.kinds import FACT_ADAPTER
 
 SCHEMA_FILE = "dossier-fact.schema.json"
+# What a YAML 1.2 core-schema parser (as editors use) reads as a number or boolean.
+_YAML_INT = re.compile(r"[-+]?[0-9]+")
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
+def _as_editor_reads(text: str) -> int | float | None:
+    if _YAML_INT.fullmatch(text):
+        return int(text)
+    if _YAML_FLOAT.fullmatch(text):
+        return float(text)
+    return None
+
+
+def _as_loaded(node: Any) -> Any:
+    """Widen the schema to what the loader accepts once an editor has turned YAML into JSON.
+
+    The loader keeps every unquoted scalar as typed, so a text field takes `1.0` or `true`
+    unquoted, which a YAML-to-JSON conversion makes a number or boolean; and `phase: 1` is a
+    valid phase although JSON sees the integer 1.
+    """
+    if isinstance(node, list):
+        return [_as_loaded(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _as_loaded(value) for key, value in node.items()}
+    if node.get("type") == "string" and not {"pattern", "enum", "const", "format"} & set(node):
+        node["type"] = ["string", "number", "boolean"]
+    if isinstance(node.get("enum"), list):
+        numbers = [
+            number
+            for value in node["enum"]
+            if isinstance(value, str) and (number := _as_editor_reads(value)) is not None
+        ]
+        if numbers:
+            node["enum"] = node["enum"] + [n for n in numbers if n not in node["enum"]]
+            node["type"] = ["string", "number"]
+    return node
 
 
 def fact_schema() -> str:
-    schema = FACT_ADAPTER.json_schema(mode="validation")
+    schema = _as_loaded(FACT_ADAPTER.json_schema(mode="validation"))
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "cmc-dossier fact",

@@ -25,6 +25,10 @@ class ValidationResult:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity is Severity.WARNING]
 
+    @property
+    def information(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.INFO]
+
 
 def _read_text(path: Path) -> str | None:
     try:

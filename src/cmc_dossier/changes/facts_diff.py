@@ -7,7 +7,6 @@ both revisions. A fact that moved to another file is paired by its ID and is no 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,10 +16,10 @@ from cmc_dossier.assemble import validate_document
 from cmc_dossier.changes.snapshot import Snapshot
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.base import FactBase, IdentifiedItem, Range
-from cmc_dossier.model.criteria import ParsedCriterion, parse_criterion
+from cmc_dossier.model.comparison import Direction, criterion_direction, span_direction
+from cmc_dossier.model.criteria import parse_criterion
 from cmc_dossier.model.manufacture import Duration
 
-Direction = Literal["tightened", "widened", "shifted", "extended", "reduced"]
 Path_ = tuple[str | int, ...]
 
 
@@ -194,55 +193,11 @@ def _item_changes(
 def direction(key: str, before: Any, after: Any) -> Direction | None:
     """Whether a criterion, range or duration became stricter, looser or just different."""
     if key == "acceptance_criterion" and isinstance(before, str) and isinstance(after, str):
-        return _criterion_direction(parse_criterion(before), parse_criterion(after))
+        return criterion_direction(parse_criterion(before), parse_criterion(after))
     if isinstance(before, Range) and isinstance(after, Range):
-        return _span_direction(before.low, before.high, after.low, after.high)
+        return span_direction(before.low, before.high, after.low, after.high)
     if isinstance(before, Duration) and isinstance(after, Duration) and before.unit == after.unit:
         return "extended" if after.value > before.value else "reduced"
     if key == "period" and isinstance(before, Duration) and isinstance(after, Duration):
         return "shifted"
     return None
-
-
-def _criterion_direction(
-    before: ParsedCriterion | None, after: ParsedCriterion | None
-) -> Direction | None:
-    if before is None or after is None:
-        return None
-    if after.qualitative == "report" and before.form != "qualitative":
-        return "widened"
-    if before.qualitative == "report" and after.qualitative != "report":
-        return "tightened"
-    if before.form == "limit" and after.form == "limit" and before.unit == after.unit:
-        lower = {">=", ">"}
-        if (before.comparator in lower) != (after.comparator in lower):
-            return "shifted"
-        if before.value == after.value:
-            return (
-                "tightened"
-                if len(after.comparator or "") < len(before.comparator or "")
-                else "widened"
-            )
-        looser = (
-            after.value < before.value if before.comparator in lower else after.value > before.value
-        )
-        return "widened" if looser else "tightened"
-    if before.form == "range" and after.form == "range" and before.unit == after.unit:
-        return _span_direction(before.low, before.high, after.low, after.high)
-    return "shifted"
-
-
-Bound = Decimal | None
-
-
-def _span_direction(old_low: Bound, old_high: Bound, new_low: Bound, new_high: Bound) -> Direction:
-    def within(low: Bound, high: Bound, outer_low: Bound, outer_high: Bound) -> bool:
-        low_ok = outer_low is None or (low is not None and low >= outer_low)
-        high_ok = outer_high is None or (high is not None and high <= outer_high)
-        return low_ok and high_ok
-
-    if within(new_low, new_high, old_low, old_high):
-        return "tightened"
-    if within(old_low, old_high, new_low, new_high):
-        return "widened"
-    return "shifted"

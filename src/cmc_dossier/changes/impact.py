@@ -28,6 +28,8 @@ _WHOLE_FACT: dict[str, tuple[str, str]] = {
     "InProcessControl": ("in-process-control-tightened", "in-process-control-changed"),
     "HoldTime": ("hold-time-extended", "hold-time-reduced"),
     "Material": ("material-changed", "material-changed"),
+    "CellBank": ("material-changed", "material-changed"),
+    "DonorEligibility": ("material-changed", "material-changed"),
     "ContainerClosure": ("container-closure-changed", "container-closure-changed"),
     "DrugProduct": ("composition-changed", "composition-changed"),
     "DrugSubstance": ("process-changed", "process-changed"),
@@ -67,6 +69,8 @@ _DEFAULT_BY_KIND = {
     "ManufacturingProcess": "process-changed",
     "Site": "site-changed",
     "Material": "material-changed",
+    "CellBank": "material-changed",
+    "DonorEligibility": "material-changed",
     "ContainerClosure": "supportive-information-changed",
     "DrugProduct": "composition-changed",
     "Batch": "batch-data-updated",
@@ -181,6 +185,8 @@ _PLACING_FIELDS = {
     "ProcessParameter": "unit_operation",
     "InProcessControl": "unit_operation",
     "HoldTime": "after",
+    "Characterisation": "subject",
+    "Impurity": "subject",
 }
 
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cmc_dossier.checks import modality, process, references, results
+from cmc_dossier.checks import (
+    analytical,
+    criteria,
+    modality,
+    modality_controls,
+    process,
+    references,
+    results,
+    specifications,
+    substrates,
+    unknowns,
+)
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.dossier import Dossier
 
@@ -18,11 +29,24 @@ CHECKS: tuple[Check, ...] = (
     process.check_critical_parameters,
     results.check_batch_results,
     results.check_stability_results,
+    criteria.check_criteria,
+    substrates.check_derivation,
+    substrates.check_viral_clearance_evaluated,
+    substrates.check_clearance_steps,
+    analytical.check_safety_methods,
+    analytical.check_characterisation_only_methods,
+    modality_controls.check_sterile_products,
+    modality_controls.check_impurity_controls,
+    modality_controls.check_qualification_thresholds,
+    modality_controls.check_chain_of_identity,
     modality.check_microbial_safety,
     modality.check_integrating_vector,
     modality.check_viral_vector_declared,
     modality.check_adventitious_agents,
     modality.check_established_condition_contexts,
+    unknowns.check_unknowns,
+    specifications.check_included_tests,
+    specifications.check_substance_limits,
 )
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.base import Range
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.model.manufacture import ManufacturingProcess, ProcessParameter, UnitOperation
+from cmc_dossier.model.manufacture import (
+    ManufacturingProcess,
+    ProcessParameter,
+    Setting,
+    UnitOperation,
+)
 
 
 def check_process_membership(dossier: Dossier) -> list[Diagnostic]:
@@ -45,47 +51,54 @@ def check_process_membership(dossier: Dossier) -> list[Diagnostic]:
     return found
 
 
+_RANGES = {
+    "control_range": "control range",
+    "normal_operating_range": "normal operating range",
+    "proven_acceptable_range": "proven acceptable range",
+    "range": "range",
+}
+
+
+def _setting_problems(setting: Setting) -> Iterator[tuple[str, str, str | None]]:
+    """(field, message, hint) for each inconsistency of one setting."""
+    spans = {name: getattr(setting, name) for name in _RANGES}
+    for name, span in spans.items():
+        if span and span.low is not None and span.high is not None and span.low > span.high:
+            yield name, f"`{name}` low {span.low} is above high {span.high}", None
+    target = setting.target
+    if target is not None:
+        band = Range(low=target - (setting.tolerance or 0), high=target + (setting.tolerance or 0))
+        for name, span in spans.items():
+            if span is not None and not _inside(band, span):
+                shown = f"{target} ± {setting.tolerance}" if setting.tolerance else f"{target}"
+                yield "target", f"set point {shown} lies outside `{name}` {span}", None
+    proven = spans["proven_acceptable_range"]
+    for name in ("normal_operating_range", "control_range"):
+        inner = spans[name]
+        if inner and proven and not _inside(inner, proven):
+            yield (
+                name,
+                f"{_RANGES[name]} {inner} is not inside the proven acceptable range {proven}",
+                "operating outside the PAR is operating where acceptable quality is not shown "
+                "(ICH Q8(R2) glossary)",
+            )
+
+
 def check_ranges(dossier: Dossier) -> list[Diagnostic]:
     found = []
     for parameter in dossier.of_kind(ProcessParameter):
-        ranges = {
-            "normal_operating_range": parameter.normal_operating_range,
-            "proven_acceptable_range": parameter.proven_acceptable_range,
-        }
-        for name, span in ranges.items():
-            if span and span.low is not None and span.high is not None and span.low > span.high:
+        for index, (period, setting) in enumerate(parameter.settings()):
+            prefix: tuple[str | int, ...] = () if period is None else ("phases", index - 1)
+            for name, message, hint in _setting_problems(setting):
+                during = f" ({period})" if period else ""
                 found.append(
                     diagnostic(
                         "DOS303",
-                        f"{parameter.id}: `{name}` low {span.low} is above high {span.high}",
-                        dossier.locate(parameter.id, (name,)),
+                        f"{parameter.id}{during}: {message}",
+                        dossier.locate(parameter.id, (*prefix, name)),
+                        hint=hint,
                     )
                 )
-        target = parameter.target
-        for name, span in ranges.items():
-            if span is None or target is None:
-                continue
-            if (span.low is not None and target < span.low) or (
-                span.high is not None and target > span.high
-            ):
-                found.append(
-                    diagnostic(
-                        "DOS303",
-                        f"{parameter.id}: target {target} lies outside `{name}` {span}",
-                        dossier.locate(parameter.id, ("target",)),
-                    )
-                )
-        normal, proven = ranges.values()
-        if normal and proven and not _inside(normal, proven):
-            found.append(
-                diagnostic(
-                    "DOS303",
-                    f"{parameter.id}: normal operating range {normal} is not inside the "
-                    f"proven acceptable range {proven}",
-                    dossier.locate(parameter.id, ("normal_operating_range",)),
-                    hint="the NOR must lie within the PAR (ICH Q8(R2))",
-                )
-            )
     return found
 
 

@@ -22,6 +22,7 @@ class Code:
 
 _E = Severity.ERROR
 _W = Severity.WARNING
+_I = Severity.INFO
 
 CODES: dict[str, Code] = {
     c.code: c
@@ -159,6 +160,24 @@ CODES: dict[str, Code] = {
             "The manifest's `schema_version` is not one this version of cmc-dossier reads.",
         ),
         Code(
+            "DOS130",
+            _W,
+            "Comma that may be a decimal comma",
+            "A number in an acceptance criterion holds a comma that is not a thousands "
+            "separator in groups of three ('0,5', '1,25 %', '0,500'). Many pharmacopoeias and "
+            "CDMOs in Europe write a decimal comma, so the number is not read at all: the "
+            "criterion is filed as typed and its changes are reported as 'changed', never as "
+            "tightened or widened. Write a decimal point ('0.5').",
+        ),
+        Code(
+            "DOS131",
+            _W,
+            "Range written high to low",
+            "An acceptance criterion reads as a range whose first number is above its second "
+            "('120–80 %'). It is filed as typed but is not compared with other criteria; "
+            "write the lower end first.",
+        ),
+        Code(
             "DOS201",
             _E,
             "Unknown reference",
@@ -205,6 +224,25 @@ CODES: dict[str, Code] = {
             "Stability result outside the study design",
             "A stability result names a condition or time point that the study does not "
             "define, or a batch that is not on the study.",
+        ),
+        Code(
+            "DOS220",
+            _E,
+            "Cell bank derived from the wrong tier",
+            "A cell bank system has tiers (ICH Q5D): a master cell bank is derived from the "
+            "cell line, a working cell bank from the master cell bank, end-of-production "
+            "cells from a master or working cell bank, a working virus seed from the master "
+            "seed. A bank's `derived_from` names a bank of a tier it cannot come from, or "
+            "itself.",
+        ),
+        Code(
+            "DOS210",
+            _E,
+            "Included test is not a drug substance test",
+            "A specification's `includes` names tests performed on the drug substance and "
+            "reported for the drug product. Only a drug product specification includes tests, "
+            "and only tests of a drug substance specification; any other test belongs in the "
+            "specification's own `tests`.",
         ),
         Code(
             "DOS301",
@@ -257,6 +295,127 @@ CODES: dict[str, Code] = {
             "Product modality needs a viral vector type",
             "Gene therapy products name the vector in the manifest (`viral_vector`), which "
             "decides the expected safety tests.",
+        ),
+        Code(
+            "DOS330",
+            _W,
+            "Product from mammalian or insect cells without viral clearance studies",
+            "A product expressed in mammalian or insect cells can carry endogenous and "
+            "adventitious viruses; ICH Q5A(R2) expects the process to be evaluated for its "
+            "capacity to inactivate or remove them, step by step with model viruses. Not "
+            "expected for cell-based products or enveloped viral vectors.",
+        ),
+        Code(
+            "DOS331",
+            _W,
+            "Viral clearance rests on a single step",
+            "For a model virus, fewer than two steps count towards the overall reduction "
+            "(steps of 1 log10 or less are not counted unless justified; steps sharing a "
+            "principle count once). ICH Q5A(R2) expects clearance by steps of different "
+            "mechanisms, so the failure of one step does not leave the product unprotected.",
+        ),
+        Code(
+            "DOS332",
+            _E,
+            "Safety test method not validated",
+            "A specification tests sterility, mycoplasma, endotoxin or adventitious agents "
+            "with a method that is neither validated nor a verified compendial method. "
+            "These tests protect trial subjects, so their methods are expected to be "
+            "validated (or compendial and verified) from first-in-human: 21 CFR 610.12 and "
+            "610.30 for biologics; EU guideline on quality of investigational ATMPs "
+            "(EMA/CAT/22473/2025).",
+        ),
+        Code(
+            "DOS333",
+            _E,
+            "Characterisation-only method used in a routine control",
+            "A method whose `uses` are only characterisation and/or comparability is cited "
+            "by a specification test or an in-process control. Such a method is described "
+            "in 3.2.S.3.1 and 3.2.P.2, not in a specification; declare the routine use (and "
+            "qualify the method for it) or use another method.",
+        ),
+        Code(
+            "DOS334",
+            _E,
+            "Sterile product without sterility or endotoxin release tests",
+            "A drug product declared sterile (`sterile`, the default) is released against "
+            "sterility (21 CFR 211.167(a), 610.12 for biologics; Ph. Eur. 2.6.1) and bacterial "
+            "endotoxins (ICH Q6A/Q6B for parenterals; Ph. Eur. 2.6.14). Cell-based products "
+            "are covered by DOS301.",
+        ),
+        Code(
+            "DOS335",
+            _W,
+            "Protein without control of process-related impurities",
+            "ICH Q6B (6.1) expects a protein's process-related impurities to be controlled: "
+            "host-cell protein, host-cell DNA and process reagents such as leached Protein A. "
+            "Control means a specification test of the substance or product, or an Impurity "
+            "fact with its controls or the rationale for not testing (e.g. shown clearance).",
+        ),
+        Code(
+            "DOS336",
+            _W,
+            "Small molecule without control of related substances, solvents or elements",
+            "A small-molecule dossier controls related substances (ICH Q3A(R2)/Q3B(R2)), "
+            "residual solvents (ICH Q3C) and elemental impurities (ICH Q3D), by specification "
+            "tests or by an Impurity fact giving the controls or the rationale (for instance "
+            "a Q3D risk assessment showing levels below 30 % of the PDE).",
+        ),
+        Code(
+            "DOS337",
+            _W,
+            "Impurity limit above the qualification threshold",
+            "An individual related substance is limited above the ICH Q3A(R2) (substance) or "
+            "Q3B(R2) (degradation product) qualification threshold computed from the "
+            "product's `maximum_daily_dose` (the lower of the percentage and the daily "
+            "intake), and the Impurity fact gives no `qualification`.",
+        ),
+        Code(
+            "DOS338",
+            _E,
+            "Autologous product without chain-of-identity controls",
+            "An autologous product must go back to the patient it came from: patient "
+            "identifiers on every label, identity checks at each hand-over, and controlled "
+            "shipments in qualified shippers (FDA CAR T cell guidance, 2024; EudraLex Vol. 4 "
+            "Part IV, traceability). Add a ChainOfIdentity fact.",
+        ),
+        Code(
+            "DOS310",
+            _E,
+            "Value required at this phase is not stated",
+            "A field holds `to-be-provided` or `not-applicable` where a rule of "
+            "cmc-dossier's unknowns table says the value must be known at the manifest's "
+            "phase (for example the status of a sterility, mycoplasma, endotoxin or "
+            "adventitious-agent method from first-in-human). The hint names the rule's basis. "
+            "State the value, or correct the manifest's phase.",
+        ),
+        Code(
+            "DOS311",
+            _W,
+            "Value due by this phase is not stated",
+            "A field is `to-be-provided` although it is due: its `when` is the manifest's "
+            "phase or an earlier one, or a rule of the unknowns table expects the value at "
+            "this phase (the hint names the basis). State the value, or move `when` to the "
+            "phase at which it will really be known.",
+        ),
+        Code(
+            "DOS312",
+            _I,
+            "Value to be provided later",
+            "For information: a field is `to-be-provided` at a later phase or date than the "
+            "manifest's phase. Documents say so plainly and the review site lists it among "
+            "the gaps; nothing needs to change now.",
+        ),
+        Code(
+            "DOS313",
+            _W,
+            "Drug substance limit looser than the drug product limit",
+            "The drug substance and the drug product are tested for the same attribute (the "
+            "same CQA) and the substance's acceptance criterion, as parsed, is wider than the "
+            "product's: material passing the substance limit may fail the product limit. "
+            "Tighten it, include the substance test in the product specification by reference "
+            "(`includes`), or give the substance test a `justification` saying why the "
+            "difference is acceptable (for example, a change of concentration).",
         ),
         Code(
             "DOS404",

@@ -10,6 +10,7 @@ from pathlib import Path
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # worth knowing, e.g. a value a team will provide at a later phase
 
 
 @dataclass(frozen=True, slots=True)

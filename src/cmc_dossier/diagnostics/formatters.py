@@ -8,10 +8,15 @@ from collections.abc import Callable
 from cmc_dossier.diagnostics.core import Diagnostic, Severity
 
 
+def _count(diagnostics: list[Diagnostic], severity: Severity) -> int:
+    return sum(d.severity is severity for d in diagnostics)
+
+
 def _summary(diagnostics: list[Diagnostic]) -> str:
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    errors, warnings = _count(diagnostics, Severity.ERROR), _count(diagnostics, Severity.WARNING)
+    summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    information = _count(diagnostics, Severity.INFO)
+    return summary + (f", {information} for information" if information else "")
 
 
 def as_text(diagnostics: list[Diagnostic]) -> str:
@@ -29,8 +34,9 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps(
         {
             "diagnostics": [d.to_dict() for d in diagnostics],
-            "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
-            "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+            "errors": _count(diagnostics, Severity.ERROR),
+            "warnings": _count(diagnostics, Severity.WARNING),
+            "information": _count(diagnostics, Severity.INFO),
         },
         indent=2,
         ensure_ascii=False,
@@ -45,6 +51,9 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+_GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
 def as_github(diagnostics: list[Diagnostic]) -> str:
     """Workflow commands; GitHub shows about ten per step, so a summary line follows."""
     lines = []
@@ -56,7 +65,8 @@ def as_github(diagnostics: list[Diagnostic]) -> str:
                 properties.insert(1, f"line={d.location.line}")
                 properties.insert(2, f"col={d.location.column or 1}")
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-        lines.append(f"::{d.severity} {','.join(properties)}::{_escape_data(message)}")
+        command = _GITHUB_COMMANDS[d.severity]
+        lines.append(f"::{command} {','.join(properties)}::{_escape_data(message)}")
     lines.append(_summary(diagnostics))
     return "\n".join(lines)
 

@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from cmc_dossier.model.vocabulary import (
     EuCtaCategory,
@@ -67,7 +75,19 @@ _number = _plain(_decimal_text, "number_expected", "a number written without quo
 _flag = _plain(_boolean_text, "boolean_expected", "true or false")
 
 
-Number = Annotated[Decimal, BeforeValidator(_number)]
+@dataclass(frozen=True, slots=True)
+class _NumberOnly:
+    """The loader refuses quoted text where a number is due, so the schema offers no string."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        numbers = [s for s in schema.get("anyOf", [schema]) if s.get("type") == "number"]
+        return numbers[0] if numbers else schema
+
+
+Number = Annotated[Decimal, BeforeValidator(_number), _NumberOnly()]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Text = Annotated[str, Field(min_length=1)]
 FactId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]

@@ -17,10 +17,13 @@ from cmc_dossier.model.base import (
     Text,
 )
 from cmc_dossier.model.criteria import ParsedCriterion, parse_criterion
+from cmc_dossier.model.unknowns import OrUnknown, known
 from cmc_dossier.model.vocabulary import (
+    CHARACTERISATION_USES,
     BatchUse,
     MethodStatus,
     MethodType,
+    MethodUse,
     Phase,
     ReferenceStandardType,
     SpecificationSubject,
@@ -34,18 +37,46 @@ class ValidationCharacteristic(StrictModel):
     result: Text
 
 
+class LifecycleStage(StrictModel):
+    """The status a method has (or is planned to have) at a phase of development."""
+
+    phase: Phase
+    status: MethodStatus
+
+
 class AnalyticalMethod(FactBase, CarriesEstablishedCondition):
+    """An analytical procedure; `uses` says what it is for beyond the controls citing it."""
+
     kind: Literal["AnalyticalMethod"]
     title: Text
     technique: Text
     purpose: Text
     type: MethodType
     compendial_reference: Text | None = None
-    status: MethodStatus
+    status: OrUnknown(MethodStatus)
     status_as_of_phase: Phase
     performed_at: list[Ref("Site")] = Field(min_length=1)
+    uses: list[MethodUse] = Field(
+        default=[],
+        description="What the method is for; release and in-process uses are also read "
+        "from the specifications and controls that cite it",
+    )
+    lifecycle: list[LifecycleStage] = Field(
+        default=[], description="Status by phase, past and planned (qualified at 1, ...)"
+    )
+    validation_planned_at: OrUnknown(Phase) | None = Field(
+        default=None, description="Phase by which full validation (ICH Q2(R2)) is planned"
+    )
+    analytical_target_profile: Markdown | None = Field(
+        default=None, description="ICH Q14 analytical target profile"
+    )
     description: Markdown | None = None
     validation_summary: list[ValidationCharacteristic] = []
+
+    @property
+    def characterisation_only(self) -> bool:
+        """Declared for characterisation or comparability and nothing else."""
+        return bool(self.uses) and set(self.uses) <= CHARACTERISATION_USES
 
 
 class SpecificationTest(IdentifiedItem, CarriesEstablishedCondition):
@@ -54,14 +85,20 @@ class SpecificationTest(IdentifiedItem, CarriesEstablishedCondition):
     test: Text
     attribute: Ref("CQA")
     method: Ref("AnalyticalMethod")
-    acceptance_criterion: Text
+    acceptance_criterion: OrUnknown(Text)
     usage: TestUsage = "release-and-stability"
+    tested_at: list[Ref("Site")] = Field(
+        default=[],
+        description="Sites that perform this test for this material; default: the "
+        "specification's `tested_at`, else where the method is performed",
+    )
     justification: Markdown | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def parsed_criterion(self) -> ParsedCriterion | None:
-        return parse_criterion(self.acceptance_criterion)
+        criterion = known(self.acceptance_criterion)
+        return parse_criterion(criterion) if criterion is not None else None
 
     @property
     def label(self) -> str:
@@ -74,7 +111,15 @@ class Specification(FactBase, CarriesEstablishedCondition):
     applies_to: SpecificationSubject
     subject: Ref("DrugSubstance", "DrugProduct", "Material")
     version: Text
+    tested_at: list[Ref("Site")] = Field(
+        default=[], description="Sites that test against this specification, unless a test says"
+    )
     tests: list[SpecificationTest] = Field(min_length=1)
+    includes: list[Ref("SpecificationTest")] = Field(
+        default=[],
+        description="Drug substance tests this drug product specification includes by "
+        "reference: performed on the drug substance, reported for the product",
+    )
     justification: Markdown | None = None
 
 
@@ -82,10 +127,10 @@ class ReferenceStandard(FactBase):
     kind: Literal["ReferenceStandard"]
     title: Text
     type: ReferenceStandardType
-    source: Text
-    lot: Text | None = None
-    qualification: Markdown
-    storage: Text | None = None
+    source: OrUnknown(Text)
+    lot: OrUnknown(Text) | None = None
+    qualification: OrUnknown(Markdown)
+    storage: OrUnknown(Text) | None = None
     methods: list[Ref("AnalyticalMethod")] = Field(min_length=1)
 
 
@@ -93,14 +138,14 @@ class Batch(FactBase):
     kind: Literal["Batch"]
     batch_number: Text
     product: Ref("DrugSubstance", "DrugProduct", "Material")
-    scale: Text
+    scale: OrUnknown(Text)
     use: list[BatchUse] = Field(min_length=1)
     site: Ref("Site")
-    manufacture_date: IsoDate
+    manufacture_date: OrUnknown(IsoDate)
     process_version: Text | None = None
     input_batches: list[Ref("Batch")] = []
     specification: Ref("Specification") | None = None
-    results: dict[Ref("SpecificationTest"), Text] = Field(
+    results: dict[Ref("SpecificationTest"), OrUnknown(Text)] = Field(
         default={}, description="Result per specification test ID, as reported"
     )
     remarks: Markdown | None = None

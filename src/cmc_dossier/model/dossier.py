@@ -12,7 +12,9 @@ from pydantic import BaseModel
 from cmc_dossier.diagnostics import Location
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.product import Manifest, Narrative
+from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.model.walk import Path as FieldPath
+from cmc_dossier.model.walk import unknowns
 
 F = TypeVar("F", bound=FactBase)
 
@@ -58,6 +60,12 @@ class Dossier:
     def locate(self, entry_id: str, path: FieldPath = (), *, key: bool = False) -> Location:
         entry = self.index[entry_id]
         return self.origins[entry.fact.id].locate((*entry.path, *path), key=key)
+
+    def unknowns(self) -> Iterator[tuple[FactBase, FieldPath, Unknown]]:
+        """Every explicit unknown (to be provided, not applicable), fact by fact, in file order."""
+        for fact in self.facts:
+            for path, unknown in unknowns(fact):
+                yield fact, path, unknown
 
     def narrative_text(self, narrative: Narrative) -> str | None:
         if narrative.body is not None:

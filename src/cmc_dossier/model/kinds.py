@@ -6,6 +6,9 @@ from typing import Annotated, Union, get_args
 
 from pydantic import Field, TypeAdapter
 
+from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.chain_of_identity import ChainOfIdentity
+from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import AnalyticalMethod, Batch, ReferenceStandard, Specification
 from cmc_dossier.model.manufacture import (
     HoldTime,
@@ -26,6 +29,7 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
+from cmc_dossier.model.viral_safety import ModelVirus, ViralClearanceStudy
 
 FactKinds = (
     Manifest,
@@ -36,6 +40,8 @@ FactKinds = (
     DrugSubstance,
     DrugProduct,
     Material,
+    CellBank,
+    DonorEligibility,
     ManufacturingProcess,
     UnitOperation,
     ProcessParameter,
@@ -44,10 +50,15 @@ FactKinds = (
     AnalyticalMethod,
     Specification,
     ReferenceStandard,
+    Characterisation,
+    Impurity,
     Batch,
     StabilityStudy,
     ContainerClosure,
     AdventitiousAgentSafety,
+    ChainOfIdentity,
+    ModelVirus,
+    ViralClearanceStudy,
     Narrative,
 )
 Fact = Annotated[Union[FactKinds], Field(discriminator="kind")]  # noqa: UP007

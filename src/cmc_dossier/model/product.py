@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -14,6 +15,7 @@ from cmc_dossier.model.base import (
     Flag,
     IsoDate,
     Markdown,
+    Number,
     Ownership,
     Ref,
     StrictModel,
@@ -21,6 +23,7 @@ from cmc_dossier.model.base import (
     require_one_of,
 )
 from cmc_dossier.model.ctd import SECTION_BY_CODE, SectionCode
+from cmc_dossier.model.unknowns import OrUnknown
 from cmc_dossier.model.vocabulary import (
     AttributeType,
     Context,
@@ -28,6 +31,7 @@ from cmc_dossier.model.vocabulary import (
     Criticality,
     GmpStatus,
     ImpdCase,
+    LightChain,
     Modality,
     OrganizationRole,
     Phase,
@@ -99,15 +103,15 @@ class Organization(FactBase):
 class Address(StrictModel):
     lines: list[Text] = Field(min_length=1)
     city: Text
-    postal_code: Text | None = None
+    postal_code: OrUnknown(Text) | None = None
     country: CountryCode
 
 
 class GmpEvidence(StrictModel):
-    status: GmpStatus
-    authority: Text | None = None
-    reference: Text | None = None
-    date: IsoDate | None = None
+    status: OrUnknown(GmpStatus)
+    authority: OrUnknown(Text) | None = None
+    reference: OrUnknown(Text) | None = None
+    date: OrUnknown(IsoDate) | None = None
 
 
 class Site(FactBase, CarriesEstablishedCondition):
@@ -116,10 +120,10 @@ class Site(FactBase, CarriesEstablishedCondition):
     kind: Literal["Site"]
     name: Text
     organization: Ref("Organization")
-    address: Address
+    address: OrUnknown(Address)
     activities: list[SiteActivity] = Field(min_length=1)
-    gmp: GmpEvidence
-    fei: Text | None = Field(default=None, description="FDA Establishment Identifier")
+    gmp: OrUnknown(GmpEvidence)
+    fei: OrUnknown(Text) | None = Field(default=None, description="FDA Establishment Identifier")
 
     @property
     def label(self) -> str:
@@ -130,8 +134,8 @@ class QTPPElement(FactBase):
     kind: Literal["QTPPElement"]
     aspect: QtppAspect
     title: Text
-    target: Markdown
-    source: Text = Field(description="Source of the information or justification")
+    target: OrUnknown(Markdown)
+    source: OrUnknown(Text) = Field(description="Source of the information or justification")
 
 
 class CQA(FactBase):
@@ -143,9 +147,38 @@ class CQA(FactBase):
     category: CqaCategory
     attribute_type: AttributeType = "other"
     derived_from: list[Ref("QTPPElement")] = Field(min_length=1)
-    criticality: Criticality
-    rationale: Markdown
+    criticality: OrUnknown(Criticality)
+    rationale: OrUnknown(Markdown)
     clinical_relevance: Markdown | None = None
+
+
+class ProteinMolecule(StrictModel):
+    """A therapeutic protein's molecule (ICH Q6B 6.1.1), values as typed."""
+
+    format: OrUnknown(Text) = Field(description="e.g. 'Humanised IgG1 monoclonal antibody'")
+    isotype: OrUnknown(Text) | None = Field(default=None, description="e.g. IgG1, IgG4 S228P")
+    light_chain: OrUnknown(LightChain) | None = None
+    expression_system: OrUnknown(Text) = Field(description="e.g. 'CHO-K1 cells'")
+    glycosylation: OrUnknown(Markdown) | None = Field(
+        default=None, description="Sites and main glycoforms, e.g. N-glycan at Asn297"
+    )
+    molecular_weight: OrUnknown(Text) | None = Field(default=None, description="e.g. 148 kDa")
+    sequence_reference: Text | None = Field(
+        default=None, description="Where the amino acid sequence is given"
+    )
+
+
+class ChemicalStructure(StrictModel):
+    """A small molecule's structure (ICH Q6A, CTD 3.2.S.1.2 and 3.2.S.1.3), values as typed."""
+
+    molecular_formula: OrUnknown(Text)
+    molecular_weight: OrUnknown(Text) = Field(description="As typed, e.g. '453.52 g/mol'")
+    stereochemistry: OrUnknown(Text) | None = Field(
+        default=None, description="e.g. 'single (S)-enantiomer' or 'achiral'"
+    )
+    smiles: Text | None = None
+    inchi: Text | None = Field(default=None, pattern=r"^InChI=")
+    polymorph: OrUnknown(Text) | None = Field(default=None, description="Solid form, e.g. Form I")
 
 
 class DrugSubstance(FactBase):
@@ -155,6 +188,8 @@ class DrugSubstance(FactBase):
     other_names: list[Text] = []
     description: Markdown
     structure: Markdown | None = None
+    molecule: ProteinMolecule | None = None
+    chemical_structure: ChemicalStructure | None = None
     general_properties: Markdown | None = None
     manufacturers: list[Ref("Site")] = Field(min_length=1)
 
@@ -166,13 +201,44 @@ class DrugSubstance(FactBase):
 class Component(StrictModel):
     material: Ref("Material", "DrugSubstance")
     function: Text
-    quantity: Text = Field(description="Amount per unit as typed, e.g. '7.5 % (v/v)'")
-    quality_standard: Text | None = None
+    quantity: OrUnknown(Text) = Field(description="Amount per unit as typed, e.g. '7.5 % (v/v)'")
+    quality_standard: OrUnknown(Text) | None = None
 
 
 class BatchFormula(StrictModel):
-    batch_size: Text
+    batch_size: OrUnknown(Text)
     components: list[Component] = Field(min_length=1)
+
+
+class Formulation(StrictModel):
+    """The formulation as a reviewer reads it in P.1, values as typed."""
+
+    ph: OrUnknown(Text) | None = Field(default=None, description="e.g. '6.0 ± 0.3'")
+    buffer: OrUnknown(Text) | None = Field(default=None, description="e.g. '20 mM histidine'")
+    concentration: OrUnknown(Text) | None = Field(default=None, description="e.g. '20.0 mg/mL'")
+    fill_volume: OrUnknown(Text) | None = Field(default=None, description="Nominal, e.g. 5.0 mL")
+    overfill: OrUnknown(Text) | None = Field(
+        default=None, description="e.g. '0.3 mL to allow withdrawal of the labelled volume'"
+    )
+
+
+_MILLIGRAMS = {"µg": Decimal("0.001"), "mg": Decimal(1), "g": Decimal(1000)}
+
+
+class DailyDose(StrictModel):
+    """Maximum daily dose of the drug substance: what ICH Q3A/Q3B thresholds depend on."""
+
+    value: Number
+    unit: Literal["µg", "mg", "g"]
+
+    @property
+    def milligrams(self) -> Decimal:
+        return (
+            self.value * {"µg": Decimal("0.001"), "mg": Decimal(1), "g": Decimal(1000)}[self.unit]
+        )
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit}/day"
 
 
 class DrugProduct(FactBase, CarriesEstablishedCondition):
@@ -182,11 +248,15 @@ class DrugProduct(FactBase, CarriesEstablishedCondition):
     route: Text
     strength: Text
     description: Markdown
+    formulation: Formulation | None = None
     composition: list[Component] = Field(min_length=1)
     batch_formula: BatchFormula | None = None
-    container_closure: Ref("ContainerClosure") | None = None
+    container_closure: OrUnknown(Ref("ContainerClosure")) | None = None
     manufacturers: list[Ref("Site")] = Field(min_length=1)
     sterile: Flag = True
+    maximum_daily_dose: OrUnknown(DailyDose) | None = Field(
+        default=None, description="Of the drug substance; sets the ICH Q3A/Q3B thresholds"
+    )
 
     @property
     def label(self) -> str:

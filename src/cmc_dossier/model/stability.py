@@ -11,12 +11,12 @@ from cmc_dossier.model.base import (
     FactBase,
     Flag,
     Markdown,
-    Number,
     Ref,
     StrictModel,
     Text,
 )
 from cmc_dossier.model.manufacture import Duration
+from cmc_dossier.model.unknowns import OrUnknown
 from cmc_dossier.model.vocabulary import AgentClass, SpecificationSubject, StudyType
 
 
@@ -42,7 +42,7 @@ class StabilityStudy(FactBase, CarriesEstablishedCondition):
     title: Text
     subject: Ref("DrugSubstance", "DrugProduct", "Material")
     study_type: StudyType
-    protocol: Text | None = None
+    protocol: OrUnknown(Text) | None = None
     specification: Ref("Specification")
     batches: list[Ref("Batch")] = Field(min_length=1)
     conditions: list[StabilityCondition] = Field(min_length=1)
@@ -55,10 +55,10 @@ class StabilityStudy(FactBase, CarriesEstablishedCondition):
 
 class ContainerComponent(StrictModel):
     name: Text
-    material_of_construction: Text
-    supplier: Text
+    material_of_construction: OrUnknown(Text)
+    supplier: OrUnknown(Text)
     product_contact: Flag
-    quality_standard: Text | None = None
+    quality_standard: OrUnknown(Text) | None = None
 
 
 class ContainerClosure(FactBase, CarriesEstablishedCondition):
@@ -69,12 +69,6 @@ class ContainerClosure(FactBase, CarriesEstablishedCondition):
     components: list[ContainerComponent] = Field(min_length=1)
 
 
-class ClearanceStep(StrictModel):
-    unit_operation: Ref("UnitOperation")
-    model_virus: Text
-    log_reduction: Number
-
-
 class AdventitiousAgentSafety(FactBase):
     kind: Literal["AdventitiousAgentSafety"]
     title: Text
@@ -82,4 +76,3 @@ class AdventitiousAgentSafety(FactBase):
     materials: list[Ref("Material")] = []
     evaluation: Markdown
     controls: list[Ref("SpecificationTest", "InProcessControl")] = []
-    viral_clearance: list[ClearanceStep] = []

@@ -15,8 +15,12 @@ CELL_THERAPIES: frozenset[str] = frozenset({"autologous-cell-therapy", "allogene
 
 ViralVector = Literal["lentiviral", "gamma-retroviral", "aav", "adenoviral", "hsv", "other"]
 INTEGRATING_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral"})
+# An enveloped vector product cannot go through steps that inactivate or remove enveloped
+# viruses, so a viral clearance evaluation of its process is not expected (ICH Q5A(R2) scope).
+ENVELOPED_VECTORS: frozenset[str] = frozenset({"lentiviral", "gamma-retroviral", "hsv"})
 
 Phase = Literal["1", "1/2", "2", "2/3", "3", "marketed"]
+PHASE_ORDER: tuple[str, ...] = get_args(Phase)  # earliest first
 
 Context = Literal["us-ind", "eu-cta", "us-post-approval", "eu-post-approval"]
 CONTEXTS: tuple[str, ...] = get_args(Context)
@@ -71,8 +75,15 @@ GmpStatus = Literal[
     "not-yet-inspected",
 ]
 
-# The rows of the ATMP quality target product profile (EMA/CAT/22473/2025 style).
+# QTPP aspects for every modality: the considerations ICH Q8(R2) 2.1 lists (intended use,
+# route, dosage form, delivery system, strength, container closure, release or dissolution,
+# pharmacokinetics, quality criteria) and the rows of the ATMP QTPP table
+# (EMA/CAT/22473/2025 style).
 QtppAspect = Literal[
+    "intended-use",
+    "delivery-system",
+    "dosage-strength",
+    "drug-release",
     "starting-and-raw-materials",
     "manufacturing-process",
     "drug-product-quality-attributes",
@@ -87,6 +98,8 @@ QtppAspect = Literal[
     "safety",
     "efficacy",
 ]
+
+LightChain = Literal["kappa", "lambda", "none"]
 
 CqaCategory = Literal[
     "identity",
@@ -143,6 +156,12 @@ AttributeType = Literal[
     "other",
 ]
 
+# Tests that protect the patient from contamination: their methods must be fit for use from
+# first-in-human (21 CFR 610.12, 610.30; EU investigational ATMP guideline).
+SAFETY_ATTRIBUTES: frozenset[str] = frozenset(
+    {"sterility", "mycoplasma", "endotoxin", "adventitious-agents"}
+)
+
 MaterialCategory = Literal["starting-material", "raw-material", "excipient", "reagent"]
 MaterialOrigin = Literal[
     "human", "animal", "recombinant", "synthetic", "plant", "microbial", "mineral"
@@ -152,6 +171,25 @@ RiskClass = Literal["low", "medium", "high"]
 
 ProcessStage = Literal["drug-substance", "drug-product", "starting-material", "intermediate"]
 ParameterCriticality = Literal["critical", "key", "non-critical"]
+# Process-performance attributes: outputs of a step that are not product quality attributes
+# but show the process works (ICH Q11 examples; viral clearance per ICH Q5A(R2)).
+PerformanceAttribute = Literal[
+    "yield",
+    "step-recovery",
+    "viral-clearance",
+    "impurity-clearance",
+    "cell-growth",
+    "cell-viability",
+    "productivity",
+    "process-duration",
+    "bioburden",
+    "other",
+]
+# FDA, Process Validation: General Principles and Practices (2011): stages 1 to 3.
+ValidationStage = Literal[
+    "process-design", "process-qualification", "continued-process-verification"
+]
+ValidationStatus = Literal["not-started", "planned", "in-progress", "completed"]
 ControlType = Literal["control", "monitoring"]
 DurationUnit = Literal["minutes", "hours", "days", "weeks", "months", "years"]
 
@@ -166,6 +204,15 @@ SpecificationSubject = Literal[
 TestUsage = Literal["release", "stability", "release-and-stability"]
 MethodType = Literal["compendial", "compendial-modified", "in-house"]
 MethodStatus = Literal["in-development", "qualified", "validated", "verified"]
+MethodUse = Literal[
+    "release", "in-process", "stability-indicating", "characterisation", "comparability"
+]
+CHARACTERISATION_USES: frozenset[str] = frozenset({"characterisation", "comparability"})
+# Tests of microbial and viral safety: their methods must be validated (or, compendial,
+# verified) from first-in-human (21 CFR 610.12, 610.30; EMA/CAT/22473/2025).
+SAFETY_ATTRIBUTES: frozenset[str] = frozenset(
+    {"sterility", "mycoplasma", "endotoxin", "adventitious-agents"}
+)
 ReferenceStandardType = Literal[
     "primary", "working", "compendial", "international-standard", "in-house"
 ]

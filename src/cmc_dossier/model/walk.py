@@ -15,6 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from cmc_dossier.model.base import IdentifiedItem, MarkdownText, RefTo
+from cmc_dossier.model.unknowns import Unknown
 
 Path = tuple[str | int, ...]
 
@@ -51,6 +52,7 @@ class _Model:
 
 
 _Plan = _Leaf | _Seq | _Map | _Model
+_UNKNOWN = _Model(Unknown)  # any value may turn out to be an unknown; `_walk` checks first
 
 
 def _plan(annotation: Any, metadata: tuple[Any, ...] = ()) -> _Plan | None:
@@ -64,6 +66,8 @@ def _plan(annotation: Any, metadata: tuple[Any, ...] = ()) -> _Plan | None:
     if origin in (Union, types.UnionType):
         plans = [_plan(arg) for arg in get_args(annotation) if arg is not type(None)]
         return next((p for p in plans if p is not None), None)
+    if isinstance(annotation, type) and issubclass(annotation, Unknown):
+        return _UNKNOWN
     if origin is list:
         item = _plan(get_args(annotation)[0])
         return _Seq(item) if item else None
@@ -94,7 +98,9 @@ def _walk(value: Any, plan: _Plan, path: Path) -> Iterator[tuple[Path, Any, obje
     """Yield (path, value, marker or item, is_key) for every leaf the plan reaches."""
     if value is None:
         return
-    if isinstance(plan, _Leaf):
+    if isinstance(value, Unknown):
+        yield path, value, value, False
+    elif isinstance(plan, _Leaf):
         yield path, value, plan.marker, False
     elif isinstance(plan, _Seq):
         for index, item in enumerate(value):
@@ -105,7 +111,7 @@ def _walk(value: Any, plan: _Plan, path: Path) -> Iterator[tuple[Path, Any, obje
                 yield (*path, key), key, plan.key.marker, True
             if plan.value is not None:
                 yield from _walk(item, plan.value, (*path, key))
-    else:
+    elif isinstance(value, BaseModel):  # a known value where an unknown was allowed is a leaf
         if isinstance(value, IdentifiedItem):
             yield path, value, value, False
         for key, name, field_plan in _fields(type(value)):
@@ -126,6 +132,13 @@ def references(fact: BaseModel) -> Iterator[Reference]:
 def prose(fact: BaseModel) -> Iterator[tuple[Path, str]]:
     for path, value, marker, _ in _leaves(fact):
         if isinstance(marker, MarkdownText):
+            yield path, value
+
+
+def unknowns(fact: BaseModel) -> Iterator[tuple[Path, Unknown]]:
+    """Every explicit unknown (to be provided, not applicable) in a fact, with its path."""
+    for path, value, marker, _ in _leaves(fact):
+        if isinstance(marker, Unknown):
             yield path, value
 
 

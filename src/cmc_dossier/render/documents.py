@@ -20,6 +20,7 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
 from cmc_dossier.model.prose import is_section, quotable_fields
+from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.render import text
 from cmc_dossier.render.outline import (
     ECTD_ROOT,
@@ -33,7 +34,7 @@ from cmc_dossier.render.outline import (
     outline,
     presenting,
 )
-from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part
+from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part, setting_lines
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,10 @@ class Renderer:
             justification=self._justification,
             controlled_at=self._controlled_at,
             term=lambda value: self._vocabulary.get(value) or text.term(value),
+            settings=setting_lines,
             cite=lambda code: cite(code, self.target),
         )
+        self.environment.tests["unknown"] = lambda value: isinstance(value, Unknown)
         self.environment.globals.update(
             d=self.view,
             target=self.target,
@@ -160,7 +163,9 @@ class Renderer:
                 return same_part[0]
         return shown[0] if shown else self.view.home(entry)
 
-    def _prose(self, value: str | None) -> text.Markdown:
+    def _prose(self, value: str | Unknown | None) -> text.Markdown:
+        if isinstance(value, Unknown):
+            return self._escape(value)
         return text.prose(value, self._resolve, self.flavor) if value else text.Markdown("")
 
     def _cell(self, value: Any, prose: bool = False) -> text.Markdown:
@@ -168,7 +173,8 @@ class Renderer:
             return text.Markdown("—")
         if isinstance(value, list):
             return text.Markdown("; ".join(self._cell(item, prose) for item in value))
-        return text.cell(value, self._resolve if prose else None, self.flavor)
+        resolve = self._resolve if prose and not isinstance(value, Unknown) else None
+        return text.cell(value, resolve, self.flavor)
 
     def _justification(self, test: Any, specification: Any) -> text.Markdown:
         """A test's justification cell; an empty one is a gap a reviewer would query."""
@@ -183,11 +189,15 @@ class Renderer:
             )
         return self._cell(test.justification, True)
 
-    def _reference(self, fact_id: str) -> text.Markdown:
+    def _reference(self, fact_id: str | Unknown) -> text.Markdown:
+        if isinstance(fact_id, Unknown):
+            return self._escape(fact_id)
         return self._resolve(fact_id, None)
 
-    def _label(self, fact_id: str) -> text.Markdown:
+    def _label(self, fact_id: str | Unknown) -> text.Markdown:
         """A fact's label alone, for tables where a citation per cell is noise."""
+        if isinstance(fact_id, Unknown):
+            return self._escape(fact_id)
         entry = self.dossier.index.get(fact_id)
         label = getattr(entry.value, "label", fact_id) if entry else fact_id
         return self._linked(str(label), fact_id)

@@ -192,12 +192,25 @@ _TERMS = {
     "CBE-30": "CBE-30",
     "PAS": "PAS",
     "IA_IN": "IA_IN",
+    "end-of-production-cells": "End-of-production cells",
+    "non-enveloped": "Non-enveloped",
+    "low-ph": "Low pH",
+    "product-related": "Product-related",
+    "in-process": "In-process",
+    "stability-indicating": "Stability-indicating",
+    "process-related": "Process-related",
+    "uv-c": "UV-C",
+    "process-design": "Process design (stage 1)",
+    "process-qualification": "Process qualification (stage 2)",
+    "continued-process-verification": "Continued process verification (stage 3)",
 }
 
 
-def term(value: str) -> str:
+def term(value: object) -> str:
     """A controlled-vocabulary value as words: 'drug-product-manufacture' as 'Drug product
-    manufacture'."""
+    manufacture'; an explicit unknown as its own sentence."""
+    if not isinstance(value, str):
+        return str(value)
     if value in _TERMS:
         return _TERMS[value]
     words = value.replace("-", " ")

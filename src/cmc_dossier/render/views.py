@@ -11,8 +11,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, get_args
 
+from cmc_dossier.model.cell_substrates import CellBank, DonorEligibility
+from cmc_dossier.model.chain_of_identity import ChainOfIdentity
+from cmc_dossier.model.characterisation import Characterisation, Impurity
 from cmc_dossier.model.control import (
     AnalyticalMethod,
     Batch,
@@ -39,10 +42,16 @@ from cmc_dossier.model.product import (
     Site,
 )
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
-from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL
+from cmc_dossier.model.viral_safety import (
+    ICH_Q5A_RULE,
+    ModelVirus,
+    ViralClearanceStudy,
+    overall_reductions,
+)
+from cmc_dossier.model.vocabulary import HUMAN_OR_ANIMAL, MethodUse
 from cmc_dossier.render.outline import slug
 
-DS, DP = "drug-substance", "drug-product"
+DS, DP, SM = "drug-substance", "drug-product", "starting-material"
 _DS_ACTIVITIES = {"drug-substance-manufacture", "starting-material-manufacture", "cell-collection"}
 _DP_ACTIVITIES = {
     "drug-product-manufacture",
@@ -97,7 +106,28 @@ class DossierView:
         for code, applies_to in (("3.2.P.5.2", DP), ("3.2.S.4.2", DS)):
             for method in self.methods_of(self.specifications(applies_to)):
                 homes.setdefault(method.id, code)
+        for characterisation in self.all(Characterisation):
+            homes.setdefault(
+                characterisation.method, _characterisation_home(self, characterisation)
+            )
         return homes
+
+    @cached_property
+    def method_uses(self) -> dict[str, list[str]]:
+        """Per method: its declared uses and those read from the controls that cite it."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for method in self.all(AnalyticalMethod):
+            found[method.id].update(method.uses)
+        for specification in self.all(Specification):
+            for test in specification.tests:
+                if test.usage != "stability":
+                    found[test.method].add("release")
+        for control in self.all(InProcessControl):
+            found[control.method].add("in-process")
+        for characterisation in self.all(Characterisation):
+            found[characterisation.method].add("characterisation")
+        order = get_args(MethodUse)
+        return {method: sorted(uses, key=order.index) for method, uses in found.items()}
 
     def get(self, fact_id: str) -> Any:
         return self.dossier.index[fact_id].value
@@ -147,6 +177,16 @@ class DossierView:
                 if entry is not None:
                     seen.setdefault(test.method, entry.value)
         return list(seen.values())
+
+    def testing_sites(self, specification: Specification, test: SpecificationTest) -> list[str]:
+        """Who performs a test for this material: the test's sites, the specification's, or
+        else the method's (none when a partial dossier lacks the method)."""
+        method = self.dossier.index.get(test.method)
+        return (
+            test.tested_at
+            or specification.tested_at
+            or (method.value.performed_at if method is not None else [])
+        )
 
     def batches_tested_against(self, specifications: list[Specification]) -> list[Batch]:
         return [batch for s in specifications for batch in self.batches_of(s.id)]
@@ -216,7 +256,7 @@ class DossierView:
             codes += ["3.2.S.4.5", "3.2.P.5.6"]
         elif isinstance(value, DrugProduct):
             codes.append("3.2.P.3.2")
-        elif isinstance(value, StabilityStudy):
+        elif isinstance(value, StabilityStudy) and home != "3.2.S.2.3":
             codes += [home[:-1] + "2", home[:-1] + "3"] if home else []
         elif isinstance(value, Material) and value.category == "excipient":
             codes += (
@@ -267,7 +307,7 @@ class DossierView:
                 ("3.2.S.2.1", _DS_ACTIVITIES, DS),
                 ("3.2.P.3.1", _DP_ACTIVITIES, DP),
             )
-            if site in _sites(self, activities, stage)
+            if any(row["site"].id == site.id for row in _sites(self, activities, stage))
         ]
 
     def home(self, entry: Entry) -> str | None:
@@ -293,6 +333,8 @@ def _home(view: DossierView, value: Any) -> str | None:
         return "3.2.P.1"
     if isinstance(value, Material):
         return "3.2.P.4.1" if value.category == "excipient" else "3.2.S.2.3"
+    if isinstance(value, CellBank | DonorEligibility):
+        return "3.2.S.2.3"
     if isinstance(value, ManufacturingProcess):
         return {DS: "3.2.S.2.2", DP: "3.2.P.3.3"}.get(value.stage, "3.2.S.2.3")
     if isinstance(value, UnitOperation | ProcessParameter):
@@ -307,6 +349,12 @@ def _home(view: DossierView, value: Any) -> str | None:
         )
     if isinstance(value, AnalyticalMethod):
         return view.method_homes.get(value.id, "3.2.S.2.3")
+    if isinstance(value, ChainOfIdentity):
+        return "3.2.P.3.3"
+    if isinstance(value, Characterisation):
+        return _characterisation_home(view, value)
+    if isinstance(value, Impurity):
+        return "3.2.P.5.5" if isinstance(view.get(value.subject), DrugProduct) else "3.2.S.3.2"
     if isinstance(value, Batch):
         subject = view.dossier.index[value.product].value
         return {DrugSubstance: "3.2.S.4.4", DrugProduct: "3.2.P.5.4"}.get(
@@ -314,14 +362,21 @@ def _home(view: DossierView, value: Any) -> str | None:
         )
     if isinstance(value, StabilityStudy):
         subject = view.dossier.index[value.subject].value
+        if isinstance(subject, Material):
+            return "3.2.S.2.3"
         return "3.2.P.8.1" if isinstance(subject, DrugProduct) else "3.2.S.7.1"
     if isinstance(value, ContainerClosure):
         return "3.2.P.7" if value.applies_to == DP else "3.2.S.6"
     if isinstance(value, ReferenceStandard):
         return "3.2.P.6"
-    if isinstance(value, AdventitiousAgentSafety):
+    if isinstance(value, AdventitiousAgentSafety | ModelVirus | ViralClearanceStudy):
         return "3.2.A.2"
     return None
+
+
+def _characterisation_home(view: DossierView, characterisation: Characterisation) -> str:
+    """A drug substance (or its material) is characterised in S.3.1, the product in P.2."""
+    return "3.2.P.2" if isinstance(view.get(characterisation.subject), DrugProduct) else "3.2.S.3.1"
 
 
 # --- section builders ---------------------------------------------------------------------
@@ -342,11 +397,30 @@ def _product(view: DossierView) -> DrugProduct | None:
     return next(iter(view.all(DrugProduct)), None)
 
 
-def _sites(view: DossierView, activities: set[str], applies_to: str) -> list[Site]:
-    """Sites with these activities, and the laboratories testing against the specifications."""
-    methods = view.methods_of(view.specifications(applies_to))
-    testing = {site for method in methods for site in method.performed_at}
-    return [s for s in view.all(Site) if activities & set(s.activities) or s.id in testing]
+_MANUFACTURER_ACTIVITIES = {"in-process-testing", "stability-testing", "storage"}
+
+
+def _sites(view: DossierView, activities: set[str], *applies_to: str) -> list[dict[str, Any]]:
+    """Sites that make this material or test it, each with what it does for this material.
+
+    A laboratory appears because a test of this material's specifications is done there
+    (the test's `tested_at`, the specification's, else the method's sites), never because
+    its method also serves another material.
+    """
+    tests_at: dict[str, list[str]] = defaultdict(list)
+    for specification in view.specifications(*applies_to):
+        for test in specification.tests:
+            for site_id in view.testing_sites(specification, test):
+                tests_at[site_id].append(test.test)
+    rows = []
+    for site in view.all(Site):
+        makes = [a for a in site.activities if a in activities]
+        if not makes and site.id not in tests_at:
+            continue
+        extra = _MANUFACTURER_ACTIVITIES if makes else set()
+        duties = [a for a in site.activities if a in activities or a in extra]
+        rows.append({"site": site, "activities": duties, "tests": tests_at.get(site.id, [])})
+    return rows
 
 
 def _process_views(view: DossierView, stage: str) -> list[dict[str, Any]]:
@@ -368,10 +442,40 @@ def _process_views(view: DossierView, stage: str) -> list[dict[str, Any]]:
     ]
 
 
+_RANGE_LABELS = (
+    ("control_range", "Control range"),
+    ("normal_operating_range", "NOR"),
+    ("proven_acceptable_range", "PAR"),
+    ("range", "Range (kind not stated)"),
+)
+
+
+def setting_lines(parameter: ProcessParameter) -> list[str]:
+    """The set points and ranges of a parameter, each labelled with its kind and period."""
+    lines = []
+    for period, setting in parameter.settings():
+        parts = []
+        if setting.target is not None:
+            tolerance = f" ± {setting.tolerance}" if setting.tolerance is not None else ""
+            parts.append(f"Set point {setting.target}{tolerance}")
+        parts += [
+            f"{label} {span}"
+            for name, label in _RANGE_LABELS
+            if (span := getattr(setting, name)) is not None
+        ]
+        if parts:
+            lines.append((f"{period}: " if period else "") + ", ".join(parts))
+    return lines
+
+
 def _controls(view: DossierView, stage: str) -> dict[str, list[Any]]:
     controls = [c for c in view.all(InProcessControl) if view.stage_of(c.unit_operation) == stage]
     holds = [h for h in view.all(HoldTime) if view.stage_of(h.after) == stage]
     return {"controls": controls, "holds": holds}
+
+
+def _process_validation(view: DossierView, stage: str) -> list[Part]:
+    return _one(processes=[p for p in view.processes(stage) if p.validation is not None])
 
 
 def _per_method(view: DossierView, applies_to: str) -> list[Part]:
@@ -404,7 +508,14 @@ def _materials(view: DossierView) -> list[Part]:
     materials = [m for m in view.all(Material) if m.category != "excipient"]
     specified = [view.get(m.specification) for m in materials if m.specification]
     batches = view.batches_tested_against(specified)
-    return _one(materials=materials, specifications=specified, batches=batches)
+    return _one(
+        materials=materials,
+        specifications=specified,
+        batches=batches,
+        banks=view.all(CellBank),
+        donors=view.all(DonorEligibility),
+        studies=_stability(view, Material),
+    )
 
 
 def _biological_excipients(view: DossierView) -> list[Material]:
@@ -412,7 +523,16 @@ def _biological_excipients(view: DossierView) -> list[Material]:
 
 
 def _substance_text(name: str) -> Builder:
-    return lambda view: _one(text=getattr(_substance(view), name, None))
+    return lambda view: _one(text=getattr(_substance(view), name, None), substance=None)
+
+
+def _structure(view: DossierView) -> list[Part]:
+    """The structure prose, and the substance whose molecule or chemical structure is shown."""
+    substance = _substance(view)
+    described = substance and (substance.molecule or substance.chemical_structure)
+    return _one(
+        text=getattr(substance, "structure", None), substance=substance if described else None
+    )
 
 
 def _batch_formula(view: DossierView) -> list[Part]:
@@ -446,17 +566,41 @@ def _batches(view: DossierView, applies_to: str) -> list[Part]:
     return _one(specifications=specifications, batches=view.batches_tested_against(specifications))
 
 
+def _adventitious_agents(view: DossierView) -> list[Part]:
+    studies = view.all(ViralClearanceStudy)
+    return _one(
+        evaluations=view.all(AdventitiousAgentSafety),
+        banks=[b for b in view.all(CellBank) if b.testing and b.type != "plasmid"],
+        donors=[d for d in view.all(DonorEligibility) if d.testing],
+        viruses=view.all(ModelVirus),
+        studies=studies,
+        reductions=overall_reductions(studies),
+        reduction_rule=ICH_Q5A_RULE if studies else None,
+    )
+
+
+def _characterised(view: DossierView, home: str) -> list[Characterisation]:
+    return [c for c in view.all(Characterisation) if _characterisation_home(view, c) == home]
+
+
+def _impurities(view: DossierView, subject_kind: type) -> list[Impurity]:
+    return [i for i in view.all(Impurity) if isinstance(view.get(i.subject), subject_kind)]
+
+
 _DS_STABILITY = _stability_sections(DrugSubstance)
 _DP_STABILITY = _stability_sections(DrugProduct)
 
 SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.S.1.1": ("nomenclature", lambda v: _one(substance=_substance(v))),
-    "3.2.S.1.2": ("structure", _substance_text("structure")),
+    "3.2.S.1.2": ("structure", _structure),
     "3.2.S.1.3": ("structure", _substance_text("general_properties")),
-    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS))),
-    "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS))),
+    "3.2.S.2.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DS_ACTIVITIES, DS, SM))),
+    "3.2.S.2.2": ("process", lambda v: _one(processes=_process_views(v, DS), chains=[])),
     "3.2.S.2.3": ("materials", _materials),
     "3.2.S.2.4": ("critical-steps", lambda v: _one(**_controls(v, DS))),
+    "3.2.S.2.5": ("process-validation", lambda v: _process_validation(v, DS)),
+    "3.2.S.3.1": ("characterisation", lambda v: _one(results=_characterised(v, "3.2.S.3.1"))),
+    "3.2.S.3.2": ("impurities", lambda v: _one(impurities=_impurities(v, DrugSubstance))),
     "3.2.S.4.1": ("specification", lambda v: _specification(v, DS)),
     "3.2.S.4.2": ("procedure", lambda v: _per_method(v, DS)),
     "3.2.S.4.3": ("validation", lambda v: _per_method(v, DS)),
@@ -470,12 +614,21 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.1": ("description-composition", lambda v: _one(product=_product(v))),
     "3.2.P.2": (
         "pharmaceutical-development",
-        lambda v: _one(qtpp=v.all(QTPPElement), cqas=v.all(CQA)),
+        lambda v: _one(
+            qtpp=v.all(QTPPElement),
+            cqas=v.all(CQA),
+            results=_characterised(v, "3.2.P.2"),
+            methods=v.all(AnalyticalMethod),
+        ),
     ),
     "3.2.P.3.1": ("manufacturers", lambda v: _one(sites=_sites(v, _DP_ACTIVITIES, DP))),
     "3.2.P.3.2": ("batch-formula", _batch_formula),
-    "3.2.P.3.3": ("process", lambda v: _one(processes=_process_views(v, DP))),
+    "3.2.P.3.3": (
+        "process",
+        lambda v: _one(processes=_process_views(v, DP), chains=v.all(ChainOfIdentity)),
+    ),
     "3.2.P.3.4": ("critical-steps", lambda v: _one(**_controls(v, DP))),
+    "3.2.P.3.5": ("process-validation", lambda v: _process_validation(v, DP)),
     "3.2.P.4.1": ("excipient-specification", _per_excipient),
     "3.2.P.4.2": ("excipient-procedures", _per_excipient),
     "3.2.P.4.3": ("excipient-validation", _per_excipient),
@@ -485,11 +638,12 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.5.2": ("procedure", lambda v: _per_method(v, DP)),
     "3.2.P.5.3": ("validation", lambda v: _per_method(v, DP)),
     "3.2.P.5.4": ("batch-analyses", lambda v: _batches(v, DP)),
+    "3.2.P.5.5": ("impurities", lambda v: _one(impurities=_impurities(v, DrugProduct))),
     "3.2.P.5.6": ("justification", lambda v: _specification(v, DP)),
     "3.2.P.6": ("reference-standards", lambda v: _one(standards=_reference_standards(v, DP))),
     "3.2.P.7": ("container-closure", _closures(DP)),
     "3.2.P.8.1": ("stability-summary", _DP_STABILITY["summary"]),
     "3.2.P.8.2": ("stability-commitment", _DP_STABILITY["commitment"]),
     "3.2.P.8.3": ("stability-data", _DP_STABILITY["data"]),
-    "3.2.A.2": ("adventitious-agents", lambda v: _one(evaluations=v.all(AdventitiousAgentSafety))),
+    "3.2.A.2": ("adventitious-agents", _adventitious_agents),
 }  # fmt: skip

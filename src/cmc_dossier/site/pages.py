@@ -25,6 +25,7 @@ from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import InProcessControl, ProcessParameter
 from cmc_dossier.model.product import CQA, Narrative
+from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.model.walk import identified_items, references
 from cmc_dossier.render.documents import Renderer
 from cmc_dossier.render.outline import Heading, cite, presenting, slug
@@ -165,6 +166,8 @@ def _value(value: Any, link: _Links, refs: set[tuple], path: tuple) -> str:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, Unknown):
+        return _t(value)
     if isinstance(value, str):
         return _linked(value, link) if path in refs else _t(value)
     if isinstance(value, Decimal | int):
@@ -390,7 +393,20 @@ def _diagram(
     return "\n".join(lines + [f"  {edge}" for edge in dict.fromkeys(edges)])
 
 
-def diagnostics_page(site: Site, diagnostics: list[Diagnostic]) -> None:
+def _gaps(dossier: Dossier) -> str:
+    """Every value the dossier does not state yet, or states as not applicable."""
+    link = _Links(dossier, "ind", up="")
+    rows = [
+        f"| {_linked(fact.id, link)} | {_t('.'.join(str(p) for p in path))} | {_t(unknown)} "
+        f"| {_t(dossier.locate(fact.id, path))} |"
+        for fact, path, unknown in dossier.unknowns()
+    ]
+    if not rows:
+        return "Every field states its value."
+    return "| Fact | Field | Statement | Where |\n|---|---|---|---|\n" + "\n".join(rows)
+
+
+def diagnostics_page(site: Site, diagnostics: list[Diagnostic], dossier: Dossier | None) -> None:
     if diagnostics:
         rows = [
             f"| {_t(d.severity)} | {_t(d.code)} | {_t(str(d.location) if d.location else '')} "
@@ -402,6 +418,8 @@ def diagnostics_page(site: Site, diagnostics: list[Diagnostic]) -> None:
         )
     else:
         body = "No errors or warnings: every fact validates and every section has content."
+    if dossier is not None:
+        body += "\n\n## Gaps: values to be provided or not applicable\n\n" + _gaps(dossier)
     site.pages["diagnostics.md"] = f"# Diagnostics\n\n{body}\n"
     site.nav.append({"Diagnostics": "diagnostics.md"})
 
@@ -410,7 +428,7 @@ def home_page(
     site: Site, dossier: Dossier | None, diagnostics: list[Diagnostic], revision: Revision
 ) -> None:
     errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
+    warnings = sum(d.severity == "warning" for d in diagnostics)
     status = f"[{errors} errors, {warnings} warnings](diagnostics.md)"
     commit = _t(revision.short) + (" (uncommitted changes)" if revision.dirty else "")
     lines = ["# CMC dossier review", ""]
@@ -455,7 +473,7 @@ def generate(
             found += [gap for gap in gaps if gap.message not in {d.message for d in found}]
         traceability_page(site, dossier)
         fact_pages(site, dossier)
-    diagnostics_page(site, found)
+    diagnostics_page(site, found, dossier)
     home_page(site, dossier, found, revision)
     return site
 
