@@ -105,6 +105,41 @@ def test_docx_has_tables_captions_repeating_headers_toc_header_and_footer(exampl
     )  # A4
 
 
+def test_document_control_comes_first_then_the_toc(example: Path) -> None:
+    """Cover: the document-control table from the manifest, before the table of contents;
+    the date is the commit's (deterministic), the version the document's own."""
+    for target, name, application, number in (
+        ("ind", "module-3-quality", "IND number", "VRD019-CMC-M3-001"),
+        ("impd", "impd-quality", "EU CT number", "VRD019-CMC-IMPD-001"),
+    ):
+        path = example / "build" / target / f"{name}.docx"
+        body = docx_part(path, "word/document.xml")
+        control = body.index("Document control")
+        assert control < body.index("<w:sdt>") < body.index('w:val="Heading1"')
+        paragraphs = [text for _, text in docx_paragraphs(path)]
+        start = paragraphs.index("Item")
+        cells = paragraphs[start : start + 18]
+        rows = dict(zip(cells[::2], cells[1::2], strict=True))
+        assert rows[application].startswith("To be provided (2027-01): assigned by")
+        assert rows["Document number"] == number
+        assert rows["Version"] == "0.3"
+        assert rows["Date"] == "2026-11-20 (date of the commit)"  # GIT_COMMITTER_DATE
+        assert rows["Status"] == "Draft for internal review"
+        assert rows["Sponsor"] == "Veridane Therapeutics, Inc."
+
+
+def test_cross_references_are_internal_links_to_existing_bookmarks(example: Path) -> None:
+    for target, name in (("ind", "module-3-quality"), ("impd", "impd-quality")):
+        body = docx_part(example / "build" / target / f"{name}.docx", "word/document.xml")
+        bookmarks = set(re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', body))
+        anchors = re.findall(r'<w:hyperlink w:anchor="([^"]+)"', body)
+        assert set(anchors) <= bookmarks
+        # beyond one TOC entry per heading: citations in the text link to their section
+        headings = len(re.findall(r'w:val="Heading[1-9]"', body))
+        assert len(anchors) > headings + 50, target
+        assert anchors.count("ctd-3-2-p-5-1") > 1
+
+
 def test_limits_show_identically_wherever_they_appear(example: Path) -> None:
     markdown = (example / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
     # the viability limit appears in P.5.1, P.5.4, P.5.6 and the stability data, from one fact

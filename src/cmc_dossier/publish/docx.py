@@ -25,7 +25,7 @@ from cmc_dossier.publish.layout import finish
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Every CTD heading level (3.2.P.2.1.1 is level 5 in the IND), so the TOC lists 3.2.S.4.1.
 TOC_DEPTH = 6
-LAYOUT_VERSION = "layout-2"  # bump when publish/layout.py changes what it writes
+LAYOUT_VERSION = "layout-3"  # bump when publish/layout.py changes what it writes
 # Our own Markdown is plain pandoc Markdown; these reader extensions could only ever add
 # meaning to user text, so they are off even though the text is escaped.
 READER = (

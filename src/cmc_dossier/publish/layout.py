@@ -9,6 +9,7 @@
 - Rows never split across pages (w:cantSplit); pandoc already repeats header rows.
 - The table of contents field is pre-filled with one hyperlinked entry per heading, so
   viewers that never update fields still show it (Word and the PDF step refresh it).
+- The document-control table comes first, then the table of contents, each from a new page.
 - A hyperlink to a bookmark the document does not hold (a granular leaf citing another
   leaf) is unwrapped to plain text, so no link is dead.
 """
@@ -216,6 +217,37 @@ def _fill_toc(body: etree._Element, depth: int) -> None:
     closing.append(end)
 
 
+def _cover_first(body: etree._Element) -> None:
+    """The document-control table before the table of contents, each on its own page."""
+    toc = body.find("w:sdt", NS)
+    start = next(
+        (b for b in body.iter(_w("bookmarkStart")) if b.get(_w("name")) == "document-control"),
+        None,
+    )
+    if toc is None or start is None:
+        return
+    end = next(b for b in body.iter(_w("bookmarkEnd")) if b.get(_w("id")) == start.get(_w("id")))
+    end.addnext(toc)
+    for paragraph in (toc.find("w:sdtContent/w:p", NS), _next_paragraph(toc)):
+        if paragraph is None:
+            continue
+        properties = paragraph.find("w:pPr", NS)
+        if properties is None:
+            properties = etree.Element(_w("pPr"))
+            paragraph.insert(0, properties)
+        if properties.find("w:pageBreakBefore", NS) is None:
+            style = properties.find("w:pStyle", NS)
+            position = 1 if style is not None else 0
+            properties.insert(position, etree.Element(_w("pageBreakBefore")))
+
+
+def _next_paragraph(element: etree._Element) -> etree._Element | None:
+    for sibling in element.itersiblings():
+        if sibling.tag == _w("p"):
+            return sibling
+    return None
+
+
 def _unlink_missing(body: etree._Element) -> None:
     targets = {b.get(_w("name")) for b in body.iter(_w("bookmarkStart"))}
     for link in list(body.iter(_w("hyperlink"))):
@@ -237,6 +269,7 @@ def finish(document_xml: bytes, toc_depth: int | None) -> bytes:
     body = root.find("w:body", NS)
     _lay_out_tables(body)
     if toc_depth:
+        _cover_first(body)
         _fill_toc(body, toc_depth)
     _unlink_missing(body)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

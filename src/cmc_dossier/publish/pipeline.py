@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -85,6 +86,11 @@ def _template_cache() -> Path:
     return Path(base) / "cmc-dossier" / "jinja"
 
 
+def _commit_date(timestamp: int) -> str | None:
+    """The commit's date (UTC) for documents: deterministic, never the build's clock."""
+    return datetime.fromtimestamp(timestamp, UTC).date().isoformat() if timestamp else None
+
+
 def _previous_cache(folder: Path) -> dict[str, str]:
     try:
         return json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
@@ -147,7 +153,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
 
     for target in options.targets:
-        renderer = Renderer(dossier, target, options.templates, _template_cache())
+        renderer = Renderer(
+            dossier,
+            target,
+            options.templates,
+            _template_cache(),
+            issued=_commit_date(revision.timestamp),
+        )
         try:
             documents = renderer.documents()
         except jinja2.TemplateError as error:

@@ -73,6 +73,7 @@ class Renderer:
     cache: Path | None = None  # compiled templates, reused while their source is unchanged
     flavor: text.Flavor = text.PANDOC
     link: Callable[[str], str | None] | None = None  # URL of a fact ID or section code
+    issued: str | None = None  # the commit's date (ISO), for documents whose manifest has none
     gaps: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -122,6 +123,7 @@ class Renderer:
             d=self.view,
             target=self.target,
             cite=self._cite_text,
+            cite_link=self._section_link,
             flavor=self.flavor.name,
             terms=self.terms,
         )
@@ -137,9 +139,17 @@ class Renderer:
         url = self.link(target) if self.link else None
         return text.Markdown(f"[{escaped}]({url})") if url else escaped
 
+    def _section_link(self, code: str) -> text.Markdown:
+        """A section citation; in documents an internal link to the heading presenting it
+        (a DOCX bookmark; a granular leaf unlinks those it does not hold)."""
+        if self.link is not None or self.flavor is not text.PANDOC:
+            return self._linked(cite(code, self.target), code)
+        anchor = "ctd-" + (presenting(code, self.target) or code).replace(".", "-").lower()
+        return text.Markdown(f"[{self._escape(cite(code, self.target))}](#{anchor})")
+
     def _resolve(self, fact_id: str, field_name: str | None) -> text.Markdown:
         if is_section(fact_id):
-            return self._linked(cite(fact_id, self.target), fact_id)
+            return self._section_link(fact_id)
         entry = self.dossier.index.get(fact_id)
         if entry is None:
             return self._escape(f"[[{fact_id}]]")
@@ -149,7 +159,9 @@ class Renderer:
         home = self._citing_home(fact_id, entry)
         if self.link is not None:
             return self._linked(label, fact_id)
-        return self._escape(f"{label} ({cite(home, self.target)})" if home else label)
+        if home is None:
+            return self._escape(label)
+        return text.Markdown(f"{self._escape(label)} ({self._section_link(home)})")
 
     def _citing_home(self, fact_id: str, entry: Any) -> str | None:
         """The section to cite for a fact: where this target presents it, in the part (S or
@@ -341,6 +353,39 @@ class Renderer:
             and heading.section.depth > 1
         )
 
+    def document_control(self, title: str) -> str:
+        """The cover's document-control table, from the manifest (DOCX moves the table of
+        contents after it). The version is the document's own; the commit stays in the
+        footer as a secondary identifier."""
+        manifest = self.dossier.manifest
+        if manifest is None:
+            return ""
+        control = manifest.document_control
+        sponsor = self.dossier.index.get(manifest.sponsor)
+        application, number = (
+            (("IND number", control.ind_number), control.ind_document_number)
+            if self.target == "ind"
+            else (("EU CT number", control.eu_ct_number), control.impd_document_number)
+        )
+        date = control.date or self.issued
+        product, code = manifest.product.name, manifest.product.code
+        rows = [
+            ("Product", product if code in product else f"{product} ({code})"),
+            ("Sponsor", sponsor.value.label if sponsor else manifest.sponsor),
+            application,
+            ("Document", title),
+            ("Document number", number),
+            ("Version", manifest.document_version),
+            ("Date", date if control.date else f"{date} (date of the commit)" if date else None),
+            ("Status", control.status),
+        ]
+        lines = ["| Item | Entry |", "|----------------|----------------------------------------|"]
+        for item, value in rows:
+            shown = self._cell(value) if value is not None else text.Markdown("Not stated")
+            lines.append(f"| {item} | {shown} |")
+        table = "\n".join(lines) + "\n\n: Document control"
+        return "::: {#document-control}\n" + table + "\n:::"
+
     def combined(self) -> Document:
         blocks = []
         offset = 1 if self.target == "ind" else 0
@@ -355,6 +400,8 @@ class Renderer:
             if self.target == "ind"
             else "Investigational Medicinal Product Dossier: Quality"
         )
+        if self.flavor is text.PANDOC:
+            blocks.insert(0, self.document_control(title))
         return Document(PurePosixPath(name), title, "\n\n".join(blocks) + "\n")
 
     def granular(self) -> Iterator[Document]:
