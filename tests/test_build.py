@@ -140,6 +140,37 @@ def test_cross_references_are_internal_links_to_existing_bookmarks(example: Path
         assert anchors.count("ctd-3-2-p-5-1") > 1
 
 
+def test_ectd_a3_folder_only_per_real_novel_excipient(example: Path, tmp_path: Path) -> None:
+    appendices = example / "build" / "ind" / "m3" / "32-body-data" / "32a-app"
+    assert not list(appendices.glob("32a3-*"))  # the example has no novel excipient
+    repo = committed_repo(tmp_path / "repo")
+    for title in ("Cryopreservation solution with 10 % DMSO", "Human albumin solution 20 %"):
+        edit_yaml = repo / "dossier" / "drug-product" / "product.yaml"
+        text = edit_yaml.read_text(encoding="utf-8")
+        edit_yaml.write_text(
+            text.replace(f"title: {title}\n", f"title: {title}\nnovel: true\n"), "utf-8"
+        )
+    git(repo, "commit", "-qam", "Two novel excipients")
+    done = build(repo, "--format", "md")
+    assert done.returncode == 0, done.stdout + done.stderr
+    folders = sorted(
+        p.name for p in (repo / "build" / "ind" / "m3" / "32-body-data" / "32a-app").glob("32a3-*")
+    )
+    assert folders == ["32a3-excip-cryopreservation", "32a3-excip-human-albumin-solution"]
+    leaf = (
+        repo
+        / "build"
+        / "ind"
+        / "m3"
+        / "32-body-data"
+        / "32a-app"
+        / folders[1]
+        / "novel-excipients.md"
+    )
+    text = leaf.read_text(encoding="utf-8")
+    assert "Human albumin solution 20 %" in text and "Cryopreservation" not in text
+
+
 def test_limits_show_identically_wherever_they_appear(example: Path) -> None:
     markdown = (example / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
     # the viability limit appears in P.5.1, P.5.4, P.5.6 and the stability data, from one fact

@@ -36,6 +36,10 @@ from cmc_dossier.render.outline import (
 )
 from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part, setting_lines
 
+# eCTD folders that exist once per item (ICH M4 eCTD: 32a3-excip-name-1, one per novel
+# excipient) and not at all without one.
+PER_ITEM_FOLDERS = frozenset({"32a3-excip-name-1"})
+
 
 @dataclass(frozen=True)
 class Document:
@@ -417,7 +421,8 @@ class Renderer:
                 if part.folder or part.number
             ]
             if not split:
-                yield self._granular_document(heading, folders, section.ectd_file)
+                if section.ectd_folder not in PER_ITEM_FOLDERS:
+                    yield self._granular_document(heading, folders, section.ectd_file)
                 continue
             for index, part in split:
                 where = [*folders, part.folder] if part.folder else folders
@@ -447,7 +452,7 @@ class Renderer:
         names = {
             "32s-drug-sub": ["32s-drug-sub", self.view.substance_folder()],
             "32p-drug-prod": ["32p-drug-prod", self.view.product_folder()],
-            "32a3-excip-name-1": ["32a3-excip-" + "novel"],
+            "32a3-excip-name-1": [],  # each novel excipient's part names its own folder
         }
         expanded: list[str] = []
         for folder in folders:

@@ -491,6 +491,15 @@ def _excipients(view: DossierView) -> list[Material]:
     return [m for m in view.all(Material) if m.category == "excipient"]
 
 
+def _per_novel_excipient(view: DossierView) -> list[Part]:
+    """3.2.A.3: one part, and one eCTD folder, per novel excipient (none without one)."""
+    return [
+        Part({"material": m}, label=m.title, folder=f"32a3-excip-{slug(m.title, 24)}")
+        for m in _excipients(view)
+        if m.novel
+    ]
+
+
 def _per_excipient(view: DossierView) -> list[Part]:
     return [
         Part({"material": m}, label=m.title, folder=f"excipient-{n}")
@@ -646,4 +655,5 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.8.2": ("stability-commitment", _DP_STABILITY["commitment"]),
     "3.2.P.8.3": ("stability-data", _DP_STABILITY["data"]),
     "3.2.A.2": ("adventitious-agents", _adventitious_agents),
+    "3.2.A.3": ("novel-excipient", _per_novel_excipient),
 }  # fmt: skip
