@@ -309,6 +309,23 @@ def test_an_empty_justification_cell_is_a_gap_at_the_test(tmp_path: Path) -> Non
     ) in done.stdout
 
 
+def test_a_declared_gap_under_content_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    narratives = (repo / "dossier" / "narratives" / "product.yaml").read_text(encoding="utf-8")
+    line = narratives.splitlines().index(
+        "status: to-be-provided", narratives.splitlines().index("id: N-P-8-2")
+    )
+    done = build(repo, "--target", "ind", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    assert (
+        f"dossier/narratives/product.yaml:{line + 1}:9: warning DOS422: N-P-8-2: section "
+        "3.2.P.8.2 is declared to be provided but already has content"
+    ) in done.stdout
+    section = (repo / "build" / "ind" / "module-3-quality.md").read_text(encoding="utf-8")
+    section = section.split("3.2.P.8.2 ", 1)[1].split("\n#", 1)[0]
+    assert "commitment" in section.lower() and "To be provided" not in section
+
+
 def test_simplified_impd_submits_only_the_parts_its_case_needs(tmp_path: Path) -> None:
     repo = committed_repo(tmp_path / "repo")
     manifest = repo / "dossier" / "dossier.yaml"

@@ -337,6 +337,7 @@ BUILD_CODES = {
     "DOS404",
     "DOS420",
     "DOS421",
+    "DOS422",
 }  # build and codeowners: see test_build.py, test_changes.py
 
 

@@ -443,6 +443,15 @@ CODES: dict[str, Code] = {
             "the cell empty ('—') and warns; add `justification:` to the test.",
         ),
         Code(
+            "DOS422",
+            _W,
+            "Declared gap in a section that has content",
+            "A Narrative with status to-be-provided stands in a section the facts already "
+            "fill (for example a stability commitment given in the study). Printing both "
+            "would contradict the content, so the build leaves the statement out and warns; "
+            "remove the narrative or say in text what is still missing.",
+        ),
+        Code(
             "DOS421",
             _E,
             "PDF conversion failed",

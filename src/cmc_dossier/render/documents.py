@@ -88,9 +88,9 @@ class Renderer:
         self.product_type = catalogue.product_type(manifest.modality if manifest else None)
         # The words generated text uses for the two parts, per target (data, never edits).
         self.terms = (
-            {"substance": "drug substance", "product": "drug product"}
+            catalogue.wording["ind"]
             if self.target == "ind"
-            else catalogue.terms[self.product_type]
+            else {**catalogue.wording["impd"], **catalogue.terms[self.product_type]}
         )
         self._vocabulary = (
             {} if self.target == "ind" else catalogue.vocabulary.get(self.product_type, {})
@@ -238,9 +238,20 @@ class Renderer:
             title += f" [{product}]"
         return self._escape(title)
 
-    def _statements(self, narratives: list[Narrative]) -> list[str]:
+    def _statements(self, narratives: list[Narrative], has_content: bool = False) -> list[str]:
+        """Narratives as text; a declared gap under content the facts already give would
+        contradict it, so it is left out and the build warns (DOS422)."""
         blocks = []
         for narrative in narratives:
+            if narrative.status == "to-be-provided" and has_content:
+                self._report(
+                    "DOS422",
+                    f"{narrative.id}: section {cite(narrative.section, self.target)} is "
+                    "declared to be provided but already has content; the statement is left out",
+                    self.dossier.locate(narrative.id, ("status",)),
+                    "remove the narrative, or make it say what is still missing as text",
+                )
+                continue
             if narrative.status == "not-applicable":
                 blocks.append("**Not applicable.** " + self._prose(narrative.reason))
             elif narrative.status == "to-be-provided":
@@ -278,7 +289,12 @@ class Renderer:
                 for included in heading.includes:
                     blocks = [body for _, body in self._build(included.code, heading, counter)]
                     if included.narratives:
-                        blocks.extend(self._statements(self.view.narratives(included.code)))
+                        blocks.extend(
+                            self._statements(
+                                self.view.narratives(included.code),
+                                any(b.strip() for b in blocks),
+                            )
+                        )
                     body = "\n\n".join(b for b in blocks if b.strip())
                     if body:
                         rendered.append((Part({}, label=included.label), body))
@@ -318,8 +334,8 @@ class Renderer:
                 if part.label:
                     blocks.append(self._subheading(part.label))
                 blocks.append(body)
-        blocks.extend(self._statements(self.view.narratives(code)))
         blocks = [b for b in blocks if b.strip()]
+        blocks.extend(self._statements(self.view.narratives(code), bool(blocks)))
         if not blocks and not descendants(code, self.target):
             self._gap(heading)
             blocks.append("**To be provided.** No information has been entered for this section.")

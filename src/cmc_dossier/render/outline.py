@@ -79,6 +79,7 @@ class ImpdCatalogue:
     terms: dict[str, dict[str, str]]
     guidelines: dict[str, dict[str, str]]
     vocabulary: dict[str, dict[str, str]]
+    wording: dict[str, dict[str, str]]
     presented_in: dict[str, str]  # an included CTD code -> the IMPD heading's CTD code
 
     def product_type(self, modality: str | None) -> str:
@@ -110,6 +111,7 @@ def impd_catalogue() -> ImpdCatalogue:
         raw["terms"],
         raw["guidelines"],
         raw["vocabulary"],
+        raw["wording"],
         presented_in,
     )
 
