@@ -136,3 +136,12 @@ def test_docx_holds_no_structure_from_user_text(built: Path) -> None:
     assert "Examplinib &lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;" in header or (
         "Examplinib &lt;script&gt;alert('x')&lt;/script&gt;" in header
     )
+
+
+def test_a_generated_sentence_ends_with_one_full_stop() -> None:
+    from cmc_dossier.render.text import end_sentence
+
+    assert end_sentence("Ph. Eur.") == "Ph. Eur."
+    assert end_sentence("Ph. Eur. 0255") == "Ph. Eur. 0255."
+    assert end_sentence("Ready?") == "Ready?"
+    assert end_sentence("a_b") == "a\\_b."  # still escaped

@@ -120,6 +120,7 @@ class Renderer:
             controlled_at=self._controlled_at,
             term=lambda value: self._vocabulary.get(value) or text.term(value),
             settings=setting_lines,
+            period=text.end_sentence,
             cite=lambda code: cite(code, self.target),
         )
         self.environment.tests["unknown"] = lambda value: isinstance(value, Unknown)

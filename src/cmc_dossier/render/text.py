@@ -64,6 +64,12 @@ class Markdown(str):
     __slots__ = ()
 
 
+def end_sentence(text: object) -> Markdown:
+    """Text closing a generated sentence: a full stop unless it already ends with one."""
+    shown = Markdown(text) if isinstance(text, Markdown) else escape(text)
+    return shown if shown.rstrip().endswith((".", "!", "?")) else Markdown(shown + ".")
+
+
 def escape(text: object, flavor: Flavor = PANDOC) -> Markdown:
     """One line of literal text: markup escaped, line breaks and tabs as spaces."""
     if isinstance(text, Markdown):
