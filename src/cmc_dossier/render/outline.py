@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from importlib.resources import files
 
 import yaml
@@ -79,7 +80,7 @@ class ImpdCatalogue:
     terms: dict[str, dict[str, str]]
     guidelines: dict[str, dict[str, str]]
     vocabulary: dict[str, dict[str, str]]
-    wording: dict[str, dict[str, str]]
+    wording: dict[str, dict[str, Any]]
     presented_in: dict[str, str]  # an included CTD code -> the IMPD heading's CTD code
 
     def product_type(self, modality: str | None) -> str:
