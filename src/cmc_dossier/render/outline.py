@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 from importlib.resources import files
+from typing import Any
 
 import yaml
 
