@@ -120,12 +120,32 @@ def test_document_control_comes_first_then_the_toc(example: Path) -> None:
         start = paragraphs.index("Item")
         cells = paragraphs[start : start + 18]
         rows = dict(zip(cells[::2], cells[1::2], strict=True))
-        assert rows[application].startswith("To be provided (2027-01): assigned by")
+        assert rows[application] == "Not stated"  # the example states none yet
         assert rows["Document number"] == number
         assert rows["Version"] == "0.3"
         assert rows["Date"] == "2026-11-20 (date of the commit)"  # GIT_COMMITTER_DATE
         assert rows["Status"] == "Draft for internal review"
         assert rows["Sponsor"] == "Veridane Therapeutics, Inc."
+
+
+def test_an_application_number_not_yet_assigned_is_an_explicit_unknown(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    manifest = repo / "dossier" / "dossier.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "document_control:\n",
+            "document_control:\n  eu_ct_number: {to-be-provided: 2027-01, note: assigned by CTIS}\n"
+            "  date: 2026-12-01\n",
+        ),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "EU CT number to be provided")
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    assert "info DOS312" in done.stdout and "document_control.eu_ct_number" in done.stdout
+    markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    assert "| EU CT number | To be provided (2027-01): assigned by CTIS |" in markdown
+    assert "| Date | 2026-12-01 |" in markdown  # the manifest's date, as typed
 
 
 def test_cross_references_are_internal_links_to_existing_bookmarks(example: Path) -> None:
@@ -183,14 +203,14 @@ def test_same_commit_builds_byte_identical_files(example: Path, tmp_path: Path) 
     assert done.returncode == 0
     first, second = snapshot(example / "build"), snapshot(tmp_path / "again")
     assert first == second
-    assert len([name for name in first if name.endswith(".docx")]) == 79
+    assert len([name for name in first if name.endswith(".docx")]) == 78
 
 
 def test_rebuild_with_nothing_changed_runs_no_pandoc(example: Path) -> None:
     before = snapshot(example / "build")
     done = build(example)
     assert done.returncode == 0
-    assert "pandoc runs: 0, PDF conversions: 0, reused unchanged: 79" in done.stdout
+    assert "pandoc runs: 0, PDF conversions: 0, reused unchanged: 78" in done.stdout
     assert snapshot(example / "build") == before
 
 

@@ -103,12 +103,16 @@ def test_markdown_holds_no_structure_from_user_text(built: Path) -> None:
     markdown = (built / "impd-quality.md").read_text(encoding="utf-8")
     ast = json.loads(_pandoc(markdown, "json"))
     kinds = [node.get("t") for node in _walk(ast["blocks"]) if "t" in node]
-    assert "RawBlock" not in kinds and "RawInline" not in kinds and "Link" not in kinds
+    assert "RawBlock" not in kinds and "RawInline" not in kinds
+    # the only links are our own citations of a section, to its heading's anchor
+    targets = [n["c"][2][0] for n in _walk(ast["blocks"]) if n.get("t") == "Link"]
+    assert targets and all(re.fullmatch(r"#ctd-3-2(-[a-z0-9]+)+", t) for t in targets)
     assert "CodeBlock" not in kinds and "Code" not in kinds and "Math" not in kinds
     assert kinds.count("Header") == len(outline("impd"))
-    assert kinds.count("Table") == markdown.count("\n: Table ")
-    styles = [n["c"][0][2] for n in _walk(ast["blocks"]) if n.get("t") == "Div"]
-    assert all(dict(s).get("custom-style") == "Subheading" for s in styles)
+    assert kinds.count("Table") == markdown.count("\n: Table ") + 1  # + document control
+    divs = [n["c"][0] for n in _walk(ast["blocks"]) if n.get("t") == "Div"]
+    assert divs[0][0] == "document-control"  # the cover's table, ours
+    assert all(dict(d[2]).get("custom-style") == "Subheading" for d in divs[1:])
 
 
 def test_markdown_shows_the_hostile_text_literally(built: Path) -> None:

@@ -50,6 +50,15 @@ def _text_width(sect: etree._Element, landscape: bool = False) -> int:
     return page - int(margins.get(_w("left"))) - int(margins.get(_w("right")))
 
 
+def _properties(element: etree._Element, name: str) -> etree._Element:
+    """The element's properties child (w:pPr, w:trPr, w:tcPr), created first if missing."""
+    properties = element.find(f"w:{name}", NS)
+    if properties is None:
+        properties = etree.Element(_w(name))
+        element.insert(0, properties)
+    return properties
+
+
 def _columns(table: etree._Element) -> list[tuple[int, int]]:
     """Per column: (longest word, longest cell text) in characters."""
     stats: dict[int, tuple[int, int]] = {}
@@ -85,17 +94,11 @@ def _fit(table: etree._Element, width: int) -> None:
     table_width.set(_w("type"), "dxa")
     table_width.set(_w("w"), str(sum(widths)))
     for row in table.findall("w:tr", NS):
-        row_properties = row.find("w:trPr", NS)
-        if row_properties is None:
-            row_properties = etree.Element(_w("trPr"))
-            row.insert(0, row_properties)
+        row_properties = _properties(row, "trPr")
         if row_properties.find("w:cantSplit", NS) is None:
             row_properties.insert(0, etree.Element(_w("cantSplit")))
         for cell, value in zip(row.findall("w:tc", NS), widths, strict=False):
-            cell_properties = cell.find("w:tcPr", NS)
-            if cell_properties is None:
-                cell_properties = etree.Element(_w("tcPr"))
-                cell.insert(0, cell_properties)
+            cell_properties = _properties(cell, "tcPr")
             for old in cell_properties.findall("w:tcW", NS):
                 cell_properties.remove(old)
             cell_properties.insert(
@@ -197,10 +200,7 @@ def _fill_toc(body: etree._Element, depth: int) -> None:
     last = None
     for level, anchor, title in entries:
         paragraph = holder if last is None else etree.Element(_w("p"))
-        properties = paragraph.find("w:pPr", NS)
-        if properties is None:
-            properties = etree.Element(_w("pPr"))
-            paragraph.insert(0, properties)
+        properties = _properties(paragraph, "pPr")
         for style in properties.findall("w:pStyle", NS):
             properties.remove(style)
         properties.insert(0, etree.Element(_w("pStyle"), {_w("val"): f"TOC{level}"}))
@@ -231,10 +231,7 @@ def _cover_first(body: etree._Element) -> None:
     for paragraph in (toc.find("w:sdtContent/w:p", NS), _next_paragraph(toc)):
         if paragraph is None:
             continue
-        properties = paragraph.find("w:pPr", NS)
-        if properties is None:
-            properties = etree.Element(_w("pPr"))
-            paragraph.insert(0, properties)
+        properties = _properties(paragraph, "pPr")
         if properties.find("w:pageBreakBefore", NS) is None:
             style = properties.find("w:pStyle", NS)
             position = 1 if style is not None else 0
