@@ -331,14 +331,17 @@ def test_an_empty_justification_cell_is_a_gap_at_the_test(tmp_path: Path) -> Non
 
 def test_a_declared_gap_under_content_is_left_out_with_a_warning(tmp_path: Path) -> None:
     repo = committed_repo(tmp_path / "repo")
-    narratives = (repo / "dossier" / "narratives" / "product.yaml").read_text(encoding="utf-8")
-    line = narratives.splitlines().index(
-        "status: to-be-provided", narratives.splitlines().index("id: N-P-8-2")
+    (repo / "dossier" / "narratives" / "gap.yaml").write_text(
+        "kind: Narrative\nid: N-P-8-2\nsection: 3.2.P.8.2\nstatus: to-be-provided\n"
+        "expected: With the marketing application\n",
+        encoding="utf-8",
     )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "A gap where the stability study gives the commitment")
     done = build(repo, "--target", "ind", "--format", "md")
     assert done.returncode == 0, done.stdout
     assert (
-        f"dossier/narratives/product.yaml:{line + 1}:9: warning DOS422: N-P-8-2: section "
+        "dossier/narratives/gap.yaml:4:9: warning DOS422: N-P-8-2: section "
         "3.2.P.8.2 is declared to be provided but already has content"
     ) in done.stdout
     section = (repo / "build" / "ind" / "module-3-quality.md").read_text(encoding="utf-8")
