@@ -21,7 +21,18 @@ $(CHROMIUM):
 	apt-get -o DPkg::Lock::Timeout=600 update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium
 
-test: $(STAMP) $(CHROMIUM)
+# PDF leaves: LibreOffice (headless), poppler (page images, font checks) and Debian's
+# python3-uno, through which the table of contents is updated before export.
+SOFFICE := /usr/bin/soffice
+
+$(SOFFICE):
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+		libreoffice-writer-nogui poppler-utils python3-uno
+
+build: $(SOFFICE)
+
+test: $(STAMP) $(CHROMIUM) $(SOFFICE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest

@@ -14,7 +14,7 @@ if __name__ == "__main__":
     here = Path(__file__).resolve().parent
     os.chdir(here)
     try:
-        main(["build", "dossier", "--output", "build"])
+        main(["build", "dossier", "--output", "build", "--format", "pdf"])
     except SystemExit as done:
         if done.code:
             raise

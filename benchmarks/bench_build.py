@@ -46,12 +46,14 @@ def rendering(root: Path) -> dict[str, float]:
 def docx_against_pandoc(markdown: str, repeats: int) -> tuple[float, float]:
     import pypandoc
 
-    from cmc_dossier.publish.docx import Stamp, to_docx
+    from cmc_dossier.publish.docx import READER, TOC_DEPTH, Stamp, to_docx
 
     reference = REPO / "src/cmc_dossier/templates/reference-a4.docx"
     out = Path(tempfile.mkdtemp()) / "bare.docx"
-    bare = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "docx", "--reference-doc",
-            str(reference), "-o", str(out)]  # fmt: skip
+    # the same reader flags and table of contents as ours, so the ratio is our own work
+    bare = [pypandoc.get_pandoc_path(), "-f", READER, "-t", "docx", "--toc",
+            f"--toc-depth={TOC_DEPTH}", "--reference-doc", str(reference),
+            "-o", str(out)]  # fmt: skip
 
     def run_bare() -> None:
         subprocess.run(bare, input=markdown.encode(), check=True, capture_output=True)

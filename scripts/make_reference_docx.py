@@ -25,7 +25,8 @@ from cmc_dossier.publish.docx import deterministic_zip
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "src" / "cmc_dossier" / "templates"
 PAGES = {"a4": (Cm(21.0), Cm(29.7), Cm(2.5)), "letter": (Inches(8.5), Inches(11), Inches(1))}
-BODY_FONT, HEADING_FONT = "Times New Roman", "Arial"
+# One family throughout (LibreOffice renders Arial with the metric-compatible Liberation Sans).
+BODY_FONT = HEADING_FONT = "Arial"
 WATERMARK_ID = "cmc-dossier-draft-watermark"
 
 

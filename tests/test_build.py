@@ -105,6 +105,92 @@ def test_docx_has_tables_captions_repeating_headers_toc_header_and_footer(exampl
     )  # A4
 
 
+def test_document_control_comes_first_then_the_toc(example: Path) -> None:
+    """Cover: the document-control table from the manifest, before the table of contents;
+    the date is the commit's (deterministic), the version the document's own."""
+    for target, name, application, number in (
+        ("ind", "module-3-quality", "IND number", "VRD019-CMC-M3-001"),
+        ("impd", "impd-quality", "EU CT number", "VRD019-CMC-IMPD-001"),
+    ):
+        path = example / "build" / target / f"{name}.docx"
+        body = docx_part(path, "word/document.xml")
+        control = body.index("Document control")
+        assert control < body.index("<w:sdt>") < body.index('w:val="Heading1"')
+        paragraphs = [text for _, text in docx_paragraphs(path)]
+        start = paragraphs.index("Item")
+        cells = paragraphs[start : start + 18]
+        rows = dict(zip(cells[::2], cells[1::2], strict=True))
+        assert rows[application] == "Not stated"  # the example states none yet
+        assert rows["Document number"] == number
+        assert rows["Version"] == "0.3"
+        assert rows["Date"] == "2026-11-20 (date of the commit)"  # GIT_COMMITTER_DATE
+        assert rows["Status"] == "Draft for internal review"
+        assert rows["Sponsor"] == "Veridane Therapeutics, Inc."
+
+
+def test_an_application_number_not_yet_assigned_is_an_explicit_unknown(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    manifest = repo / "dossier" / "dossier.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "document_control:\n",
+            "document_control:\n  eu_ct_number: {to-be-provided: 2027-01, note: assigned by CTIS}\n"
+            "  date: 2026-12-01\n",
+        ),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "EU CT number to be provided")
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    assert "info DOS312" in done.stdout and "document_control.eu_ct_number" in done.stdout
+    markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    assert "| EU CT number | To be provided (2027-01): assigned by CTIS |" in markdown
+    assert "| Date | 2026-12-01 |" in markdown  # the manifest's date, as typed
+
+
+def test_cross_references_are_internal_links_to_existing_bookmarks(example: Path) -> None:
+    for target, name in (("ind", "module-3-quality"), ("impd", "impd-quality")):
+        body = docx_part(example / "build" / target / f"{name}.docx", "word/document.xml")
+        bookmarks = set(re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', body))
+        anchors = re.findall(r'<w:hyperlink w:anchor="([^"]+)"', body)
+        assert set(anchors) <= bookmarks
+        # beyond one TOC entry per heading: citations in the text link to their section
+        headings = len(re.findall(r'w:val="Heading[1-9]"', body))
+        assert len(anchors) > headings + 50, target
+        assert anchors.count("ctd-3-2-p-5-1") > 1
+
+
+def test_ectd_a3_folder_only_per_real_novel_excipient(example: Path, tmp_path: Path) -> None:
+    appendices = example / "build" / "ind" / "m3" / "32-body-data" / "32a-app"
+    assert not list(appendices.glob("32a3-*"))  # the example has no novel excipient
+    repo = committed_repo(tmp_path / "repo")
+    for title in ("Cryopreservation solution with 10 % DMSO", "Human albumin solution 20 %"):
+        edit_yaml = repo / "dossier" / "drug-product" / "product.yaml"
+        text = edit_yaml.read_text(encoding="utf-8")
+        edit_yaml.write_text(
+            text.replace(f"title: {title}\n", f"title: {title}\nnovel: true\n"), "utf-8"
+        )
+    git(repo, "commit", "-qam", "Two novel excipients")
+    done = build(repo, "--format", "md")
+    assert done.returncode == 0, done.stdout + done.stderr
+    folders = sorted(
+        p.name for p in (repo / "build" / "ind" / "m3" / "32-body-data" / "32a-app").glob("32a3-*")
+    )
+    assert folders == ["32a3-excip-cryopreservation", "32a3-excip-human-albumin-solution"]
+    leaf = (
+        repo
+        / "build"
+        / "ind"
+        / "m3"
+        / "32-body-data"
+        / "32a-app"
+        / folders[1]
+        / "novel-excipients.md"
+    )
+    text = leaf.read_text(encoding="utf-8")
+    assert "Human albumin solution 20 %" in text and "Cryopreservation" not in text
+
+
 def test_limits_show_identically_wherever_they_appear(example: Path) -> None:
     markdown = (example / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
     # the viability limit appears in P.5.1, P.5.4, P.5.6 and the stability data, from one fact
@@ -117,15 +203,15 @@ def test_same_commit_builds_byte_identical_files(example: Path, tmp_path: Path) 
     assert done.returncode == 0
     first, second = snapshot(example / "build"), snapshot(tmp_path / "again")
     assert first == second
-    # IND and IMPD (79), the QOS (1) and the M4Q(R2) preview (2)
-    assert len([name for name in first if name.endswith(".docx")]) == 82
+    # IND and IMPD (78), the QOS (1) and the M4Q(R2) preview (2)
+    assert len([name for name in first if name.endswith(".docx")]) == 81
 
 
 def test_rebuild_with_nothing_changed_runs_no_pandoc(example: Path) -> None:
     before = snapshot(example / "build")
     done = build(example)
     assert done.returncode == 0
-    assert "pandoc runs: 0, reused unchanged: 82" in done.stdout
+    assert "pandoc runs: 0, PDF conversions: 0, reused unchanged: 81" in done.stdout
     assert snapshot(example / "build") == before
 
 
@@ -192,11 +278,76 @@ def test_sections_without_content_say_so_and_warn(tmp_path: Path) -> None:
     repo = committed_repo(tmp_path / "repo", MODALITIES / "small-molecule")
     done = build(repo, "--target", "impd", "--format", "md")
     assert done.returncode == 0, done.stdout
-    assert "warning DOS401: S.2.2 Description of Manufacturing Process" in done.stdout
+    assert "warning DOS401: S.2.2 Description of manufacturing process" in done.stdout
     markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
     section = markdown.split("{#ctd-3-2-s-2-2}")[1].split("###")[0]
     assert "**To be provided.** No information has been entered for this section." in section
     assert not (repo / "build" / "impd" / "impd-quality.docx").exists()
+
+
+# The IMPD headings each guideline gives for the same CTD sections (data/impd-headings.yaml).
+IMPD_HEADINGS = {
+    "small-molecule": ("# S Drug substance", "## S.4 Control of the drug substance"),
+    "therapeutic-protein": ("# S Active substance", "## S.4 Control of the active substance"),
+    "viral-vector-gene-therapy": (
+        "# S Active substance",
+        "## S.4 Control of the active substance",
+    ),
+}
+
+
+@pytest.mark.parametrize("modality", sorted(IMPD_HEADINGS))
+def test_impd_follows_the_eu_guideline_of_its_product_type(tmp_path: Path, modality: str) -> None:
+    repo = committed_repo(tmp_path / "repo", MODALITIES / modality)
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    headings = [line.split(" {#")[0] for line in markdown.splitlines() if line.startswith("#")]
+    substance, control = IMPD_HEADINGS[modality]
+    assert any(h.startswith(substance) for h in headings)
+    assert control in headings
+    assert any(h.startswith("# P Investigational medicinal product under test") for h in headings)
+    assert "## A.3 Novel excipients" in headings
+    # one Stability heading per part, no post-approval protocol, no US regional section
+    assert "## S.7 Stability" in headings and "## P.8 Stability" in headings
+    assert not [h for h in headings if h.startswith(("### S.7.", "### P.8.", "# R", "## R"))]
+    assert "post-approval" not in markdown.lower()
+    assert "Drug Product" not in markdown
+
+
+def test_an_empty_justification_cell_is_a_gap_at_the_test(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    specification = repo / "dossier" / "drug-substance" / "specification.yaml"
+    lines = specification.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if "id: T-DS-CD3" in line)
+    end = next(i for i in range(start, len(lines)) if "justification:" in lines[i])
+    specification.write_text("".join(lines[:end] + lines[end + 1 :]), encoding="utf-8")
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    assert (
+        f"dossier/drug-substance/specification.yaml:{start + 1}:9: warning DOS420: "
+        "SPEC-DS: test 'T-cell purity' has no justification"
+    ) in done.stdout
+
+
+def test_a_declared_gap_under_content_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    (repo / "dossier" / "narratives" / "gap.yaml").write_text(
+        "kind: Narrative\nid: N-P-8-2\nsection: 3.2.P.8.2\nstatus: to-be-provided\n"
+        "expected: With the marketing application\n",
+        encoding="utf-8",
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "A gap where the stability study gives the commitment")
+    done = build(repo, "--target", "ind", "--format", "md")
+    assert done.returncode == 0, done.stdout
+    assert (
+        "dossier/narratives/gap.yaml:4:9: warning DOS422: N-P-8-2: section "
+        "3.2.P.8.2 is declared to be provided but already has content"
+    ) in done.stdout
+    section = (repo / "build" / "ind" / "module-3-quality.md").read_text(encoding="utf-8")
+    section = section.split("3.2.P.8.2 ", 1)[1].split("\n#", 1)[0]
+    assert "commitment" in section.lower() and "To be provided" not in section
 
 
 def test_simplified_impd_submits_only_the_parts_its_case_needs(tmp_path: Path) -> None:
@@ -206,9 +357,9 @@ def test_simplified_impd_submits_only_the_parts_its_case_needs(tmp_path: Path) -
     done = build(repo, "--target", "impd", "--format", "md")
     assert done.returncode == 0
     markdown = (repo / "build" / "impd" / "impd-quality.md").read_text(encoding="utf-8")
-    assert "# S Drug Substance" in markdown and "## S.1 General Information" not in markdown
+    assert "# S Active substance" in markdown and "## S.1 General information" not in markdown
     assert "**Not submitted.** Simplified IMPD" in markdown
-    assert "## P.1 Description and Composition" in markdown
+    assert "## P.1 Description and composition" in markdown
 
 
 def test_letter_paper_for_the_ind_when_the_manifest_asks(tmp_path: Path) -> None:

@@ -99,7 +99,8 @@ def test_scenario_reports_categories_basis_sections_and_comparability(scenario: 
     assert site["impacts"]["us-ind"]["category"] == "information-amendment"
     assert "21 CFR 312.31" in site["impacts"]["us-ind"]["basis"]
     assert "Art. 2(2)(13)" in site["impacts"]["eu-cta"]["basis"]
-    assert site["sections"]["ind"] == ["3.2.S.2.1", "3.2.P.3.1"]
+    # a drug product site is presented (and cited) in P.3.1 only
+    assert site["sections"] == {"ind": ["3.2.P.3.1"], "impd": ["P.3.1"]}
     typo = by_type["editorial"]
     assert typo["impacts"]["us-ind"]["category"] == "none"
     assert typo["comparability"] == "None expected."

@@ -51,7 +51,7 @@ def test_impurities_show_origin_fate_and_control(impd) -> None:
     ) in impurities
     assert (
         "Steps: Expansion; Bead removal, harvest and wash "
-        "| Replication-competent lentivirus (P.5.1) |"
+        "| Replication-competent lentivirus ([P.5.1](#ctd-3-2-p-5-1)) |"
     ) in impurities
 
 

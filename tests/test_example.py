@@ -35,7 +35,7 @@ def test_example_states_its_phase_1_gaps_explicitly() -> None:
     dossier = validate_folder(EXAMPLE).dossier
     statuses = {n.section: n.status for n in dossier.of_kind(Narrative)}
     assert statuses["3.2.S.7.3"] == "not-applicable"
-    # 3.2.P.8.2 carries the stability commitment, so it declares no gap (it would contradict it)
+    # 3.2.P.8.2 is no declared gap: the stability study states the commitment (DOS422)
     assert "3.2.P.8.2" not in statuses
     assert all(code in {s.code for s in SECTIONS} for code in statuses)
 

@@ -6,13 +6,17 @@ errors and warnings are not, unless listed here as deliberate with the reason.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO, run_cli
 
 from cmc_dossier.diagnostics import Severity
 from cmc_dossier.model.product import Manifest
+from cmc_dossier.render.outline import impd_catalogue
+from cmc_dossier.render.text import escape, term
 from cmc_dossier.validation import validate_folder
 
 EXAMPLES = sorted(p for p in (REPO / "examples").iterdir() if p.is_dir())
@@ -54,9 +58,64 @@ def test_example_builds_ind_and_impd_markdown_without_gaps(example: Path, tmp_pa
     assert "DOS401" not in done.stdout + done.stderr  # every section has content or a status
     ind = tmp_path / "ind" / "module-3-quality.md"
     impd = tmp_path / "impd" / "impd-quality.md"
-    code = validate_folder(example).dossier.manifest.product.code
-    for document, first_heading in ((ind, "# 3.2 Body of Data"), (impd, "# S Drug Substance")):
+    manifest = validate_folder(example).dossier.manifest
+    code = manifest.product.code
+    # the IMPD's part S is titled by the EU guideline of the product type
+    substance = "Drug substance" if manifest.modality == "small-molecule" else "Active substance"
+    for document, first_heading in ((ind, "# 3.2 Body of Data"), (impd, f"# S {substance}")):
         text = document.read_text(encoding="utf-8")
-        assert text.startswith(first_heading)
+        assert text.startswith("::: {#document-control}")  # the cover's table first
+        assert text.split("\n:::\n\n", 1)[1].startswith(first_heading)
         assert code in text
         assert "No information has been entered" not in text
+
+
+def _fact_strings(folder: Path) -> list[str]:
+    """Every piece of text typed in the dossier's YAML, split where the build rewrites it
+    (fact references, line breaks), escaped as documents show it."""
+    pieces: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            for piece in re.split(r"\[\[[^\]]*\]\]|\n", node):
+                if piece.strip():
+                    # mid-line text: no line-start guard; a controlled value shows as its term
+                    pieces.append(escape("x" + piece.strip())[1:])
+                    pieces.append(escape("x" + term(piece.strip()))[1:])
+
+    for path in sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.md")):
+        if path.suffix == ".md":
+            walk(path.read_text(encoding="utf-8"))
+            continue
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            walk(document)
+    return pieces
+
+
+@pytest.mark.parametrize("example", [*EXAMPLES, REPO / "dossier"], ids=lambda p: p.name)
+def test_impd_has_no_us_only_phrase_of_its_own(example: Path, tmp_path: Path) -> None:
+    """US-only terms (data: wording.impd.us_only_terms) appear in the IMPD only inside text
+    the user typed; nothing the templates or data generate names a US rule or authority."""
+    done = run_cli("build", str(example), "--output", str(tmp_path), "--format", "md", "-t", "impd")
+    assert done.returncode == 0, done.stdout + done.stderr
+    terms = impd_catalogue().wording["impd"]["us_only_terms"]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b")
+    typed = _fact_strings(example)
+    impd = (tmp_path / "impd" / "impd-quality.md").read_text(encoding="utf-8")
+    generated = []
+    for line in impd.splitlines():
+        covered = [False] * len(line)
+        for piece in typed:
+            if pattern.search(piece):
+                for found in re.finditer(re.escape(piece), line):
+                    covered[found.start() : found.end()] = [True] * len(piece)
+        generated += [
+            (m.group(), line[:120]) for m in pattern.finditer(line) if not covered[m.start()]
+        ]
+    assert generated == []

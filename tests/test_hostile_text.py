@@ -8,6 +8,7 @@ that the strings asked for.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -102,12 +103,16 @@ def test_markdown_holds_no_structure_from_user_text(built: Path) -> None:
     markdown = (built / "impd-quality.md").read_text(encoding="utf-8")
     ast = json.loads(_pandoc(markdown, "json"))
     kinds = [node.get("t") for node in _walk(ast["blocks"]) if "t" in node]
-    assert "RawBlock" not in kinds and "RawInline" not in kinds and "Link" not in kinds
+    assert "RawBlock" not in kinds and "RawInline" not in kinds
+    # the only links are our own citations of a section, to its heading's anchor
+    targets = [n["c"][2][0] for n in _walk(ast["blocks"]) if n.get("t") == "Link"]
+    assert targets and all(re.fullmatch(r"#ctd-3-2(-[a-z0-9]+)+", t) for t in targets)
     assert "CodeBlock" not in kinds and "Code" not in kinds and "Math" not in kinds
     assert kinds.count("Header") == len(outline("impd"))
-    assert kinds.count("Table") == markdown.count("\n: Table ")
-    styles = [n["c"][0][2] for n in _walk(ast["blocks"]) if n.get("t") == "Div"]
-    assert all(dict(s).get("custom-style") == "Subheading" for s in styles)
+    assert kinds.count("Table") == markdown.count("\n: Table ") + 1  # + document control
+    divs = [n["c"][0] for n in _walk(ast["blocks"]) if n.get("t") == "Div"]
+    assert divs[0][0] == "document-control"  # the cover's table, ours
+    assert all(dict(d[2]).get("custom-style") == "Subheading" for d in divs[1:])
 
 
 def test_markdown_shows_the_hostile_text_literally(built: Path) -> None:
@@ -127,9 +132,20 @@ def test_docx_holds_no_structure_from_user_text(built: Path) -> None:
     assert len(docx_headings(path)) == len(outline("impd"))
     assert "<w:t>INJECTED</w:t>" not in body and "&lt;w:t&gt;INJECTED" in body
     assert "&lt;script&gt;alert(" in body and "<script" not in body
-    assert "w:hyperlink" not in body
+    # the only hyperlinks are our own: TOC entries to heading bookmarks, never a URL
+    links = re.findall(r"<w:hyperlink\b[^>]*>", body)
+    assert links and all('w:anchor="ctd-' in link and "r:id" not in link for link in links)
     assert "FAKE" in body
     header = docx_part(path, "word/header1.xml")
     assert "Examplinib &lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;" in header or (
         "Examplinib &lt;script&gt;alert('x')&lt;/script&gt;" in header
     )
+
+
+def test_a_generated_sentence_ends_with_one_full_stop() -> None:
+    from cmc_dossier.render.text import end_sentence
+
+    assert end_sentence("Ph. Eur.") == "Ph. Eur."
+    assert end_sentence("Ph. Eur. 0255") == "Ph. Eur. 0255."
+    assert end_sentence("Ready?") == "Ready?"
+    assert end_sentence("a_b") == "a\\_b."  # still escaped

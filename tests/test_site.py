@@ -145,7 +145,7 @@ def test_navigation_between_ctd_sections_and_targets(visit) -> None:
     assert heading(page) == "3.2.P.5.2 Analytical Procedures"
     page.click("nav.md-tabs >> text=EU IMPD Quality")
     page.wait_for_load_state("networkidle")
-    assert heading(page) == "S Drug Substance"
+    assert heading(page) == "S Active substance"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     visit.open("ind/3-2-p-5-1/").screenshot(path=str(SCREENSHOTS / "specification.png"))
 

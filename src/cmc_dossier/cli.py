@@ -274,6 +274,7 @@ class Target(StrEnum):
 class Format(StrEnum):
     md = "md"
     docx = "docx"
+    pdf = "pdf"  # Markdown, DOCX and the PDF converted from it (LibreOffice)
     all = "all"
 
 
@@ -319,7 +320,9 @@ def build(
         root=path,
         output=output,
         targets=DOCUMENT_TARGETS if target is Target.all else (target.value,),
-        formats=("md", "docx") if output_format is Format.all else (output_format.value,),
+        formats={Format.all: ("md", "docx"), Format.pdf: ("md", "docx", "pdf")}.get(
+            output_format, (output_format.value,)
+        ),
         draft=draft,
         templates=templates,
     )
@@ -343,7 +346,10 @@ def build(
         raise typer.Exit(EXIT_ERRORS)
     for name, files in report.written.items():
         echo(f"{name}: {len(files)} files in {output / name}")
-    echo(f"pandoc runs: {report.pandoc_runs}, reused unchanged: {report.reused}")
+    echo(
+        f"pandoc runs: {report.pandoc_runs}, PDF conversions: {report.pdf_runs}, "
+        f"reused unchanged: {report.reused}"
+    )
 
 
 @app.command()

@@ -14,11 +14,10 @@ from cmc_dossier.changes.rules import RuleTable, highest, lowest_reportable
 from cmc_dossier.changes.snapshot import Snapshot
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.model.base import CarriesEstablishedCondition, FactBase
-from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Manifest
 from cmc_dossier.model.walk import identified_items
-from cmc_dossier.render.outline import cite
+from cmc_dossier.render.outline import cite, presenting
 from cmc_dossier.render.views import DossierView
 
 # What adding or removing a whole fact of a kind means.
@@ -256,7 +255,9 @@ def context_dossier(
 def _sections(view: DossierView, fact_id: str) -> dict[str, list[str]]:
     codes = view.sections_showing(fact_id)
     return {
-        target: [cite(code, target) for code in codes if target in SECTION_BY_CODE[code].targets]
+        target: list(
+            dict.fromkeys(cite(code, target) for code in codes if presenting(code, target))
+        )
         for target in ("ind", "impd")
     }
 

@@ -887,6 +887,31 @@ CODES: dict[str, Code] = {
             "see a decision rather than a gap.",
         ),
         Code(
+            "DOS420",
+            _W,
+            "Specification test without justification",
+            "The justification of specification (3.2.S.4.5, 3.2.P.5.6; IMPD S.4.5, P.5.6) "
+            "has a row per test, and a reviewer expects each row to say why the test is "
+            "there and why its acceptance criterion is set where it is. The build leaves "
+            "the cell empty ('—') and warns; add `justification:` to the test.",
+        ),
+        Code(
+            "DOS422",
+            _W,
+            "Declared gap in a section that has content",
+            "A Narrative with status to-be-provided stands in a section the facts already "
+            "fill (for example a stability commitment given in the study). Printing both "
+            "would contradict the content, so the build leaves the statement out and warns; "
+            "remove the narrative or say in text what is still missing.",
+        ),
+        Code(
+            "DOS421",
+            _E,
+            "PDF conversion failed",
+            "LibreOffice could not convert a DOCX to PDF (or is not installed). The message "
+            "gives the reason; nothing was written.",
+        ),
+        Code(
             "DOS402",
             _E,
             "Template error",

@@ -291,7 +291,8 @@ _TABLE: tuple[tuple[str, str, str | None, str | None, str | None, frozenset[str]
         "adventitious-agents",
         _BOTH,
     ),
-    ("3.2.A.3", "Excipients", "Novel Excipients", "32a3-excip-name-1", "novel-excipients", _BOTH),
+    # M4Q(R1) heads A.3 "Novel Excipients" [S: OPRA CTD training slides; domain reference 1].
+    ("3.2.A.3", "Novel Excipients", None, "32a3-excip-name-1", "novel-excipients", _BOTH),
     ("3.2.A.4", "Solvents for Reconstitution and Diluents", None, None, None, _IMPD),
     ("3.2.R", "Regional Information", None, "32r-reg-info", "regional-information", _IND),
 )

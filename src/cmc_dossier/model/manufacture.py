@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from cmc_dossier.model.base import (
     CarriesEstablishedCondition,
     FactBase,
+    Flag,
     IsoDate,
     Markdown,
     Number,
@@ -73,6 +74,19 @@ class Material(FactBase, CarriesEstablishedCondition):
     )
     cross_references: list[CrossReference] = []
     description: Markdown | None = None
+    novel: Flag = Field(
+        default=False,
+        description="A novel excipient: first use in a medicinal product or by a new route "
+        "(ICH M4Q 3.2.A.3); it gets its own 3.2.A.3 folder in the eCTD",
+    )
+
+    @model_validator(mode="after")
+    def _novel_only_for_excipients(self) -> Material:
+        if self.novel and self.category != "excipient":
+            raise PydanticCustomError(
+                "novel_not_excipient", "`novel: true` is for excipients only (ICH M4Q 3.2.A.3)"
+            )
+        return self
 
 
 class ProcessValidation(StrictModel):

@@ -54,6 +54,28 @@ class ImpdSettings(StrictModel):
     case: ImpdCase = "full"
 
 
+class DocumentControl(StrictModel):
+    """The cover and document-control table of the Word and PDF documents; each entry
+    optional, and an application number not yet assigned is an explicit unknown."""
+
+    ind_number: OrUnknown(Text) | None = Field(
+        default=None, description="IND number FDA assigned (US); {to-be-provided: ...} before"
+    )
+    eu_ct_number: OrUnknown(Text) | None = Field(
+        default=None, description="EU CT number CTIS assigned (EU); {to-be-provided: ...} before"
+    )
+    ind_document_number: OrUnknown(Text) | None = Field(
+        default=None, description="The sponsor's document number of the Module 3 document"
+    )
+    impd_document_number: OrUnknown(Text) | None = Field(
+        default=None, description="The sponsor's document number of the IMPD"
+    )
+    date: IsoDate | None = Field(
+        default=None, description="The documents' date; without it, the date of the commit built"
+    )
+    status: Text | None = Field(default=None, description="e.g. Draft, For review, Final")
+
+
 class Manifest(FactBase):
     """The dossier as a whole: product, modality, phase and the contexts it is filed in."""
 
@@ -69,6 +91,7 @@ class Manifest(FactBase):
     sponsor: Ref("Organization")
     default_ownership: Ownership
     document_version: Text = "0.1"
+    document_control: DocumentControl = DocumentControl()
     ind_paper_size: Literal["a4", "letter"] = Field(
         default="a4", description="Page size of the US IND documents; the IMPD is always A4"
     )

@@ -121,7 +121,10 @@ class FactSections:
         seen: dict[str, AnalyticalMethod] = {}
         for specification in specifications:
             for test in specification.tests:
-                seen.setdefault(test.method, self.get(test.method))
+                # a partial dossier (the impact step reads only changed files) may lack some
+                entry = self.dossier.index.get(test.method)
+                if entry is not None:
+                    seen.setdefault(test.method, entry.value)
         return list(seen.values())
 
     def sections_showing(self, fact_id: str) -> list[str]:
@@ -164,10 +167,10 @@ class FactSections:
         value = entry.value
         if isinstance(value, SpecificationTest):
             value = self.specification_of[value.id]
-        return _home(self, value)
+        return fact_home(self, value)
 
 
-def _home(view: FactSections, value: Any) -> str | None:
+def fact_home(view: FactSections, value: Any) -> str | None:
     if isinstance(value, Narrative):
         return value.section
     if isinstance(value, Organization | Site):

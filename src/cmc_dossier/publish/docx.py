@@ -20,7 +20,12 @@ from xml.sax.saxutils import escape as xml_escape
 
 import pypandoc
 
+from cmc_dossier.publish.layout import finish
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# Every CTD heading level (3.2.P.2.1.1 is level 5 in the IND), so the TOC lists 3.2.S.4.1.
+TOC_DEPTH = 6
+LAYOUT_VERSION = "layout-3"  # bump when publish/layout.py changes what it writes
 # Our own Markdown is plain pandoc Markdown; these reader extensions could only ever add
 # meaning to user text, so they are off even though the text is escaped.
 READER = (
@@ -43,6 +48,7 @@ class Stamp:
     version: str
     commit: str
     draft: bool
+    toc: bool = True  # the combined documents; a granular eCTD leaf has none
 
 
 @cache
@@ -81,7 +87,7 @@ def _stamped(part: bytes, stamp: Stamp) -> bytes:
 def cache_key(markdown: str, reference: bytes, stamp: Stamp) -> str:
     """Everything the DOCX bytes depend on; equal keys mean pandoc need not run again."""
     digest = hashlib.sha256()
-    for piece in (markdown, pandoc_version(), READER, repr(stamp)):
+    for piece in (markdown, pandoc_version(), READER, repr(stamp), LAYOUT_VERSION):
         digest.update(piece.encode("utf-8") + b"\0")
     digest.update(reference)
     return digest.hexdigest()
@@ -99,8 +105,7 @@ def to_docx(
         "docx",
         "--reference-doc",
         reference_path,
-        "--toc",
-        "--toc-depth=3",
+        *(["--toc", f"--toc-depth={TOC_DEPTH}"] if stamp.toc else []),
         "--metadata",
         f"title={stamp.title}",
         "--metadata",
@@ -127,4 +132,7 @@ def to_docx(
         for name in archive.namelist()
         if re.fullmatch(r"word/(header|footer)\d*\.xml", name)
     }
+    parts["word/document.xml"] = finish(
+        archive.read("word/document.xml"), TOC_DEPTH if stamp.toc else None
+    )
     return deterministic_zip(done.stdout, parts)

@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from cmc_dossier.diagnostics import Diagnostic, Location, Severity
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.outputs import Generations
+from cmc_dossier.publish import pdf
 from cmc_dossier.publish.docx import PandocError, Stamp, cache_key, to_docx
 from cmc_dossier.render.documents import Document
 from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
@@ -31,7 +33,7 @@ from cmc_dossier.vcs import revision_of
 
 CACHE_FILE = ".build-cache.json"
 DOCUMENTS_STORE = ".documents"
-FORMATS = ("md", "docx")
+FORMATS = ("md", "docx", "pdf")  # pdf needs docx: it is converted from it
 
 Progress = Callable[[str, int, int], None]
 
@@ -51,6 +53,7 @@ class BuildReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: dict[str, list[Path]] = field(default_factory=dict)
     pandoc_runs: int = 0
+    pdf_runs: int = 0
     reused: int = 0
 
     @property
@@ -84,6 +87,11 @@ def _template_cache() -> Path:
     """Compiled templates live in the user's cache, never among the deliverables."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "cmc-dossier" / "jinja"
+
+
+def _commit_date(timestamp: int) -> str | None:
+    """The commit's date (UTC) for documents: deterministic, never the build's clock."""
+    return datetime.fromtimestamp(timestamp, UTC).date().isoformat() if timestamp else None
 
 
 def _previous_cache(folder: Path) -> dict[str, str]:
@@ -121,6 +129,8 @@ def _unchanged(
         key = cache_key(document.markdown, reference, stamp_of(document))
         if "docx" in formats and old_cache.get(str(document.path)) != key:
             return False
+        if "pdf" in formats and f"{document.path}.pdf" not in old_cache:
+            return False
     return ("docx" in formats) == bool(old_cache)
 
 
@@ -144,8 +154,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
 
     with Generations(options.output, DOCUMENTS_STORE, DOCUMENT_TARGETS) as generations:
+        issued = _commit_date(revision.timestamp)
         _build_targets(
-            options, dossier, commit, draft, epoch, generations.staging, report, progress
+            options, dossier, commit, draft, epoch, issued, generations.staging, report, progress
         )
         if report.failed:
             return report
@@ -162,6 +173,7 @@ def _build_targets(
     commit: str,
     draft: bool,
     epoch: int,
+    issued: str | None,
     staging: Path,
     report: BuildReport,
     progress: Progress | None,
@@ -170,7 +182,7 @@ def _build_targets(
     manifest = dossier.manifest
     assert manifest is not None  # a dossier without manifest has an error above
     for target in options.targets:
-        renderer = renderer_for(dossier, target, options.templates, _template_cache())
+        renderer = renderer_for(dossier, target, options.templates, _template_cache(), issued)
         try:
             documents = renderer.documents()
         except jinja2.TemplateError as error:
@@ -184,7 +196,12 @@ def _build_targets(
         paper = manifest.ind_paper_size if target == "ind" else "a4"
         reference, reference_path = reference_document(options.templates, paper)
         stamp_of = lambda document: Stamp(  # noqa: E731
-            manifest.product.name, document.title, manifest.document_version, commit, draft
+            manifest.product.name,
+            document.title,
+            manifest.document_version,
+            commit,
+            draft,
+            toc=len(document.path.parts) == 1,  # combined documents; eCTD leaves are nested
         )
         try:
             report.written[target] = _publish(
@@ -202,6 +219,15 @@ def _build_targets(
         except PandocError as error:
             report.diagnostics.append(
                 diagnostic("DOS403", f"pandoc failed: {error}", hint="see pandoc's message")
+            )
+            return
+        except pdf.PdfError as error:
+            report.diagnostics.append(
+                diagnostic(
+                    "DOS421",
+                    f"PDF conversion failed: {error}",
+                    hint="install LibreOffice (`make build`) or build without `-f pdf`",
+                )
             )
             return
 
@@ -255,5 +281,34 @@ def _publish(
             if progress:
                 progress(target, done, len(pending))
     report.pandoc_runs += len(pending)
+    if "pdf" in options.formats:
+        _publish_pdf(documents, staging, final, old_cache, new_cache, epoch, report)
+        written.extend(final / f"{d.path}.pdf" for d in documents)
     _write(staging / CACHE_FILE, json.dumps(new_cache, indent=1, sort_keys=True).encode())
     return written
+
+
+def _publish_pdf(
+    documents: list[Document],
+    staging: Path,
+    final: Path,
+    old_cache: dict[str, str],
+    new_cache: dict[str, str],
+    epoch: int,
+    report: BuildReport,
+) -> None:
+    """A PDF beside each DOCX; one whose DOCX bytes are unchanged is reused."""
+    pending = []
+    for document in documents:
+        relative = f"{document.path}.pdf"
+        docx = staging / f"{document.path}.docx"
+        key = pdf.cache_key(docx.read_bytes())
+        new_cache[relative] = key
+        old_file = final / relative
+        if old_cache.get(relative) == key and old_file.is_file():
+            _write(staging / relative, old_file.read_bytes())
+            report.reused += 1
+        else:
+            pending.append((docx, staging / relative))
+    pdf.convert(pending, epoch)
+    report.pdf_runs += len(pending)

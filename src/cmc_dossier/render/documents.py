@@ -33,9 +33,15 @@ from cmc_dossier.render.outline import (
     cite,
     descendants,
     ectd_folders,
+    impd_catalogue,
     outline,
+    presenting,
 )
 from cmc_dossier.render.views import SECTION_BUILDERS, DossierView, Part, setting_lines
+
+# eCTD folders that exist once per item (ICH M4 eCTD: 32a3-excip-name-1, one per novel
+# excipient) and not at all without one.
+PER_ITEM_FOLDERS = frozenset({"32a3-excip-name-1"})
 
 
 @dataclass(frozen=True)
@@ -117,10 +123,24 @@ class Renderer:
     cache: Path | None = None  # compiled templates, reused while their source is unchanged
     flavor: text.Flavor = text.PANDOC
     link: Callable[[str], str | None] | None = None  # URL of a fact ID or section code
+    issued: str | None = None  # the commit's date (ISO), for documents whose manifest has none
     gaps: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.view = DossierView(self.dossier)
+        self._part: str | None = None  # S, P or A while a section of that part renders
+        manifest = self.dossier.manifest
+        catalogue = impd_catalogue()
+        self.product_type = catalogue.product_type(manifest.modality if manifest else None)
+        # The words generated text uses for the two parts, per target (data, never edits).
+        self.terms = (
+            catalogue.wording["ind"]
+            if self.target == "ind"
+            else {**catalogue.wording["impd"], **catalogue.terms[self.product_type]}
+        )
+        self._vocabulary = (
+            {} if self.target == "ind" else catalogue.vocabulary.get(self.product_type, {})
+        )
         self._rendered: dict[str, list[tuple[Part, str]]] = {}
         loaders: list[jinja2.BaseLoader] = []
         if self.overrides is not None and self.overrides.is_dir():
@@ -143,14 +163,21 @@ class Renderer:
             prose=self._prose,
             ref=self._reference,
             label=self._label,
+            justification=self._justification,
             controlled_at=self._controlled_at,
-            term=text.term,
+            term=lambda value: self._vocabulary.get(value) or text.term(value),
             settings=setting_lines,
+            period=text.end_sentence,
             cite=lambda code: cite(code, self.target),
         )
         self.environment.tests["unknown"] = lambda value: isinstance(value, Unknown)
         self.environment.globals.update(
-            d=self.view, target=self.target, cite=self._cite_text, flavor=self.flavor.name
+            d=self.view,
+            target=self.target,
+            cite=self._cite_text,
+            cite_link=self._section_link,
+            flavor=self.flavor.name,
+            terms=self.terms,
         )
 
     # --- filters ----------------------------------------------------------------------------
@@ -164,19 +191,41 @@ class Renderer:
         url = self.link(target) if self.link else None
         return text.Markdown(f"[{escaped}]({url})") if url else escaped
 
+    def _section_link(self, code: str) -> text.Markdown:
+        """A section citation; in documents an internal link to the heading presenting it
+        (a DOCX bookmark; a granular leaf unlinks those it does not hold)."""
+        if self.link is not None or self.flavor is not text.PANDOC:
+            return self._linked(cite(code, self.target), code)
+        anchor = "ctd-" + (presenting(code, self.target) or code).replace(".", "-").lower()
+        return text.Markdown(f"[{self._escape(cite(code, self.target))}](#{anchor})")
+
     def _resolve(self, fact_id: str, field_name: str | None) -> text.Markdown:
         if is_section(fact_id):
-            return self._linked(cite(fact_id, self.target), fact_id)
+            return self._section_link(fact_id)
         entry = self.dossier.index.get(fact_id)
         if entry is None:
             return self._escape(f"[[{fact_id}]]")
         if field_name is not None:
             return self._escape(quotable_fields(entry.value).get(field_name, f"[[{fact_id}]]"))
         label = str(getattr(entry.value, "label", fact_id))
-        home = self.view.home(entry)
+        home = self._citing_home(fact_id, entry)
         if self.link is not None:
             return self._linked(label, fact_id)
-        return self._escape(f"{label} ({cite(home, self.target)})" if home else label)
+        if home is None:
+            return self._escape(label)
+        return text.Markdown(f"{self._escape(label)} ({self._section_link(home)})")
+
+    def _citing_home(self, fact_id: str, entry: Any) -> str | None:
+        """The section to cite for a fact: where this target presents it, in the part (S or
+        P) being written when the fact is presented there, else its home."""
+        shown = [
+            code for code in self.view.sections_showing(fact_id) if presenting(code, self.target)
+        ]
+        if self._part is not None:
+            same_part = [code for code in shown if code.split(".")[2] == self._part]
+            if same_part:
+                return same_part[0]
+        return shown[0] if shown else self.view.home(entry)
 
     def _prose(self, value: str | Unknown | None) -> text.Markdown:
         if isinstance(value, Unknown):
@@ -190,6 +239,19 @@ class Renderer:
             return text.Markdown("; ".join(self._cell(item, prose) for item in value))
         resolve = self._resolve if prose and not isinstance(value, Unknown) else None
         return text.cell(value, resolve, self.flavor)
+
+    def _justification(self, test: Any, specification: Any) -> text.Markdown:
+        """A test's justification cell; an empty one is a gap a reviewer would query."""
+        if not test.justification:
+            index = next(i for i, t in enumerate(specification.tests) if t.id == test.id)
+            self._report(
+                "DOS420",
+                f"{specification.id}: test '{test.test}' has no justification",
+                self.dossier.locate(specification.id, ("tests", index, "id")),
+                "add `justification:` to the test: why this test and this acceptance "
+                "criterion (ICH Q6A/Q6B; clinical and batch experience)",
+            )
+        return self._cell(test.justification, True)
 
     def _reference(self, fact_id: str | Unknown) -> text.Markdown:
         if isinstance(fact_id, Unknown):
@@ -224,9 +286,20 @@ class Renderer:
             title += f" [{product}]"
         return self._escape(title)
 
-    def _statements(self, narratives: list[Narrative]) -> list[str]:
+    def _statements(self, narratives: list[Narrative], has_content: bool = False) -> list[str]:
+        """Narratives as text; a declared gap under content the facts already give would
+        contradict it, so it is left out and the build warns (DOS422)."""
         blocks = []
         for narrative in narratives:
+            if narrative.status == "to-be-provided" and has_content:
+                self._report(
+                    "DOS422",
+                    f"{narrative.id}: section {cite(narrative.section, self.target)} is "
+                    "declared to be provided but already has content; the statement is left out",
+                    self.dossier.locate(narrative.id, ("status",)),
+                    "remove the narrative, or make it say what is still missing as text",
+                )
+                continue
             if narrative.status == "not-applicable":
                 blocks.append("**Not applicable.** " + self._prose(narrative.reason))
             elif narrative.status == "to-be-provided":
@@ -256,28 +329,52 @@ class Renderer:
             return f"**{self._escape(title)}**"
         return '::: {custom-style="Subheading"}\n' + self._escape(title) + "\n:::"
 
+    def outline(self) -> list[Heading]:
+        return outline(self.target, self.product_type)
+
     def _parts(self, heading: Heading) -> list[tuple[Part, str]]:
         """Each part of a section with its rendered body, rendered once per section.
 
         The combined document and the granular eCTD files show the same bodies, so table
-        numbers run through a section in both.
+        numbers run through a section in both. An IMPD heading that presents several CTD
+        sections (S.7, P.8) renders each under its label, with one table numbering.
         """
         code = heading.section.code
         if code not in self._rendered:
-            rendered: list[tuple[Part, str]] = []
-            builder = SECTION_BUILDERS.get(code)
-            if builder is not None:
-                template_name, build = builder
-                template = self.environment.get_template(f"sections/{template_name}.md.j2")
-                counter = _TableCounter(heading.number, flavor=self.flavor)
-                for part in build(self.view):
-                    body = template.render(section=heading, table_caption=counter, **part.context)
-                    rendered.append((part, body.strip()))
-            self._rendered[code] = rendered
+            counter = _TableCounter(heading.number, flavor=self.flavor)
+            if heading.includes:
+                rendered: list[tuple[Part, str]] = []
+                for included in heading.includes:
+                    blocks = [body for _, body in self._build(included.code, heading, counter)]
+                    if included.narratives:
+                        blocks.extend(
+                            self._statements(
+                                self.view.narratives(included.code),
+                                any(b.strip() for b in blocks),
+                            )
+                        )
+                    body = "\n\n".join(b for b in blocks if b.strip())
+                    if body:
+                        rendered.append((Part({}, label=included.label), body))
+                self._rendered[code] = rendered
+            else:
+                self._rendered[code] = self._build(code, heading, counter)
         return self._rendered[code]
+
+    def _build(self, code: str, heading: Heading, counter: _TableCounter) -> list[tuple[Part, str]]:
+        builder = SECTION_BUILDERS.get(code)
+        if builder is None:
+            return []
+        template_name, build = builder
+        template = self.environment.get_template(f"sections/{template_name}.md.j2")
+        return [
+            (part, template.render(section=heading, table_caption=counter, **part.context).strip())
+            for part in build(self.view)
+        ]
 
     def section_body(self, heading: Heading, part_index: int | None = None) -> str:
         code = heading.section.code
+        self._part = heading.part
         if self.target == "impd" and heading.part not in self.impd_parts:
             if heading.section.depth == 1:
                 reason = IMPD_CASE_TEXT.get(self.view.impd_case(), "")
@@ -295,28 +392,27 @@ class Renderer:
                 if part.label:
                     blocks.append(self._subheading(part.label))
                 blocks.append(body)
-        blocks.extend(self._statements(self.view.narratives(code)))
         blocks = [b for b in blocks if b.strip()]
+        blocks.extend(self._statements(self.view.narratives(code), bool(blocks)))
         if not blocks and not descendants(code, self.target):
             self._gap(heading)
             blocks.append("**To be provided.** No information has been entered for this section.")
         return "\n\n".join(blocks)
 
     def _gap(self, heading: Heading) -> None:
-        message = f"{heading.number} {heading.title} has no content and no status statement"
-        if any(gap.message == message for gap in self.gaps):
-            return
         manifest = self.dossier.manifest
-        self.gaps.append(
-            diagnostic(
-                "DOS401",
-                message,
-                self.dossier.origins[manifest.id].start if manifest else None,
-                hint=f"add facts for this section, or a Narrative with section: "
-                f"{heading.section.code} and status not-applicable (with reason) or "
-                "to-be-provided (with expected)",
-            )
+        self._report(
+            "DOS401",
+            f"{heading.number} {heading.title} has no content and no status statement",
+            self.dossier.origins[manifest.id].start if manifest else None,
+            f"add facts for this section, or a Narrative with section: "
+            f"{heading.section.code} and status not-applicable (with reason) or "
+            "to-be-provided (with expected)",
         )
+
+    def _report(self, code: str, message: str, place: Any, hint: str) -> None:
+        if not any(gap.message == message for gap in self.gaps):
+            self.gaps.append(diagnostic(code, message, place, hint=hint))
 
     @property
     def impd_parts(self) -> frozenset[str]:
@@ -335,12 +431,45 @@ class Renderer:
             and heading.section.depth > 1
         )
 
+    def document_control(self, title: str) -> str:
+        """The cover's document-control table, from the manifest (DOCX moves the table of
+        contents after it). The version is the document's own; the commit stays in the
+        footer as a secondary identifier."""
+        manifest = self.dossier.manifest
+        if manifest is None:
+            return ""
+        control = manifest.document_control
+        sponsor = self.dossier.index.get(manifest.sponsor)
+        application, number = (
+            (("IND number", control.ind_number), control.ind_document_number)
+            if self.target == "ind"
+            else (("EU CT number", control.eu_ct_number), control.impd_document_number)
+        )
+        date = control.date or self.issued
+        product, code = manifest.product.name, manifest.product.code
+        rows = [
+            ("Product", product if code in product else f"{product} ({code})"),
+            ("Sponsor", sponsor.value.label if sponsor else manifest.sponsor),
+            application,
+            ("Document", title),
+            ("Document number", number),
+            ("Version", manifest.document_version),
+            ("Date", date if control.date else f"{date} (date of the commit)" if date else None),
+            ("Status", control.status),
+        ]
+        lines = ["| Item | Entry |", "|----------------|----------------------------------------|"]
+        for item, value in rows:
+            shown = self._cell(value) if value is not None else text.Markdown("Not stated")
+            lines.append(f"| {item} | {shown} |")
+        table = "\n".join(lines) + "\n\n: Document control"
+        return "::: {#document-control}\n" + table + "\n:::"
+
     def combined(self) -> Document:
         blocks = []
         offset = 1 if self.target == "ind" else 0
         if self.target == "ind":
             blocks.append("# 3.2 Body of Data {#ctd-3-2}")
-        for heading in outline(self.target):
+        for heading in self.outline():
             if not self.excluded(heading):
                 blocks.append(self._headed(heading, heading.section.depth + offset))
         name = "module-3-quality" if self.target == "ind" else "impd-quality"
@@ -349,6 +478,8 @@ class Renderer:
             if self.target == "ind"
             else "Investigational Medicinal Product Dossier: Quality"
         )
+        if self.flavor is text.PANDOC:
+            blocks.insert(0, self.document_control(title))
         return Document(PurePosixPath(name), title, "\n\n".join(blocks) + "\n")
 
     def granular(self) -> Iterator[Document]:
@@ -364,7 +495,8 @@ class Renderer:
                 if part.folder or part.number
             ]
             if not split:
-                yield self._granular_document(heading, folders, section.ectd_file)
+                if section.ectd_folder not in PER_ITEM_FOLDERS:
+                    yield self._granular_document(heading, folders, section.ectd_file)
                 continue
             for index, part in split:
                 where = [*folders, part.folder] if part.folder else folders
@@ -394,7 +526,7 @@ class Renderer:
         names = {
             "32s-drug-sub": ["32s-drug-sub", self.view.substance_folder()],
             "32p-drug-prod": ["32p-drug-prod", self.view.product_folder()],
-            "32a3-excip-name-1": ["32a3-excip-" + "novel"],
+            "32a3-excip-name-1": [],  # each novel excipient's part names its own folder
         }
         expanded: list[str] = []
         for folder in folders:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
 
 from cmc_dossier.model.ctd import SECTION_BY_CODE, SECTIONS, CtdSection
 
@@ -46,10 +51,77 @@ IMPD_CASE_TEXT: dict[str, str] = {
 }
 
 
+DEFAULT_PRODUCT_TYPE = "biological"
+
+
+@dataclass(frozen=True, slots=True)
+class Included:
+    """A CTD section whose facts an IMPD heading presents under a subheading."""
+
+    code: str
+    label: str
+    narratives: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ImpdHeading:
+    code: str
+    title: str
+    by_type: dict[str, str]
+    includes: tuple[Included, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImpdCatalogue:
+    """The EU IMPD headings per product type, read from data/impd-headings.yaml."""
+
+    headings: dict[str, ImpdHeading]
+    product_types: dict[str, str]
+    terms: dict[str, dict[str, str]]
+    guidelines: dict[str, dict[str, str]]
+    vocabulary: dict[str, dict[str, str]]
+    wording: dict[str, dict[str, Any]]
+    presented_in: dict[str, str]  # an included CTD code -> the IMPD heading's CTD code
+
+    def product_type(self, modality: str | None) -> str:
+        return self.product_types.get(modality or "", DEFAULT_PRODUCT_TYPE)
+
+
+@cache
+def impd_catalogue() -> ImpdCatalogue:
+    raw = yaml.load(
+        (files("cmc_dossier") / "data" / "impd-headings.yaml").read_text(encoding="utf-8"),
+        Loader=yaml.CSafeLoader,
+    )
+    headings = {
+        entry["ctd"]: ImpdHeading(
+            entry["ctd"],
+            entry["title"],
+            dict(entry.get("by_type", {})),
+            tuple(
+                Included(i["ctd"], i["label"], i.get("narratives", True))
+                for i in entry.get("includes", [])
+            ),
+        )
+        for entry in raw["headings"]
+    }
+    presented_in = {i.code: h.code for h in headings.values() for i in h.includes}
+    return ImpdCatalogue(
+        headings,
+        raw["product_types"],
+        raw["terms"],
+        raw["guidelines"],
+        raw["vocabulary"],
+        raw["wording"],
+        presented_in,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     section: CtdSection
     target: str
+    product_type: str = DEFAULT_PRODUCT_TYPE
 
     @property
     def number(self) -> str:
@@ -57,7 +129,16 @@ class Heading:
 
     @property
     def title(self) -> str:
-        return self.section.title if self.target == "ind" else self.section.eu_title
+        if self.target == "ind":
+            return self.section.title
+        entry = impd_catalogue().headings[self.section.code]
+        return entry.by_type.get(self.product_type, entry.title)
+
+    @property
+    def includes(self) -> tuple[Included, ...]:
+        if self.target == "ind":
+            return ()
+        return impd_catalogue().headings[self.section.code].includes
 
     @property
     def part(self) -> str:
@@ -69,17 +150,35 @@ class Heading:
         return "ctd-" + self.section.code.replace(".", "-").lower()
 
 
-def outline(target: str) -> list[Heading]:
-    return [Heading(section, target) for section in SECTIONS if target in section.targets]
+def shown_in(code: str, target: str) -> bool:
+    """Whether the target has a heading of its own for this CTD section."""
+    if target == "ind":
+        return "ind" in SECTION_BY_CODE[code].targets
+    return code in impd_catalogue().headings
+
+
+def outline(target: str, product_type: str = DEFAULT_PRODUCT_TYPE) -> list[Heading]:
+    return [
+        Heading(section, target, product_type)
+        for section in SECTIONS
+        if shown_in(section.code, target)
+    ]
+
+
+def presenting(code: str, target: str) -> str | None:
+    """The CTD code of the heading that presents a section's facts in the target, if any."""
+    if shown_in(code, target):
+        return code
+    if target == "impd":
+        return impd_catalogue().presented_in.get(code)
+    return None
 
 
 def cite(code: str, target: str) -> str:
-    """How a section is cited in running text of the target."""
-    return code if target == "ind" else SECTION_BY_CODE[code].impd_code
-
-
-def children(code: str, target: str) -> list[Heading]:
-    return [h for h in outline(target) if h.section.parent == code]
+    """How a section is cited in running text of the target: the heading presenting it."""
+    if target == "ind":
+        return code
+    return SECTION_BY_CODE[presenting(code, target) or code].impd_code
 
 
 def descendants(code: str, target: str) -> list[Heading]:

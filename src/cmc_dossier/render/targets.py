@@ -12,8 +12,13 @@ DOCUMENT_TARGETS = ("ind", "impd", *SUMMARY_TARGETS)
 
 
 def renderer_for(
-    dossier: Dossier, target: str, overrides: Path | None = None, cache: Path | None = None
+    dossier: Dossier,
+    target: str,
+    overrides: Path | None = None,
+    cache: Path | None = None,
+    issued: str | None = None,
 ) -> Renderer | SummaryRenderer:
+    """`issued`: the commit's date, for a cover whose manifest states no date."""
     if target in SUMMARY_TARGETS:
         return SummaryRenderer(dossier, target, overrides, cache)
-    return Renderer(dossier, target, overrides, cache)
+    return Renderer(dossier, target, overrides, cache, issued=issued)

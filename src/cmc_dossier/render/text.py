@@ -64,6 +64,12 @@ class Markdown(str):
     __slots__ = ()
 
 
+def end_sentence(text: object) -> Markdown:
+    """Text closing a generated sentence: a full stop unless it already ends with one."""
+    shown = Markdown(text) if isinstance(text, Markdown) else escape(text)
+    return shown if shown.rstrip().endswith((".", "!", "?")) else Markdown(shown + ".")
+
+
 def escape(text: object, flavor: Flavor = PANDOC) -> Markdown:
     """One line of literal text: markup escaped, line breaks and tabs as spaces."""
     if isinstance(text, Markdown):
@@ -71,10 +77,22 @@ def escape(text: object, flavor: Flavor = PANDOC) -> Markdown:
     return _escape_line(str(text), flavor)
 
 
+# Typed powers of ten ("10^6", "10^-3") and the subscripts of common gas formulas ("CO2")
+# print raised and lowered in the documents; the fact keeps what was typed.
+_POWER = re.compile(r"(?<=10)\\\^(-?\d+)")
+_FORMULA = re.compile(r"\b(CO|O|N|H)(2)(?=O?\b)")
+
+
 @lru_cache(maxsize=65536)
 def _escape_line(text: str, flavor: Flavor) -> Markdown:
-    escaped = " ".join(text.split()).translate(flavor.escapes)
+    escaped = _raised_and_lowered(" ".join(text.split()).translate(flavor.escapes), flavor)
     return Markdown(_protect_start(escaped) if flavor.guard_line_start else escaped)
+
+
+def _raised_and_lowered(escaped: str, flavor: Flavor) -> str:
+    if flavor is not PANDOC:
+        return escaped
+    return _FORMULA.sub(r"\1~\2~", _POWER.sub(r"^\1^", escaped))
 
 
 def _protect_start(line: str) -> str:
@@ -114,7 +132,7 @@ def _marks(text: str, flavor: Flavor) -> str:
 
 def _escape_keep_spaces(text: str, flavor: Flavor) -> str:
     """Like escape, but keeps a leading or trailing space between inline pieces."""
-    return re.sub(r"\s+", " ", text).translate(flavor.escapes)
+    return _raised_and_lowered(re.sub(r"\s+", " ", text).translate(flavor.escapes), flavor)
 
 
 def prose(text: str, resolve: Resolve, flavor: Flavor = PANDOC) -> Markdown:

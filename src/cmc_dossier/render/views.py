@@ -21,7 +21,9 @@ from cmc_dossier.model.control import (
     Batch,
     ReferenceStandard,
     Specification,
+    SpecificationTest,
 )
+from cmc_dossier.model.dossier import Entry
 from cmc_dossier.model.manufacture import (
     HoldTime,
     InProcessControl,
@@ -39,7 +41,7 @@ from cmc_dossier.model.product import (
     QTPPElement,
     Site,
 )
-from cmc_dossier.model.sections import FactSections, characterisation_home
+from cmc_dossier.model.sections import FactSections, characterisation_home, fact_home
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
 from cmc_dossier.model.strategy import RetainSamplePlan
 from cmc_dossier.model.viral_safety import (
@@ -162,6 +164,48 @@ class DossierView(FactSections):
                 )
         return grids
 
+    def sections_showing(self, fact_id: str) -> list[str]:
+        """Every CTD section whose content shows this fact, its home first."""
+        entry = self.dossier.index.get(fact_id)
+        if entry is None:
+            return []
+        home = self.home(entry)
+        codes = [home] if home else []
+        value = entry.value
+        part = "3.2.P" if home and home.startswith("3.2.P") else "3.2.S"
+        if isinstance(value, SpecificationTest | Specification) and home in (
+            "3.2.P.5.1",
+            "3.2.S.4.1",
+        ):
+            specification = self.specification_of.get(value.id, value)
+            codes.append(f"{part}.5.6" if part == "3.2.P" else "3.2.S.4.5")
+            if self.batches_of(specification.id):
+                codes.append(f"{part}.5.4" if part == "3.2.P" else "3.2.S.4.4")
+            if any(s.specification == specification.id for s in self.all(StabilityStudy)):
+                codes.append(f"{part}.8.3" if part == "3.2.P" else "3.2.S.7.3")
+        elif isinstance(value, AnalyticalMethod) and home in ("3.2.P.5.2", "3.2.S.4.2"):
+            codes.append(home[:-1] + "3")
+        elif isinstance(value, Site):
+            codes = self.site_sections(value)
+        elif isinstance(value, Organization):
+            codes = [
+                code
+                for site in self.all(Site)
+                if site.organization == value.id
+                for code in self.site_sections(site)
+            ] or codes
+        elif isinstance(value, CQA):
+            codes += ["3.2.S.4.5", "3.2.P.5.6"]
+        elif isinstance(value, DrugProduct):
+            codes.append("3.2.P.3.2")
+        elif isinstance(value, StabilityStudy) and home != "3.2.S.2.3":
+            codes += [home[:-1] + "2", home[:-1] + "3"] if home else []
+        elif isinstance(value, Material) and value.category == "excipient":
+            codes += (
+                ["3.2.P.1", "3.2.P.4.5"] if value.origin.source in HUMAN_OR_ANIMAL else ["3.2.P.1"]
+            )
+        return list(dict.fromkeys(codes))
+
     def narratives(self, code: str) -> list[Narrative]:
         return [n for n in self.all(Narrative) if n.section == code]
 
@@ -196,6 +240,31 @@ class DossierView(FactSections):
     def product_folder(self) -> str:
         product = _product(self)
         return slug(product.name, 40) if product else "product-1"
+
+    def site_sections(self, site: Site) -> list[str]:
+        """S.2.1 and/or P.3.1: the manufacturer sections whose tables list this site."""
+        return [
+            code
+            for code, activities, stage in (
+                ("3.2.S.2.1", _DS_ACTIVITIES, DS),
+                ("3.2.P.3.1", _DP_ACTIVITIES, DP),
+            )
+            if any(row["site"].id == site.id for row in _sites(self, activities, stage))
+        ]
+
+    def home(self, entry: Entry) -> str | None:
+        """The section where a fact is presented, for citations."""
+        value = entry.value
+        if isinstance(value, SpecificationTest):
+            value = self.specification_of[value.id]
+        return _home(self, value)
+
+
+def _home(view: DossierView, value: Any) -> str | None:
+    """The model's home of a fact, except a site: the manufacturer section listing it."""
+    if isinstance(value, Site):
+        return next(iter(view.site_sections(value)), "3.2.P.3.1")
+    return fact_home(view, value)
 
 
 # --- section builders ---------------------------------------------------------------------
@@ -308,6 +377,15 @@ def _stability(view: DossierView, subject_kind: type) -> list[StabilityStudy]:
 
 def _excipients(view: DossierView) -> list[Material]:
     return [m for m in view.all(Material) if m.category == "excipient"]
+
+
+def _per_novel_excipient(view: DossierView) -> list[Part]:
+    """3.2.A.3: one part, and one eCTD folder, per novel excipient (none without one)."""
+    return [
+        Part({"material": m}, label=m.title, folder=f"32a3-excip-{slug(m.title, 24)}")
+        for m in _excipients(view)
+        if m.novel
+    ]
 
 
 def _per_excipient(view: DossierView) -> list[Part]:
@@ -477,4 +555,5 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     "3.2.P.8.2": ("stability-commitment", _DP_STABILITY["commitment"]),
     "3.2.P.8.3": ("stability-data", _DP_STABILITY["data"]),
     "3.2.A.2": ("adventitious-agents", _adventitious_agents),
+    "3.2.A.3": ("novel-excipient", _per_novel_excipient),
 }  # fmt: skip

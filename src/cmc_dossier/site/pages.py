@@ -29,7 +29,7 @@ from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.model.walk import identified_items, references
 from cmc_dossier.model.walk import prose as prose_fields
 from cmc_dossier.render.documents import Renderer
-from cmc_dossier.render.outline import Heading, cite, outline, slug
+from cmc_dossier.render.outline import Heading, cite, presenting, slug
 from cmc_dossier.render.qos import SummaryRenderer
 from cmc_dossier.render.text import SITE, Markdown, escape, prose, term
 from cmc_dossier.render.views import DossierView
@@ -108,7 +108,8 @@ class _Links:
 
     def __call__(self, reference: str) -> str | None:
         if reference in SECTION_BY_CODE:
-            return self.up + section_page(self.target, reference)
+            shown = presenting(reference, self.target)
+            return self.up + section_page(self.target, shown) if shown else None
         entry = self.dossier.index.get(reference)
         if entry is None:
             return None
@@ -246,7 +247,7 @@ def target_pages(
         code: [d for fact_id in facts for d in per_fact.get(fact_id, [])]
         for code, facts in sources.facts.items()
     }
-    headings = [h for h in outline(target) if not renderer.excluded(h)]
+    headings = [h for h in renderer.outline() if not renderer.excluded(h)]
     for heading in headings:
         code = heading.section.code
         known_gaps = len(renderer.gaps)
@@ -414,10 +415,11 @@ class _FactPages:
             lines.append(f"  \n**Defined in:** {_t(self.context.where(where))}")
         home = self.view.home(entry)
         if home:
+            shown = {target: presenting(home, target) for target in ("ind", "impd")}
             places = [
-                f"[{_t(cite(home, target))}](../{section_page(target, home)}) ({target.upper()})"
-                for target in ("ind", "impd")
-                if target in SECTION_BY_CODE[home].targets
+                f"[{_t(cite(code, target))}](../{section_page(target, code)}) ({target.upper()})"
+                for target, code in shown.items()
+                if code is not None
             ]
             lines.append("  \n**Presented in:** " + ", ".join(places))
         users = self.referenced_by.get(value.id, [])

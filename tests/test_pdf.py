@@ -1,0 +1,147 @@
+"""PDF leaves, checked as a reviewer would: pages rendered to PNG for people to look at
+(build/test-output/pdf/), and layout facts read from the PDF itself."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from build_helpers import build, committed_repo
+
+from cmc_dossier.publish import pdf
+
+pytestmark = pytest.mark.skipif(not pdf.available(), reason="LibreOffice not installed")
+OUTPUT = Path(__file__).resolve().parent.parent / "build" / "test-output" / "pdf"
+COMBINED = ("ind/module-3-quality", "impd/impd-quality")
+
+
+@pytest.fixture(scope="module")
+def pdf_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = committed_repo(tmp_path_factory.mktemp("pdf") / "repo")
+    done = build(repo, "--format", "pdf")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo
+
+
+def _words(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (float(a), float(b), float(c), float(d), w)
+        for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            html,
+        )
+    ]
+
+
+def test_every_document_has_a_pdf_with_embedded_fonts_and_bookmarks(pdf_build: Path) -> None:
+    documents = sorted((pdf_build / "build").rglob("*.docx"))
+    assert len(documents) > 50
+    for docx in documents:
+        leaf = docx.with_suffix(".pdf")
+        assert leaf.is_file(), leaf
+        fonts = subprocess.run(["pdffonts", str(leaf)], capture_output=True, text=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
+        with pikepdf.open(leaf) as document:
+            assert "1.4" <= document.pdf_version <= "1.7"
+            with document.open_outline() as outline:
+                assert outline.root, f"{leaf} has no bookmarks"
+
+
+def test_toc_is_filled_down_to_specification_and_bookmarks_follow_headings(
+    pdf_build: Path,
+) -> None:
+    for name, heading in (
+        ("ind/module-3-quality", "3.2.S.4.1 Specification"),
+        ("impd/impd-quality", "S.4.1 Specification"),
+    ):
+        path = pdf_build / "build" / f"{name}.pdf"
+        text = subprocess.run(
+            ["pdftotext", "-l", "3", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert re.search(re.escape(heading) + r"\.{5,}\d+", text), name
+        # one table of contents: the updated index replaced the pre-filled entries
+        whole = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert len(re.findall("^" + re.escape(heading) + r"\.{5,}", whole, re.M)) == 1
+        assert len(re.findall("^" + re.escape(heading) + "$", whole, re.M)) == 1, name
+        with pikepdf.open(path) as document, document.open_outline() as outline:
+            titles = []
+            stack = list(outline.root)
+            while stack:
+                item = stack.pop()
+                titles.append(item.title)
+                stack.extend(item.children)
+            assert heading in titles
+
+
+def test_links_point_to_existing_destinations(pdf_build: Path) -> None:
+    for name in COMBINED:
+        with pikepdf.open(pdf_build / "build" / f"{name}.pdf") as document:
+            names = set()
+            if "/Dests" in document.Root.get("/Names", {}):
+                tree = pikepdf.NameTree(document.Root.Names.Dests)
+                names = set(tree.keys())
+            links = 0
+            for page in document.pages:
+                for annotation in page.get("/Annots", []):
+                    if annotation.get("/Subtype") != "/Link":
+                        continue
+                    action = annotation.get("/A")
+                    destination = annotation.get("/Dest")
+                    if action is not None and action.get("/S") == "/GoTo":
+                        destination = action.get("/D")
+                    if destination is None:
+                        continue
+                    links += 1
+                    if isinstance(destination, (pikepdf.String, pikepdf.Name)):
+                        assert str(destination).lstrip("/") in names, destination
+                    else:
+                        assert destination[0].objgen in {p.objgen for p in document.pages}
+            assert links > 20, name
+
+
+def test_no_table_wider_than_the_page_and_no_word_broken(pdf_build: Path) -> None:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    for name in COMBINED:
+        path = pdf_build / "build" / f"{name}.pdf"
+        with pikepdf.open(path) as document:
+            sizes = [(float(p.mediabox[2]), float(p.mediabox[3])) for p in document.pages]
+        for page, (width, _) in enumerate(sizes, 1):
+            words = _words(path, page)
+            assert all(x_max <= width - 30 for _, _, x_max, _, _ in words), (name, page)
+        # words typed in the example's table headers come out whole
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for word in ("Criticality", "Justification", "Acceptance", "Responsibilities"):
+            assert word in text, (name, word)
+        stem = OUTPUT / name.replace("/", "-")
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "8", str(path), str(stem)], check=True
+        )
+    assert len(list(OUTPUT.glob("*.png"))) >= 8
+
+
+def test_two_builds_of_one_commit_give_identical_docx_and_pdf(
+    pdf_build: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "again"
+    shutil.copytree(pdf_build, again, ignore=shutil.ignore_patterns("build"))
+    done = build(again, "--format", "pdf")
+    assert done.returncode == 0, done.stdout
+    for first in sorted((pdf_build / "build").rglob("*.*")):
+        if first.suffix in (".docx", ".pdf"):
+            second = again / "build" / first.relative_to(pdf_build / "build")
+            assert first.read_bytes() == second.read_bytes(), first
