@@ -95,7 +95,7 @@ def _manufacturer(dossier: Dossier, substance: DrugSubstance, unmapped: Unmapped
     first = organizations[0] if organizations else None
     for other in {o.id for o in organizations if o} - {first.id if first else ""}:
         unmapped.add(substance.id, "SubstanceDefinition.manufacturer", other, "1..1 in the IG")
-    return organization_entry(first, unmapped)
+    return organization_entry(dossier, first, unmapped)
 
 
 def substance_bundle(
@@ -110,7 +110,9 @@ def substance_bundle(
         return None
     organization_url, organization = _manufacturer(dossier, substance, unmapped)
     author_url, author = organization_entry(
-        dossier.get(dossier.manifest.sponsor, Organization) if dossier.manifest else None, unmapped
+        dossier,
+        dossier.get(dossier.manifest.sponsor, Organization) if dossier.manifest else None,
+        unmapped,
     )
     classification = _classification(dossier, substance, unmapped)
     substance_url = f"urn:uuid:{uuid_of('32s10:' + substance.id)}"
