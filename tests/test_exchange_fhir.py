@@ -40,6 +40,8 @@ IG_TEST_CATEGORIES = {
 }  # fmt: skip
 SUBSTANCE_CLASSES = {"C48807", "C45305", "C706", "C48803", "C17021", "C103206"}
 REPRESENTATION_TYPES = {"C54273", "C103240", "C45253"}
+# PqcmcChemicalStructureDataFileTypeTerminology
+STRUCTURE_FORMATS = {"C54683", "C133997", "C133910", "C49039", "C133996", "C54684", "C85435"}
 # name slices of SubstanceNames: sys, sub, brand, gsrs, usp, comp, cas, inn, usan, iupac, isbt
 NAME_CODES = "C203357 C97054 C71898 C203355 C203358 C203354 C54682 C142585 C96973 C203356 C95517"
 NAME_TYPES = {(v.NCIT, code) for code in NAME_CODES.split()}
@@ -117,12 +119,17 @@ def check_32s10(bundle: dict, substance: DrugSubstance) -> None:
     if codes == [v.PROTEIN]:
         assert v.UNIPROT in systems
     structure = definition["structure"]  # 1..1
+    for weight in definition.get("molecularWeight", []):  # 0..1, amount.code 1..1 (UCUM)
+        assert len(definition["molecularWeight"]) == 1
+        assert weight["amount"]["system"] == v.UCUM and weight["amount"]["code"]
     (technique,) = structure["technique"]  # 1..1, text only: text 1..1
     assert technique.get("text") or _absent(technique["_text"])
     representations = structure["representation"]  # 1..*, file or string required
     assert any(r["type"]["coding"][0]["code"] in {"C45253", "C103240"} for r in representations)
     for representation in representations:
         assert representation["type"]["coding"][0]["code"] in REPRESENTATION_TYPES
+        for format_coding in representation.get("format", {}).get("coding", []):
+            assert format_coding["code"] in STRUCTURE_FORMATS  # required binding
         if representation["type"]["coding"][0]["code"] == "C45253":  # format, text 1..1
             assert representation.get("format", {}).get("coding") or _absent(
                 representation["format"]
@@ -343,3 +350,39 @@ def test_a_us_site_without_postal_code_or_state_sends_them_data_absent() -> None
         "Organization.contact.address.state",
         "Organization.contact.address.postalCode",
     } <= listed
+
+
+def _substance(files: dict[str, str], name: str) -> dict:
+    (definition,) = _resources(json.loads(files[name]))["SubstanceDefinition"]
+    return definition
+
+
+def test_the_tablet_substance_sends_its_smiles_inchi_and_formula_as_typed() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "small-molecule-tablet"
+    dossier = validate_folder(root).dossier
+    (substance,) = dossier.of_kind(DrugSubstance)
+    chemistry = substance.chemical_structure
+    files = fhir_files(dossier, root, None)
+    structure = _substance(files, f"{substance.id}.32s10.json")["structure"]
+    assert structure["molecularFormula"] == chemistry.molecular_formula
+    sent = {
+        r["format"]["coding"][0]["code"]: r["representation"] for r in structure["representation"]
+    }
+    assert sent == {"C54684": chemistry.smiles, "C54683": chemistry.inchi}  # SMILES, InChI
+    listed = {
+        (i["element"], i["value"]) for i in json.loads(files["not-mapped.json"])["not_mapped"]
+    }
+    # two values without a unit: no structured weight; polymorph and stereochemistry listed
+    assert ("SubstanceDefinition.molecularWeight", chemistry.molecular_weight) in listed
+    assert ("SubstanceDefinition.relationship (Polymorph)", chemistry.polymorph) in listed
+    assert ("SubstanceDefinition.structure.stereochemistry", chemistry.stereochemistry) in listed
+    assert ("SubstanceDefinition.structure.representation", "") not in listed
+
+
+def test_a_molecular_weight_with_a_unit_goes_out_as_a_ucum_quantity() -> None:
+    root = MODALITIES / "small-molecule"
+    files = fhir_files(validate_folder(root).dossier, root, None)
+    definition = _substance(files, "DS-1.32s10.json")
+    assert definition["molecularWeight"] == [
+        {"amount": {"value": 363.42, "unit": "g/mol", "system": v.UCUM, "code": "g/mol"}}
+    ]
