@@ -254,6 +254,10 @@ def product_sections_not_exported(dossier: Dossier, unmapped: Unmapped) -> None:
             product.id,
             "3.2.P.1 bundle (not exported)",
             product.dosage_form,
-            "the IG's FinishedProduct requires release profile, schematic, weight type, total "
-            "weight and a solid-oral dose form (IG scope: solid oral dosage forms); not held",
+            "CMCeCTDDocument32P10 requires FinishedProduct (property slices OvrRelsProf, "
+            "Schematic, WgtTyp, TotWgtNum, QualStd, Sterile; manufacturedDoseForm from "
+            "PqcmcManufacturedDoseFormTerminology, required), DrugProductDescription "
+            "(combinedPharmaceuticalDoseForm and route, required SPL bindings) and "
+            "ContainerClosure (container and closure type, required bindings): our facts "
+            "hold these as free text or not at all, and no mapping to those codes is kept",
         )
