@@ -4,7 +4,10 @@ Ours: `dossier site` (validate, generate every page, mkdocs-material build, publ
 Bare: `mkdocs build` in a fresh process from a separate mkdocs.yml that is ours without the
 `cmc-dossier` plugin (so none of its event hooks exist), with the pages ours generated and
 the same navigation. Runs alternate ours/bare so both see the same load; best of 3.
-Judged by ours/bare. Usage: python benchmarks/bench_site.py
+Judged by ours/bare. With --zensical, also Zensical (the announced successor of
+mkdocs-material, PyPI package `zensical`, installed into a throwaway virtual environment,
+never a project dependency) building the same pages from the same plugin-free
+configuration, against bare mkdocs. Usage: python benchmarks/bench_site.py [--zensical]
 """
 
 from __future__ import annotations
@@ -58,7 +61,27 @@ def compare(root: Path, cwd: Path) -> tuple[int, float, float]:
     for _ in range(REPEATS):
         ours_times.append(timed(ours_command, cwd))
         bare_times.append(timed(bare_command, cwd))
+    if "--zensical" in sys.argv:
+        zensical(config, bare_command)
     return len(site.pages), min(ours_times), min(bare_times)
+
+
+def zensical(config: Path, bare_command: list[str]) -> None:
+    """Zensical against bare mkdocs on the same configuration and pages, alternating."""
+    venv = Path(tempfile.mkdtemp()) / "zensical"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin/pip"), "install", "-q", "zensical"]
+    subprocess.run(pip, check=True, capture_output=True)
+    version = subprocess.run([str(venv / "bin/zensical"), "--version"], capture_output=True,
+                             text=True, check=True).stdout.strip()  # fmt: skip
+    command = [str(venv / "bin/zensical"), "build", "-f", str(config)]
+    theirs, bare = [], []
+    for _ in range(REPEATS):
+        theirs.append(timed(command, config.parent))
+        bare.append(timed(bare_command, config.parent))
+    pages = len(list((config.parent / "site").rglob("*.html")))
+    print(f"Zensical {version} ({pages} HTML files): {min(theirs):.2f} s, bare mkdocs build "
+          f"{min(bare):.2f} s, ratio mkdocs/zensical {min(bare) / min(theirs):.2f}x")  # fmt: skip
 
 
 def main() -> None:
