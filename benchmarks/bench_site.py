@@ -7,7 +7,10 @@ the same navigation. Runs alternate ours/bare so both see the same load; best of
 Judged by ours/bare. With --zensical, also Zensical (the announced successor of
 mkdocs-material, PyPI package `zensical`, installed into a throwaway virtual environment,
 never a project dependency) building the same pages from the same plugin-free
-configuration, against bare mkdocs. Usage: python benchmarks/bench_site.py [--zensical]
+configuration, against bare mkdocs. With --facts N, also the synthetic dossier of N facts:
+a full `dossier site`, then one edited acceptance criterion and `dossier site` again (judged by
+that rebuild), and the largest generated page. Usage:
+python benchmarks/bench_site.py [--zensical] [--facts N]
 """
 
 from __future__ import annotations
@@ -84,10 +87,34 @@ def zensical(config: Path, bare_command: list[str]) -> None:
           f"{min(bare):.2f} s, ratio mkdocs/zensical {min(bare) / min(theirs):.2f}x")  # fmt: skip
 
 
+def at_scale(facts: int) -> None:
+    """Full build and one-fact rebuild of the site of a synthetic dossier."""
+    import shutil
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    work = Path(tempfile.mkdtemp())
+    count = generate(work / "dossier", facts)
+    command = [str(Path(sys.executable).with_name("dossier")), "site", "dossier", "-o", "site"]
+    full = timed(command, work)
+    pages = work / "build" / "site-src"
+    largest = max(path.stat().st_size for path in pages.rglob("*.md"))
+    fact_file = next((work / "dossier").rglob("facts-000000.yaml"))
+    text = fact_file.read_text(encoding="utf-8")
+    fact_file.write_text(text.replace("≤ 3.0 %", "≤ 3.5 %", 1), encoding="utf-8")
+    again = timed(command, work)
+    print(f"Site of {count:,} facts: full build {full:.2f} s, one edited criterion {again:.2f} s, "
+          f"largest page {largest / 1e6:.1f} MB Markdown")  # fmt: skip
+    shutil.rmtree(work)
+
+
 def main() -> None:
     pages, ours, bare = compare(REPO / "dossier", REPO)
     print(f"Site of the example ({pages} pages): ours {ours:.2f} s, bare mkdocs build "
           f"{bare:.2f} s, ratio ours/bare {ours / bare:.2f}x")  # fmt: skip
+    if "--facts" in sys.argv:
+        at_scale(int(sys.argv[sys.argv.index("--facts") + 1]))
 
 
 if __name__ == "__main__":
