@@ -1,12 +1,22 @@
 """Review site build time against a bare `mkdocs build` of the same generated Markdown.
 
-Ours: `dossier site` (validate, generate every page, mkdocs-material build). Bare: mkdocs
-build of the pages ours generated, with our plugin removed and the same navigation. Each
-run in a fresh process, best of 3. Usage: python benchmarks/bench_site.py
+Ours: `dossier site` (validate, generate every page, mkdocs-material build, publish).
+Bare: `mkdocs build` in a fresh process from a separate mkdocs.yml that is ours without the
+`cmc-dossier` plugin (so none of its event hooks exist), with the pages ours generated and
+the same navigation. Runs alternate ours/bare so both see the same load; best of 3.
+Judged by ours/bare. With --zensical, also Zensical (the announced successor of
+mkdocs-material, PyPI package `zensical`, installed into a throwaway virtual environment,
+never a project dependency) building the same pages from the same plugin-free
+configuration, against bare mkdocs. With --facts N, also the synthetic dossier of N facts:
+a full `dossier site`, then one edited acceptance criterion and `dossier site` again (judged by
+that rebuild), and the largest generated page. Usage:
+python benchmarks/bench_site.py [--zensical] [--facts N]
 """
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -14,49 +24,97 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-BARE = r"""
-import json, sys
-from mkdocs.commands.build import build
-from mkdocs.config.base import load_config
-config = load_config(config_file=sys.argv[1], site_dir=sys.argv[2], strict=True)
-config.plugins.pop("cmc-dossier")
-config.nav = json.loads(open(sys.argv[3]).read())
-config.plugins.on_startup(command="build", dirty=False)
-build(config)
-config.plugins.on_shutdown()
-"""
+REPEATS = 3
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], cwd: Path = REPO) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
     return time.perf_counter() - started
 
 
-def main() -> None:
-    import json
+def bare_config(folder: Path, docs: Path, nav: object) -> Path:
+    """Our site configuration with the plugin list reduced to mkdocs' own search."""
+    ours = (REPO / "src/cmc_dossier/site/mkdocs.yml").read_text(encoding="utf-8")
+    without_plugin, replaced = re.subn(r"(?ms)^plugins:.*\Z", "plugins:\n  - search\n", ours)
+    assert replaced == 1 and "- cmc-dossier" not in without_plugin
+    config = folder / "mkdocs.yml"
+    config.write_text(
+        without_plugin + f"docs_dir: {json.dumps(str(docs))}\nnav: {json.dumps(nav)}\n",
+        encoding="utf-8",
+    )
+    return config
 
-    from cmc_dossier.site.mkdocs_site import WORKDIR, write_pages
+
+def compare(root: Path, cwd: Path) -> tuple[int, float, float]:
+    """(pages, ours, bare) seconds for the review site of the dossier at `root`."""
+    from cmc_dossier.site.mkdocs_site import write_pages
     from cmc_dossier.site.pages import site_for
 
-    dossier = [str(Path(sys.executable).with_name("dossier")), "site", "dossier"]
     out = Path(tempfile.mkdtemp())
-    ours = min(timed([*dossier, "-o", str(out / "ours")]) for _ in range(3))
-    site = site_for(REPO / "dossier")
-    write_pages(REPO / WORKDIR, site.pages)
-    nav = out / "nav.json"
-    nav.write_text(json.dumps(site.nav))
-    bare_command = [
-        sys.executable,
-        "-c",
-        BARE,
-        str(REPO / "mkdocs.yml"),
-        str(out / "bare"),
-        str(nav),
-    ]
-    bare = min(timed(bare_command) for _ in range(3))
-    print(f"Site of the example ({len(site.pages)} pages): ours {ours:.2f} s, bare mkdocs build "
-          f"{bare:.2f} s, ratio {ours / bare:.2f}x")  # fmt: skip
+    site = site_for(root)
+    docs = out / "docs"
+    write_pages(docs, site.pages)
+    config = bare_config(out, docs, site.nav)
+    ours_command = [str(Path(sys.executable).with_name("dossier")), "site", str(root),
+                    "-o", str(out / "ours")]  # fmt: skip
+    bare_command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
+                    "-d", str(out / "bare")]  # fmt: skip
+    ours_times, bare_times = [], []
+    for _ in range(REPEATS):
+        ours_times.append(timed(ours_command, cwd))
+        bare_times.append(timed(bare_command, cwd))
+    if "--zensical" in sys.argv:
+        zensical(config, bare_command)
+    return len(site.pages), min(ours_times), min(bare_times)
+
+
+def zensical(config: Path, bare_command: list[str]) -> None:
+    """Zensical against bare mkdocs on the same configuration and pages, alternating."""
+    venv = Path(tempfile.mkdtemp()) / "zensical"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin/pip"), "install", "-q", "zensical"]
+    subprocess.run(pip, check=True, capture_output=True)
+    version = subprocess.run([str(venv / "bin/zensical"), "--version"], capture_output=True,
+                             text=True, check=True).stdout.strip()  # fmt: skip
+    command = [str(venv / "bin/zensical"), "build", "-f", str(config)]
+    theirs, bare = [], []
+    for _ in range(REPEATS):
+        theirs.append(timed(command, config.parent))
+        bare.append(timed(bare_command, config.parent))
+    pages = len(list((config.parent / "site").rglob("*.html")))
+    print(f"Zensical {version} ({pages} HTML files): {min(theirs):.2f} s, bare mkdocs build "
+          f"{min(bare):.2f} s, ratio mkdocs/zensical {min(bare) / min(theirs):.2f}x")  # fmt: skip
+
+
+def at_scale(facts: int) -> None:
+    """Full build and one-fact rebuild of the site of a synthetic dossier."""
+    import shutil
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    work = Path(tempfile.mkdtemp())
+    count = generate(work / "dossier", facts)
+    command = [str(Path(sys.executable).with_name("dossier")), "site", "dossier", "-o", "site"]
+    full = timed(command, work)
+    pages = work / "build" / "site-src"
+    largest = max(path.stat().st_size for path in pages.rglob("*.md"))
+    fact_file = next((work / "dossier").rglob("facts-000000.yaml"))
+    text = fact_file.read_text(encoding="utf-8")
+    fact_file.write_text(text.replace("≤ 3.0 %", "≤ 3.5 %", 1), encoding="utf-8")
+    again = timed(command, work)
+    print(f"Site of {count:,} facts: full build {full:.2f} s, one edited criterion {again:.2f} s, "
+          f"largest page {largest / 1e6:.1f} MB Markdown")  # fmt: skip
+    shutil.rmtree(work)
+
+
+def main() -> None:
+    pages, ours, bare = compare(REPO / "dossier", REPO)
+    print(f"Site of the example ({pages} pages): ours {ours:.2f} s, bare mkdocs build "
+          f"{bare:.2f} s, ratio ours/bare {ours / bare:.2f}x")  # fmt: skip
+    if "--facts" in sys.argv:
+        at_scale(int(sys.argv[sys.argv.index("--facts") + 1]))
 
 
 if __name__ == "__main__":

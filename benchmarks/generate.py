@@ -67,6 +67,17 @@ evaluation: Cell bank testing and viral clearance.
 """
 
 BLOCK_FACTS = 20
+# Attribute types of the CQAs in turn, so that every dossier of two blocks or more releases
+# the sterile protein product against sterility and endotoxins and controls its
+# process-related impurities, as the modality checks (DOS334, DOS335) require.
+ATTRIBUTE_TYPES = (
+    "aggregates",
+    "sterility",
+    "endotoxin",
+    "host-cell-protein",
+    "host-cell-dna",
+    "residual-reagent",
+)
 
 
 def block(n: int) -> list[str]:
@@ -74,7 +85,8 @@ def block(n: int) -> list[str]:
     b = f"{n:05d}"
     facts = [
         f"kind: CQA\nid: CQA-{b}-{i}\ntitle: Attribute {b}.{i}\ncategory: purity-and-impurities\n"
-        f"attribute_type: aggregates\nderived_from: [QTPP-1]\ncriticality: critical\n"
+        f"attribute_type: {ATTRIBUTE_TYPES[(3 * n + i) % len(ATTRIBUTE_TYPES)]}\n"
+        "derived_from: [QTPP-1]\ncriticality: critical\n"
         f"rationale: |\n  Affects safety; linked to [[QTPP-1]] and limited at release.\n"
         for i in range(3)
     ]
@@ -97,7 +109,7 @@ def block(n: int) -> list[str]:
     ]
     facts.append(
         f"kind: AnalyticalMethod\nid: M-{b}\ntitle: Method {b}\ntechnique: SE-HPLC\n"
-        f"purpose: Purity\ntype: in-house\nstatus: qualified\nstatus_as_of_phase: 1\n"
+        f"purpose: Purity\ntype: in-house\nstatus: validated\nstatus_as_of_phase: 1\n"
         f"performed_at: [SITE-1]\n"
     )
     facts.append(

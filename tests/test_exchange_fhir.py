@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pycountry
 import pytest
 from conftest import MODALITIES, run_cli
 from exchange_dossiers import all_dossiers, dossier_ids
@@ -19,7 +20,7 @@ from fhir.resources.bundle import Bundle
 from cmc_dossier.exchange.fhir import vocabulary as v
 from cmc_dossier.exchange.fhir.bundles import fhir_files
 from cmc_dossier.model.control import Specification
-from cmc_dossier.model.product import CQA, DrugProduct, DrugSubstance
+from cmc_dossier.model.product import CQA, DrugProduct, DrugSubstance, Organization
 from cmc_dossier.validation import validate_folder
 
 PROFILE = f"{v.IG}/StructureDefinition/"
@@ -39,9 +40,12 @@ IG_TEST_CATEGORIES = {
 }  # fmt: skip
 SUBSTANCE_CLASSES = {"C48807", "C45305", "C706", "C48803", "C17021", "C103206"}
 REPRESENTATION_TYPES = {"C54273", "C103240", "C45253"}
+# PqcmcChemicalStructureDataFileTypeTerminology
+STRUCTURE_FORMATS = {"C54683", "C133997", "C133910", "C49039", "C133996", "C54684", "C85435"}
 # name slices of SubstanceNames: sys, sub, brand, gsrs, usp, comp, cas, inn, usan, iupac, isbt
 NAME_CODES = "C203357 C97054 C71898 C203355 C203358 C203354 C54682 C142585 C96973 C203356 C95517"
 NAME_TYPES = {(v.NCIT, code) for code in NAME_CODES.split()}
+ALPHA_3 = {country.alpha_3 for country in pycountry.countries}
 
 
 def _resources(bundle: dict) -> dict[str, list[dict]]:
@@ -71,8 +75,22 @@ def check_document(bundle: dict, profile: str) -> tuple[dict[str, list[dict]], d
     for organization in resources["Organization"]:
         assert organization["meta"]["profile"] == [f"{PROFILE}cmc-organization"]
         assert organization["name"] and organization["contact"]  # name 1..1, contact 1..*
+        for contact in organization["contact"]:
+            check_address(contact["address"])
         assert all(i["system"] and i["value"] for i in organization["identifier"])
     return resources, section, urls
+
+
+def check_address(address: dict) -> None:
+    """PqAddress (CommonOrganization.fsh), or the whole address data-absent."""
+    if _absent(address):
+        return
+    assert address["type"] in {"postal", "physical", "both"}  # type 1..1
+    assert 1 <= len(address["line"]) <= 2 and address["city"]  # line 1..2, city 1..1
+    assert address.get("postalCode") or _absent(address["_postalCode"])  # 1..1
+    assert address["country"] in ALPHA_3  # cmc-only-ISO-3166-1-alpha-3
+    if address["country"] == "USA":  # addr-state (state 2 letters), not held by our facts
+        assert len(address.get("state", "")) == 2 or _absent(address["_state"])
 
 
 def _absent(element: dict) -> bool:
@@ -101,12 +119,17 @@ def check_32s10(bundle: dict, substance: DrugSubstance) -> None:
     if codes == [v.PROTEIN]:
         assert v.UNIPROT in systems
     structure = definition["structure"]  # 1..1
+    for weight in definition.get("molecularWeight", []):  # 0..1, amount.code 1..1 (UCUM)
+        assert len(definition["molecularWeight"]) == 1
+        assert weight["amount"]["system"] == v.UCUM and weight["amount"]["code"]
     (technique,) = structure["technique"]  # 1..1, text only: text 1..1
     assert technique.get("text") or _absent(technique["_text"])
     representations = structure["representation"]  # 1..*, file or string required
     assert any(r["type"]["coding"][0]["code"] in {"C45253", "C103240"} for r in representations)
     for representation in representations:
         assert representation["type"]["coding"][0]["code"] in REPRESENTATION_TYPES
+        for format_coding in representation.get("format", {}).get("coding", []):
+            assert format_coding["code"] in STRUCTURE_FORMATS  # required binding
         if representation["type"]["coding"][0]["code"] == "C45253":  # format, text 1..1
             assert representation.get("format", {}).get("coding") or _absent(
                 representation["format"]
@@ -264,3 +287,102 @@ def test_export_command_is_byte_identical_and_lists_what_does_not_map(tmp_path: 
     assert ("DS-VRD019", "SubstanceDefinition.code") in reasons
     assert ("DP-VRD019", "3.2.P.1 bundle (not exported)") in reasons
     assert {"SPEC-DP.sp4151.json", "DS-VRD019.32s10.json"} <= set(outputs[0])
+
+
+def _organization(files: dict[str, str], name: str) -> dict:
+    bundle = json.loads(files[name])
+    (organization,) = _resources(bundle)["Organization"]
+    return organization
+
+
+def test_the_sponsor_address_comes_from_its_site_never_from_its_name(tmp_path: Path) -> None:
+    root = tmp_path / "small-molecule"
+    shutil.copytree(MODALITIES / "small-molecule", root)
+    facts = root / "facts.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace(
+            "address: {lines: [1 Example Road], city: Cambridge, country: GB}",
+            "address: {lines: [Building 4, 1 Example Road, Science Park], city: Cambridge, "
+            "postal_code: CB4 0WS, country: GB}",
+        ),
+        encoding="utf-8",
+    )
+    files = fhir_files(validate_folder(root).dossier, root, None)
+    address = _organization(files, "SPEC-DP.sp4151.json")["contact"][0]["address"]
+    assert address == {
+        "type": "physical",
+        "line": ["Building 4", "1 Example Road"],
+        "city": "Cambridge",
+        "postalCode": "CB4 0WS",
+        "country": "GBR",
+    }
+    unmapped = json.loads(files["not-mapped.json"])["not_mapped"]
+    assert {
+        "fact": "ORG-S",
+        "element": "Organization.contact.address.line",
+        "value": "Science Park",
+        "reason": "the IG allows 2 lines; SITE-1 has 3",
+    } in unmapped
+
+
+def test_a_sponsor_without_a_site_address_is_data_absent_and_listed() -> None:
+    root = Path(__file__).resolve().parent.parent / "dossier"
+    dossier = validate_folder(root).dossier
+    files = fhir_files(dossier, root, None)
+    organization = _organization(files, "SPEC-DP.sp4151.json")
+    assert organization["name"] == dossier.get(dossier.manifest.sponsor, Organization).name
+    assert _absent(organization["contact"][0]["address"])
+    assert organization["name"] not in json.dumps(organization["contact"])  # never the name
+    unmapped = json.loads(files["not-mapped.json"])["not_mapped"]
+    assert (dossier.manifest.sponsor, "Organization.contact.address") in {
+        (i["fact"], i["element"]) for i in unmapped
+    }
+
+
+def test_a_us_site_without_postal_code_or_state_sends_them_data_absent() -> None:
+    root = MODALITIES / "therapeutic-protein"
+    files = fhir_files(validate_folder(root).dossier, root, None)
+    address = _organization(files, "SPEC-DP.sp4151.json")["contact"][0]["address"]
+    assert address["country"] == "USA" and address["line"] == ["2 Example Street"]
+    assert _absent(address["_state"]) and _absent(address["_postalCode"])
+    listed = {i["element"] for i in json.loads(files["not-mapped.json"])["not_mapped"]}
+    assert {
+        "Organization.contact.address.state",
+        "Organization.contact.address.postalCode",
+    } <= listed
+
+
+def _substance(files: dict[str, str], name: str) -> dict:
+    (definition,) = _resources(json.loads(files[name]))["SubstanceDefinition"]
+    return definition
+
+
+def test_the_tablet_substance_sends_its_smiles_inchi_and_formula_as_typed() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "small-molecule-tablet"
+    dossier = validate_folder(root).dossier
+    (substance,) = dossier.of_kind(DrugSubstance)
+    chemistry = substance.chemical_structure
+    files = fhir_files(dossier, root, None)
+    structure = _substance(files, f"{substance.id}.32s10.json")["structure"]
+    assert structure["molecularFormula"] == chemistry.molecular_formula
+    sent = {
+        r["format"]["coding"][0]["code"]: r["representation"] for r in structure["representation"]
+    }
+    assert sent == {"C54684": chemistry.smiles, "C54683": chemistry.inchi}  # SMILES, InChI
+    listed = {
+        (i["element"], i["value"]) for i in json.loads(files["not-mapped.json"])["not_mapped"]
+    }
+    # two values without a unit: no structured weight; polymorph and stereochemistry listed
+    assert ("SubstanceDefinition.molecularWeight", chemistry.molecular_weight) in listed
+    assert ("SubstanceDefinition.relationship (Polymorph)", chemistry.polymorph) in listed
+    assert ("SubstanceDefinition.structure.stereochemistry", chemistry.stereochemistry) in listed
+    assert ("SubstanceDefinition.structure.representation", "") not in listed
+
+
+def test_a_molecular_weight_with_a_unit_goes_out_as_a_ucum_quantity() -> None:
+    root = MODALITIES / "small-molecule"
+    files = fhir_files(validate_folder(root).dossier, root, None)
+    definition = _substance(files, "DS-1.32s10.json")
+    assert definition["molecularWeight"] == [
+        {"amount": {"value": 363.42, "unit": "g/mol", "system": v.UCUM, "code": "g/mol"}}
+    ]

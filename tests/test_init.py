@@ -98,6 +98,9 @@ def test_init_then_validate_build_and_site_from_a_pip_install(
     done = _run(installed, "site", cwd=repo)
     assert done.returncode == 0, done.stderr
     assert "Examplinib tablets" in (repo / "build" / "site" / "index.html").read_text("utf-8")
+    done = _run(installed, "site", "-o", "review", cwd=repo)  # relative to where it runs,
+    assert done.returncode == 0, done.stderr  # not to the packaged configuration's folder
+    assert (repo / "review" / "index.html").is_file()
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +42,21 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Reading, assembly and checks allocate hundreds of thousands of objects that all stay
+    alive, so the cyclic collector finds nothing to free yet keeps re-scanning them (a third
+    of `validate` at 10k facts). Reference counting still frees everything else; the
+    collector is back on afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def validate_documents(
     documents: list[RawDocument],
     root: Path,
@@ -47,11 +65,13 @@ def validate_documents(
 ) -> ValidationResult:
     if not documents:  # nothing could be read: the reading problems say why
         return ValidationResult(None, sorted(read_problems, key=sort_key))
-    dossier, problems = assemble(documents, root, read_text)
-    diagnostics = [*read_problems, *problems, *run_checks(dossier)]
+    with without_cycle_collection():
+        dossier, problems = assemble(documents, root, read_text)
+        diagnostics = [*read_problems, *problems, *run_checks(dossier)]
     return ValidationResult(dossier, sorted(diagnostics, key=sort_key))
 
 
 def validate_folder(root: Path) -> ValidationResult:
-    documents, problems = read_folder(root)
-    return validate_documents(documents, root, problems)
+    with without_cycle_collection():
+        documents, problems = read_folder(root)
+        return validate_documents(documents, root, problems)

@@ -11,7 +11,7 @@ from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.loader import RawDocument, SourceFile, load_source
 from cmc_dossier.loader.discover import FACT_SUFFIXES
 from cmc_dossier.loader.strict_yaml import decode
-from cmc_dossier.validation import ValidationResult, validate_documents
+from cmc_dossier.validation import ValidationResult, validate_documents, without_cycle_collection
 from cmc_dossier.vcs import (
     Commit,
     commit_info,
@@ -66,7 +66,8 @@ class Snapshot:
 
     def validate(self) -> ValidationResult:
         """The whole dossier at this revision, with every check."""
-        documents, problems = self.documents(self.fact_paths())
+        with without_cycle_collection():
+            documents, problems = self.documents(self.fact_paths())
 
         def read_text(path: Path) -> str | None:
             relative = Path(path).resolve().relative_to(self.root.resolve())

@@ -93,11 +93,9 @@ def cache_key(markdown: str, reference: bytes, stamp: Stamp) -> str:
     return digest.hexdigest()
 
 
-def to_docx(
-    markdown: str, reference: bytes, reference_path: str, stamp: Stamp, epoch: int
-) -> bytes:
-    """Markdown to DOCX bytes: one pandoc process, then the header/footer stamp."""
-    command = [
+def pandoc_command(reference_path: str, stamp: Stamp) -> list[str]:
+    """The one pandoc invocation of a document (Markdown on stdin, DOCX on stdout)."""
+    return [
         pypandoc.get_pandoc_path(),
         "--from",
         READER,
@@ -115,8 +113,14 @@ def to_docx(
         "--output",
         "-",
     ]
+
+
+def to_docx(
+    markdown: str, reference: bytes, reference_path: str, stamp: Stamp, epoch: int
+) -> bytes:
+    """Markdown to DOCX bytes: one pandoc process, then the header/footer stamp."""
     done = subprocess.run(
-        command,
+        pandoc_command(reference_path, stamp),
         input=markdown.encode("utf-8"),
         capture_output=True,
         # pandoc decodes its arguments (the title) in the locale's encoding: under LC_ALL=C

@@ -107,8 +107,8 @@ def build_site(
 ) -> Path:
     """Build into a new generation beside the site folder and publish it whole."""
     with _configuration(config_file) as (source, overrides):
-        if site_dir is not None:
-            overrides["site_dir"] = str(site_dir)
+        if site_dir is not None:  # mkdocs reads a relative one from the config's folder
+            overrides["site_dir"] = str(site_dir.resolve())
         config = load_config(config_file=str(source), strict=True, **overrides)
         if dossier is not None:
             config.plugins["cmc-dossier"].config.dossier = str(dossier.resolve())

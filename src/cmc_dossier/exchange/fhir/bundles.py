@@ -17,13 +17,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pycountry
 from fhir.resources.bundle import Bundle
 
 from cmc_dossier.exchange.fhir import vocabulary as v
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.control import AnalyticalMethod, Specification, SpecificationTest
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.model.product import CQA, DrugProduct, DrugSubstance, Organization
+from cmc_dossier.model.product import (
+    CQA,
+    Address,
+    DrugProduct,
+    DrugSubstance,
+    Organization,
+    Site,
+)
+from cmc_dossier.model.unknowns import known
 from cmc_dossier.vcs import revision_of
 
 _NAMESPACE = uuid.UUID("6f1c1a52-4d7e-5b1e-9a57-0c3d05513e10")  # fixed: IDs stay stable
@@ -159,29 +168,77 @@ def _organization(dossier: Dossier, unmapped: Unmapped) -> tuple[str, dict[str, 
     """The sponsor (the Manifest's), as the document's author."""
     manifest = dossier.manifest
     return organization_entry(
-        dossier.get(manifest.sponsor, Organization) if manifest else None, unmapped
+        dossier, dossier.get(manifest.sponsor, Organization) if manifest else None, unmapped
     )
+
+
+def _site_address(dossier: Dossier, organization: Organization) -> tuple[Site, Address] | None:
+    """The address of the organisation's first site (by ID) whose address is on file."""
+    sites = sorted(
+        (s for s in dossier.of_kind(Site) if s.organization == organization.id),
+        key=lambda s: s.id,
+    )
+    for site in sites:
+        if address := known(site.address):
+            return site, address
+    return None
+
+
+def _address(dossier: Dossier, organization: Organization | None, unmapped: Unmapped) -> dict:
+    """PqAddress (CommonOrganization.fsh) from a Site of the organisation, never invented.
+
+    A Site is premises, so its address is sent as `physical` (the IG's site address is the
+    "Physical Address"). What the profile requires and we do not hold goes out data-absent.
+    """
+    fact = organization.id if organization else "-"
+    found = _site_address(dossier, organization) if organization else None
+    if found is None:
+        unmapped.add(fact, "Organization.contact.address", "", "no Site of it with an address")
+        return absent()
+    site, address = found
+    result: dict[str, Any] = {"type": "physical", "line": address.lines[:2], "city": address.city}
+    if len(address.lines) > 2:  # PqAddress line 1..2
+        unmapped.add(
+            fact,
+            "Organization.contact.address.line",
+            "; ".join(address.lines[2:]),
+            f"the IG allows 2 lines; {site.id} has {len(address.lines)}",
+        )
+    if postal_code := known(address.postal_code):
+        result["postalCode"] = postal_code
+    else:
+        unmapped.add(fact, "Organization.contact.address.postalCode", "", f"not held ({site.id})")
+        result["_postalCode"] = absent()
+    country = pycountry.countries.get(alpha_2=address.country)
+    if country is None:  # cmc-only-ISO-3166-1-alpha-3: sent as held, listed
+        unmapped.add(
+            fact,
+            "Organization.contact.address.country",
+            address.country,
+            "no ISO 3166-1 alpha-3 code for this alpha-2 code",
+        )
+        result["country"] = address.country
+    else:
+        result["country"] = country.alpha_3
+    if result["country"] == "USA":  # addr-state: a US address needs its 2-letter state
+        unmapped.add(fact, "Organization.contact.address.state", "", f"not held ({site.id})")
+        result["_state"] = absent()
+    return result
 
 
 def organization_entry(
-    organization: Organization | None, unmapped: Unmapped
+    dossier: Dossier, organization: Organization | None, unmapped: Unmapped
 ) -> tuple[str, dict[str, Any]]:
-    """A CodedOrganization; our Organization facts hold no address, DUNS or FEI number."""
+    """A CodedOrganization; our Organization facts hold no DUNS or FEI number."""
     name = organization.name if organization else "Sponsor"
     identifier = f"urn:uuid:{uuid_of(organization.id if organization else 'sponsor')}"
-    unmapped.add(
-        organization.id if organization else "-",
-        "Organization.contact.address",
-        "",
-        "no address on file",
-    )
     resource = {
         "resourceType": "Organization",
         "id": identifier.removeprefix("urn:uuid:"),
         "meta": {"profile": [f"{PROFILE}cmc-organization"]},
         "identifier": [{"system": v.IDENTIFIER_SYSTEM, "value": identifier}],
         "name": name,
-        "contact": [{"address": {"text": name}}],
+        "contact": [{"address": _address(dossier, organization, unmapped)}],
     }
     return identifier, resource
 

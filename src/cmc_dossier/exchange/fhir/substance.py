@@ -11,6 +11,8 @@ extension, never with a made-up value, and listed in not-mapped.json.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from cmc_dossier.exchange.fhir import vocabulary as v
@@ -25,7 +27,16 @@ from cmc_dossier.exchange.fhir.bundles import (
     uuid_of,
 )
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.model.product import DrugProduct, DrugSubstance, Organization, Site
+from cmc_dossier.model.product import (
+    ChemicalStructure,
+    DrugProduct,
+    DrugSubstance,
+    Organization,
+    Site,
+)
+from cmc_dossier.model.unknowns import known
+
+_MOLECULAR_WEIGHT = re.compile(r"(\d+(?:\.\d+)?) ?(g/mol|kDa)")
 
 
 def _names(dossier: Dossier, substance: DrugSubstance, unmapped: Unmapped) -> list[dict]:
@@ -67,25 +78,114 @@ def _codes(substance: DrugSubstance, classification: dict, unmapped: Unmapped) -
     return [{"code": {"coding": [{"system": system, "_code": absent()}]}} for system in systems]
 
 
-def _structure(substance: DrugSubstance, unmapped: Unmapped) -> dict[str, Any]:
-    """Technique and a machine-readable structure are required (1..1, 1..*): not held."""
-    unmapped.add(substance.id, "SubstanceDefinition.structure.technique", "", "not held")
-    unmapped.add(
-        substance.id,
-        "SubstanceDefinition.structure.representation",
-        "structure (prose)" if substance.structure else "",
-        "no SMILES/InChI/sequence or structure file held; prose is not a representation",
+def _representations(chemistry: ChemicalStructure | None) -> list[dict[str, Any]]:
+    """structureString slices (C45253) for the SMILES and InChI we hold, as typed."""
+    held = [
+        (v.STRUCTURE_FORMAT[kind], text)
+        for kind, text in (
+            ("smiles", chemistry and chemistry.smiles),
+            ("inchi", chemistry and chemistry.inchi),
+        )
+        if text
+    ]
+    return [
+        {
+            "type": {"coding": [coding(v.NCIT, *v.STRUCTURE_TEXTUAL)]},
+            "representation": text,
+            "format": {"coding": [coding(v.NCIT, *format_code)]},
+        }
+        for format_code, text in held
+    ]
+
+
+def _molecular_weight(substance: DrugSubstance, unmapped: Unmapped) -> dict[str, Any] | None:
+    """molecularWeight.amount (value, unit, UCUM code 1..1) where the typed text is one value
+    with a unit of the IG's PqcmcUnitsMeasure (extensible); anything else is listed."""
+    chemistry, molecule = substance.chemical_structure, substance.molecule
+    typed = known(chemistry.molecular_weight if chemistry else None) or known(
+        molecule.molecular_weight if molecule else None
     )
+    if typed is None:
+        return None
+    match = _MOLECULAR_WEIGHT.fullmatch(typed.strip())
+    if match is None:
+        unmapped.add(
+            substance.id,
+            "SubstanceDefinition.molecularWeight",
+            typed,
+            "not one value with a unit (g/mol, kDa): sent in no structured form",
+        )
+        return None
+    number, unit = match.groups()
     return {
-        "technique": [{"_text": absent()}],
-        "representation": [
+        "amount": {
+            "value": Decimal(number),
+            "unit": unit,
+            "system": v.UCUM,
+            "code": v.MOLECULAR_WEIGHT_UNITS[unit],
+        }
+    }
+
+
+def _structure(substance: DrugSubstance, unmapped: Unmapped) -> dict[str, Any]:
+    """Formula and SMILES/InChI as held; technique (1..1) and, when no SMILES or InChI is
+    held, the required representation are sent data-absent and listed."""
+    chemistry = substance.chemical_structure
+    unmapped.add(substance.id, "SubstanceDefinition.structure.technique", "", "not held")
+    structure: dict[str, Any] = {"technique": [{"_text": absent()}]}
+    if formula := known(chemistry.molecular_formula if chemistry else None):
+        structure["molecularFormula"] = formula
+    representations = _representations(chemistry)
+    if not representations:
+        unmapped.add(
+            substance.id,
+            "SubstanceDefinition.structure.representation",
+            "structure (prose)" if substance.structure else "",
+            "no SMILES/InChI/sequence or structure file held; prose is not a representation",
+        )
+        representations = [
             {
                 "type": {"coding": [coding(v.NCIT, *v.STRUCTURE_TEXTUAL)]},
                 "_representation": absent(),
                 "format": absent(),
             }
-        ],
-    }
+        ]
+    structure["representation"] = representations
+    _list_unprofiled(substance, unmapped)
+    return structure
+
+
+def _list_unprofiled(substance: DrugSubstance, unmapped: Unmapped) -> None:
+    """What we hold and the IG's DrugSubstanceNomenclatureStructure has no element for."""
+    chemistry, molecule = substance.chemical_structure, substance.molecule
+    if chemistry and (stereochemistry := known(chemistry.stereochemistry)):
+        unmapped.add(
+            substance.id,
+            "SubstanceDefinition.structure.stereochemistry",
+            stereochemistry,
+            "no element in the IG's profile (structure.stereochemistry not profiled)",
+        )
+    if chemistry and (polymorph := known(chemistry.polymorph)):
+        unmapped.add(
+            substance.id,
+            "SubstanceDefinition.relationship (Polymorph)",
+            polymorph,
+            "PolymorphicForm requires a name typed Generic, GSRS or ISBT-128 "
+            "(ShortSetSubstanceNames, closed): a solid-form designation is none",
+        )
+    if molecule:
+        for field in (
+            "format",
+            "isotype",
+            "light_chain",
+            "expression_system",
+            "glycosylation",
+            "sequence_reference",
+        ):
+            if (value := known(getattr(molecule, field))) is not None:
+                unmapped.add(
+                    substance.id, f"molecule.{field}", str(value), "no element in the IG's profile"
+                )
 
 
 def _manufacturer(dossier: Dossier, substance: DrugSubstance, unmapped: Unmapped) -> tuple:
@@ -95,7 +195,7 @@ def _manufacturer(dossier: Dossier, substance: DrugSubstance, unmapped: Unmapped
     first = organizations[0] if organizations else None
     for other in {o.id for o in organizations if o} - {first.id if first else ""}:
         unmapped.add(substance.id, "SubstanceDefinition.manufacturer", other, "1..1 in the IG")
-    return organization_entry(first, unmapped)
+    return organization_entry(dossier, first, unmapped)
 
 
 def substance_bundle(
@@ -110,9 +210,12 @@ def substance_bundle(
         return None
     organization_url, organization = _manufacturer(dossier, substance, unmapped)
     author_url, author = organization_entry(
-        dossier.get(dossier.manifest.sponsor, Organization) if dossier.manifest else None, unmapped
+        dossier,
+        dossier.get(dossier.manifest.sponsor, Organization) if dossier.manifest else None,
+        unmapped,
     )
     classification = _classification(dossier, substance, unmapped)
+    weight = _molecular_weight(substance, unmapped)
     substance_url = f"urn:uuid:{uuid_of('32s10:' + substance.id)}"
     definition = {
         "resourceType": "SubstanceDefinition",
@@ -121,6 +224,7 @@ def substance_bundle(
         "classification": [classification],
         "manufacturer": [{"reference": organization_url}],
         "code": _codes(substance, classification, unmapped),
+        **({"molecularWeight": [weight]} if weight else {}),
         "structure": _structure(substance, unmapped),
         "name": names,
     }
@@ -150,6 +254,10 @@ def product_sections_not_exported(dossier: Dossier, unmapped: Unmapped) -> None:
             product.id,
             "3.2.P.1 bundle (not exported)",
             product.dosage_form,
-            "the IG's FinishedProduct requires release profile, schematic, weight type, total "
-            "weight and a solid-oral dose form (IG scope: solid oral dosage forms); not held",
+            "CMCeCTDDocument32P10 requires FinishedProduct (property slices OvrRelsProf, "
+            "Schematic, WgtTyp, TotWgtNum, QualStd, Sterile; manufacturedDoseForm from "
+            "PqcmcManufacturedDoseFormTerminology, required), DrugProductDescription "
+            "(combinedPharmaceuticalDoseForm and route, required SPL bindings) and "
+            "ContainerClosure (container and closure type, required bindings): our facts "
+            "hold these as free text or not at all, and no mapping to those codes is kept",
         )

@@ -128,6 +128,14 @@ SECTION_32S1 = ("ich_3.2.s.1", "m3.2.s.1 general information")
 COMPANY_CODE = ("C203354", "Company ID/Code")  # name[comp]
 INN = ("C142585", "INN")  # name[inn]; the Manifest's INN, when the product has one substance
 STRUCTURE_TEXTUAL = ("C45253", "Structure Textual")  # PqcmcRepresentationTypes
+# PqcmcChemicalStructureDataFileTypeTerminology (structureString.format, required binding)
+STRUCTURE_FORMAT = {
+    "smiles": ("C54684", "SMILES"),
+    "inchi": ("C54683", "InChI File (small molecule)"),
+}
+# molecularWeight.amount: PqcmcUnitsMeasure (extensible) has {kDa} "kiloDalton" but no
+# g/mol; g/mol is sent as its UCUM code, which the extensible binding allows.
+MOLECULAR_WEIGHT_UNITS = {"g/mol": "g/mol", "kDa": "{kDa}"}
 PROTEIN = "C17021"
 # SubstanceClassification (ISO 11238 substance classes) by our modality: a small-molecule
 # active is a chemical, a therapeutic protein a protein, cells a structurally diverse
