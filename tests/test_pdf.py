@@ -44,10 +44,10 @@ def _words(path: Path, page: int) -> list[tuple[float, float, float, float, str]
 
 
 def test_every_document_has_a_pdf_with_embedded_fonts_and_bookmarks(pdf_build: Path) -> None:
-    documents = sorted((pdf_build / "build").rglob("*.docx"))
+    documents = sorted((pdf_build / "build").rglob("*.md"))
     assert len(documents) > 50
-    for docx in documents:
-        leaf = docx.with_suffix(".pdf")
+    for markdown in documents:
+        leaf = markdown.with_suffix(".pdf")
         assert leaf.is_file(), leaf
         fonts = subprocess.run(["pdffonts", str(leaf)], capture_output=True, text=True).stdout
         rows = fonts.splitlines()[2:]
@@ -56,6 +56,43 @@ def test_every_document_has_a_pdf_with_embedded_fonts_and_bookmarks(pdf_build: P
             assert "1.4" <= document.pdf_version <= "1.7"
             with document.open_outline() as outline:
                 assert outline.root, f"{leaf} has no bookmarks"
+
+
+def test_in_the_ectd_tree_the_pdf_is_the_leaf(pdf_build: Path) -> None:
+    """Granular leaves are PDF only; the combined documents keep their DOCX for editing."""
+    output = pdf_build / "build"
+    assert not list((output / "ind" / "m3").rglob("*.docx"))
+    assert len(list((output / "ind" / "m3").rglob("*.pdf"))) > 50
+    for name in COMBINED:
+        assert (output / f"{name}.docx").is_file() and (output / f"{name}.pdf").is_file()
+
+
+def test_rebuilds_reuse_leaf_pdfs_without_their_docx(pdf_build: Path, tmp_path: Path) -> None:
+    """Nothing changed: no pandoc, no LibreOffice. One fact changed (in a working tree, so the
+    stamp stays): only the documents that show it are made again, leaves stay PDF only."""
+    repo = tmp_path / "repo"
+    shutil.copytree(pdf_build, repo, symlinks=True)
+    before = snapshot(repo / "build")
+    done = build(repo, "--format", "pdf")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pandoc runs: 0, PDF conversions: 0" in done.stdout
+    assert snapshot(repo / "build") == before
+    process = repo / "dossier" / "drug-product" / "product.yaml"
+    text = process.read_text(encoding="utf-8")
+    process.write_text(text + "# edited\n", encoding="utf-8")
+    assert build(repo, "--format", "pdf", "--target", "ind").returncode == 0
+    process.write_text(
+        text.replace("sterile tube welder", "sterile tube welder and sealer"), encoding="utf-8"
+    )
+    done = build(repo, "--format", "pdf", "--target", "ind")
+    assert done.returncode == 0, done.stdout + done.stderr
+    runs = re.search(r"pandoc runs: (\d+), PDF conversions: (\d+)", done.stdout)
+    assert runs and 0 < int(runs[2]) == int(runs[1]) < 5, done.stdout
+    after = snapshot(repo / "build")
+    assert not [name for name in after if name.startswith("ind/m3/") and name.endswith(".docx")]
+    assert [name for name in after if name.endswith(".pdf")] == [
+        name for name in before if name.endswith(".pdf")
+    ]
 
 
 def test_toc_is_filled_down_to_specification_and_bookmarks_follow_headings(
@@ -145,6 +182,7 @@ def test_two_builds_of_one_commit_give_identical_docx_and_pdf(
     first, second = snapshot(pdf_build / "build"), snapshot(again / "build")
     published = {name for name in first if name.endswith((".docx", ".pdf"))}
     assert published and any(name.endswith(".pdf") for name in published)
+    assert len(published) > 50
     assert {name: first[name] for name in published} == {
         name: second.get(name) for name in published
     }

@@ -134,3 +134,27 @@ def test_documents_show_settings_kinds_phases_and_validation(dossier_from) -> No
     assert "Process design (stage 1)" in p35
     assert "In progress" in p35 and "Phase 3" in p35
     assert "To be provided (Phase 2)" in p35
+
+
+def test_the_step_that_adds_the_drug_substance_lists_it(dossier_from) -> None:
+    """The unit-operation table names the drug substance where it is added, by its label."""
+    text = PROCESS.replace("{SETTING}", "target: 40\n").replace("{VALIDATION}", "")
+    text = text.replace("title: Granulation\n", "title: Granulation\nmaterials: [DS-1, MAT-MCC]\n")
+    root = dossier_from(files={"process.yaml": text})
+    assert not [code for code, _, _ in _found(root) if code != "DOS312"]
+    dossier = validate_folder(root).dossier
+    ind = Renderer(dossier, "ind").combined().markdown
+    p33 = ind.split("{#ctd-3-2-p-3-3}")[1].split("{#ctd-3-2-p-3-4}")[0]
+    row = next(line for line in p33.splitlines() if line.startswith("| 1 |"))
+    assert "Examplinib" in row and "Microcrystalline cellulose" in row
+    assert row.index("Examplinib") < row.index("Microcrystalline cellulose")
+
+
+def test_a_step_cannot_take_in_the_drug_product(dossier_from) -> None:
+    text = PROCESS.replace("{SETTING}", "target: 40\n").replace("{VALIDATION}", "")
+    text = text.replace("title: Granulation\n", "title: Granulation\nmaterials: [DP-1]\n")
+    root = dossier_from(files={"process.yaml": text})
+    lines = (root / "process.yaml").read_text().splitlines()
+    assert ("DOS202", lines.index("materials: [DP-1]") + 1) in [
+        (code, line) for code, line, _ in _found(root)
+    ]

@@ -131,7 +131,10 @@ class UnitOperation(FactBase, CarriesEstablishedCondition):
     kind: Literal["UnitOperation"]
     title: Text
     description: Markdown
-    materials: list[Ref("Material")] = []
+    materials: list[Ref("Material", "DrugSubstance")] = Field(
+        default=[],
+        description="What the step takes in, the drug substance included where it is added",
+    )
     equipment: list[Text] = Field(
         default=[], description="Equipment class or principle, not a vendor model"
     )

@@ -34,8 +34,10 @@ def available() -> bool:
     return shutil.which("soffice") is not None and Path(PYTHON_WITH_UNO).is_file()
 
 
-def cache_key(docx: bytes) -> str:
-    return hashlib.sha256(docx + CONVERTER_VERSION.encode()).hexdigest()
+def cache_key(docx_key: str) -> str:
+    """From the DOCX's own cache key (everything its bytes depend on), so an unchanged
+    leaf's PDF is reused without its DOCX being kept or made again."""
+    return hashlib.sha256((docx_key + CONVERTER_VERSION).encode()).hexdigest()
 
 
 _SUBSET = re.compile(r"^/[A-Z]{6}\+")

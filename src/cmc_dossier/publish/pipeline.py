@@ -3,7 +3,9 @@
 Output goes to a staging folder beside the target folder and replaces it only when every
 document is written, so a failed build leaves the previous output as it was. A DOCX whose
 inputs (Markdown, reference document, stamp, pandoc version) are unchanged is copied from
-the previous output instead of running pandoc again.
+the previous output instead of running pandoc again. When the build makes PDF, the PDF is
+the granular eCTD leaf: a leaf's DOCX is only the step to it and is not kept; the combined
+documents keep their DOCX for editing.
 """
 
 from __future__ import annotations
@@ -101,9 +103,23 @@ def _previous_cache(folder: Path) -> dict[str, str]:
         return {}
 
 
+def _is_leaf(document: Document) -> bool:
+    """A granular eCTD leaf sits in the eCTD folder tree; combined documents at the top."""
+    return len(document.path.parts) > 1
+
+
+def _keeps_docx(document: Document, formats: tuple[str, ...]) -> bool:
+    """In the eCTD tree the PDF is the leaf (the ICH eCTD v3.2.2 Appendix 4 file names are
+    `.pdf` [S]); the DOCX stays only where it is edited, in the combined documents."""
+    return "docx" in formats and not ("pdf" in formats and _is_leaf(document))
+
+
 def _outputs(final: Path, documents: list[Document], formats: tuple[str, ...]) -> list[Path]:
     return [
-        final / f"{d.path}.{suffix}" for d in documents for suffix in FORMATS if suffix in formats
+        final / f"{d.path}.{suffix}"
+        for d in documents
+        for suffix in FORMATS
+        if suffix in formats and (suffix != "docx" or _keeps_docx(d, formats))
     ]
 
 
@@ -129,7 +145,7 @@ def _unchanged(
         key = cache_key(document.markdown, reference, stamp_of(document))
         if "docx" in formats and old_cache.get(str(document.path)) != key:
             return False
-        if "pdf" in formats and f"{document.path}.pdf" not in old_cache:
+        if "pdf" in formats and old_cache.get(f"{document.path}.pdf") != pdf.cache_key(key):
             return False
     return ("docx" in formats) == bool(old_cache)
 
@@ -201,7 +217,7 @@ def _build_targets(
             manifest.document_version,
             commit,
             draft,
-            toc=len(document.path.parts) == 1,  # combined documents; eCTD leaves are nested
+            toc=not _is_leaf(document),
         )
         try:
             report.written[target] = _publish(
@@ -261,13 +277,19 @@ def _publish(
             continue
         key = cache_key(document.markdown, reference, stamp_of(document))
         new_cache[relative] = key
+        if _keeps_docx(document, options.formats):
+            written.append(final / f"{relative}.docx")
+        elif (
+            old_cache.get(f"{relative}.pdf") == pdf.cache_key(key)
+            and (final / f"{relative}.pdf").is_file()
+        ):
+            continue  # the leaf's PDF is reused below; its DOCX is not needed
         old_file = final / f"{relative}.docx"
         if old_cache.get(relative) == key and old_file.is_file():
             _write(staging / f"{relative}.docx", old_file.read_bytes())
             report.reused += 1
         else:
             pending.append((document, relative))
-        written.append(final / f"{relative}.docx")
 
     def convert(item: tuple[Document, str]) -> None:
         document, relative = item
@@ -284,6 +306,9 @@ def _publish(
     if "pdf" in options.formats:
         _publish_pdf(documents, staging, final, old_cache, new_cache, epoch, report)
         written.extend(final / f"{d.path}.pdf" for d in documents)
+        for document in documents:
+            if not _keeps_docx(document, options.formats):
+                (staging / f"{document.path}.docx").unlink(missing_ok=True)
     _write(staging / CACHE_FILE, json.dumps(new_cache, indent=1, sort_keys=True).encode())
     return written
 
@@ -297,12 +322,12 @@ def _publish_pdf(
     epoch: int,
     report: BuildReport,
 ) -> None:
-    """A PDF beside each DOCX; one whose DOCX bytes are unchanged is reused."""
+    """A PDF from each DOCX; one whose DOCX is unchanged (same DOCX key) is reused."""
     pending = []
     for document in documents:
         relative = f"{document.path}.pdf"
         docx = staging / f"{document.path}.docx"
-        key = pdf.cache_key(docx.read_bytes())
+        key = pdf.cache_key(new_cache[str(document.path)])
         new_cache[relative] = key
         old_file = final / relative
         if old_cache.get(relative) == key and old_file.is_file():
