@@ -127,6 +127,10 @@ class FactSections:
                     seen.setdefault(test.method, entry.value)
         return list(seen.values())
 
+    def site_sections(self, site: Site) -> list[str]:
+        """The manufacturer sections that may list a site; the render view knows which do."""
+        return ["3.2.S.2.1", "3.2.P.3.1"]
+
     def sections_showing(self, fact_id: str) -> list[str]:
         """Every CTD section whose content shows this fact, its home first."""
         entry = self.dossier.index.get(fact_id)
@@ -149,7 +153,14 @@ class FactSections:
         elif isinstance(value, AnalyticalMethod) and home in ("3.2.P.5.2", "3.2.S.4.2"):
             codes.append(home[:-1] + "3")
         elif isinstance(value, Site):
-            codes = ["3.2.S.2.1", "3.2.P.3.1"]
+            codes = self.site_sections(value)
+        elif isinstance(value, Organization):
+            codes = [
+                code
+                for site in self.all(Site)
+                if site.organization == value.id
+                for code in self.site_sections(site)
+            ] or codes
         elif isinstance(value, CQA):
             codes += ["3.2.S.4.5", "3.2.P.5.6"]
         elif isinstance(value, DrugProduct):

@@ -164,48 +164,6 @@ class DossierView(FactSections):
                 )
         return grids
 
-    def sections_showing(self, fact_id: str) -> list[str]:
-        """Every CTD section whose content shows this fact, its home first."""
-        entry = self.dossier.index.get(fact_id)
-        if entry is None:
-            return []
-        home = self.home(entry)
-        codes = [home] if home else []
-        value = entry.value
-        part = "3.2.P" if home and home.startswith("3.2.P") else "3.2.S"
-        if isinstance(value, SpecificationTest | Specification) and home in (
-            "3.2.P.5.1",
-            "3.2.S.4.1",
-        ):
-            specification = self.specification_of.get(value.id, value)
-            codes.append(f"{part}.5.6" if part == "3.2.P" else "3.2.S.4.5")
-            if self.batches_of(specification.id):
-                codes.append(f"{part}.5.4" if part == "3.2.P" else "3.2.S.4.4")
-            if any(s.specification == specification.id for s in self.all(StabilityStudy)):
-                codes.append(f"{part}.8.3" if part == "3.2.P" else "3.2.S.7.3")
-        elif isinstance(value, AnalyticalMethod) and home in ("3.2.P.5.2", "3.2.S.4.2"):
-            codes.append(home[:-1] + "3")
-        elif isinstance(value, Site):
-            codes = self.site_sections(value)
-        elif isinstance(value, Organization):
-            codes = [
-                code
-                for site in self.all(Site)
-                if site.organization == value.id
-                for code in self.site_sections(site)
-            ] or codes
-        elif isinstance(value, CQA):
-            codes += ["3.2.S.4.5", "3.2.P.5.6"]
-        elif isinstance(value, DrugProduct):
-            codes.append("3.2.P.3.2")
-        elif isinstance(value, StabilityStudy) and home != "3.2.S.2.3":
-            codes += [home[:-1] + "2", home[:-1] + "3"] if home else []
-        elif isinstance(value, Material) and value.category == "excipient":
-            codes += (
-                ["3.2.P.1", "3.2.P.4.5"] if value.origin.source in HUMAN_OR_ANIMAL else ["3.2.P.1"]
-            )
-        return list(dict.fromkeys(codes))
-
     def narratives(self, code: str) -> list[Narrative]:
         return [n for n in self.all(Narrative) if n.section == code]
 
