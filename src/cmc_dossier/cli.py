@@ -175,11 +175,9 @@ def _write_document(markdown: str, title: str, dossier: Dossier, output: Path | 
     reference, reference_path = reference_document(None, "a4")
     stamp = Stamp(dossier.manifest.product.name, title, dossier.manifest.document_version,
                   "", True)  # fmt: skip
-    data = to_docx(markdown, reference, str(reference_path), stamp, 0)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_name(output.name + ".tmp")
-    temporary.write_bytes(data)
-    temporary.replace(output)
+    from cmc_dossier.outputs import replace_file
+
+    replace_file(output, to_docx(markdown, reference, str(reference_path), stamp, 0))
 
 
 @app.command()
@@ -669,12 +667,11 @@ def _publish_pair(
     templates = path.parent / "templates"
     reference, reference_path = reference_document(templates if templates.is_dir() else None, "a4")
     stamp = Stamp(manifest.product.name, title, manifest.document_version, label, True)
+    from cmc_dossier.outputs import replace_file
+
     docx = to_docx(markdown, reference, str(reference_path), stamp, 0)
-    stem.parent.mkdir(parents=True, exist_ok=True)
     for suffix, content in ((".md", markdown.encode("utf-8")), (".docx", docx)):
-        temporary = stem.with_name(stem.name + suffix + ".tmp")
-        temporary.write_bytes(content)
-        temporary.replace(stem.with_suffix(suffix))
+        replace_file(stem.with_suffix(suffix), content)
 
 
 def _write_change_table(
@@ -809,6 +806,7 @@ def import_results(
     from cmc_dossier.diagnostics.formatters import as_text
     from cmc_dossier.exchange.layout import read_mapping
     from cmc_dossier.exchange.results_import import import_results as run_import
+    from cmc_dossier.outputs import replace_file
 
     layout = None
     if mapping is not None:
@@ -834,9 +832,7 @@ def import_results(
                 nl=False,
             )
         else:
-            temporary = file.with_name(file.name + ".tmp")
-            temporary.write_bytes(new.encode("utf-8"))  # as built: line breaks and all
-            temporary.replace(file)
+            replace_file(file, new.encode("utf-8"))  # as built: line breaks and all
     verb = "would add" if dry_run else "added"
     echo(
         f"{outcome.kind}: {verb} {outcome.added} results in {len(outcome.changes)} files; "

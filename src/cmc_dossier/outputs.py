@@ -172,15 +172,20 @@ def write_file(path: Path, text: str) -> None:
         with path.open("w", encoding="utf-8") as stream:
             stream.write(data)
         return
-    target = path.resolve() if path.is_symlink() else path  # keep the user's link
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    replace_file(path.resolve() if path.is_symlink() else path, data.encode("utf-8"))
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace a regular file whole, through a temporary file of a unique name beside it:
+    a reader sees the old bytes or the new, and two writers never share a staging file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     temporary = Path(name)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
         temporary.chmod(0o644)
-        temporary.replace(target)
+        temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -9,6 +9,7 @@ from typing import Any
 
 from cmc_dossier.exchange.json_export import EXPORT_SCHEMA_FILE, export_schema
 from cmc_dossier.model.kinds import FACT_ADAPTER
+from cmc_dossier.outputs import replace_file
 
 SCHEMA_FILE = "dossier-fact.schema.json"
 # What a YAML 1.2 core-schema parser (as editors use) reads as a number or boolean.
@@ -71,8 +72,6 @@ def write_schemas(folder: Path) -> list[Path]:
     written = []
     for name, text in ((SCHEMA_FILE, fact_schema()), (EXPORT_SCHEMA_FILE, export_schema_text())):
         target = folder / name
-        temporary = target.with_suffix(".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(target)
+        replace_file(target, text.encode("utf-8"))
         written.append(target)
     return written

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cmc_dossier.loader.discover import FACT_SUFFIXES
 from cmc_dossier.model.vocabulary import CONTEXTS
+from cmc_dossier.outputs import replace_file
 
 MIGRATED_KINDS = ("relaxation", "deletion", "replacement")
 _REPORTING = re.compile(r"^(?P<indent> *)(- )?reporting:\s*(#.*)?$")
@@ -63,8 +64,6 @@ def migrate_folder(folder: Path, write: bool) -> list[Rewrite]:
         text = path.read_text(encoding="utf-8")
         migrated, found = migrate_text(path, text)
         if found and write:
-            temporary = path.with_name(path.name + ".tmp")
-            temporary.write_text(migrated, encoding="utf-8")
-            temporary.replace(path)
+            replace_file(path, migrated.encode("utf-8"))
         rewrites += found
     return rewrites
