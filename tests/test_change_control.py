@@ -336,6 +336,36 @@ def test_reworded_prose_is_undecidable_and_keeps_the_default(repo: Path) -> None
     assert "cannot judge" in change["note"]
 
 
+def test_changed_number_in_a_process_description_is_a_process_change(repo: Path) -> None:
+    edit(
+        repo,
+        "drug-substance/process.yaml",
+        "About 24 hours after activation",
+        "About 48 hours after activation",
+    )
+    commit(repo, "later transduction")
+    change = only(diff_json(repo))
+    # M4Q 3.2.S.2.2: the step's description is the filed process, not supportive information
+    # (ICH Q12 Appendix 1); CTR Art. 2(2)(13): a change of the manufacturing process
+    assert change["change_type"] == "process-changed"
+    assert change["impacts"]["eu-cta"]["category"] == "substantial"
+    assert "24 hours" in change["note"] and "48 hours" in change["note"]
+
+
+def test_spelling_fix_in_a_process_description_stays_editorial(repo: Path) -> None:
+    edit(
+        repo,
+        "drug-substance/process.yaml",
+        "rocking-motion bioreactor and expanded",
+        "rocking-motion bioreactor and expnaded",
+    )
+    commit(repo, "typo")
+    edit(repo, "drug-substance/process.yaml", "expnaded", "expanded")
+    commit(repo, "typo fixed")
+    report = run_cli("diff", "HEAD~1", "HEAD", "--format", "json", cwd=repo).stdout
+    assert '"change_type": "editorial"' in report and "process-changed" not in report
+
+
 # --- 5. stale text ---------------------------------------------------------------------------
 
 

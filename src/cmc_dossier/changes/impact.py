@@ -45,6 +45,12 @@ _SUPPORTIVE_FIELDS = {
     "justification", "rationale", "description", "clinical_relevance", "conclusion",
     "commitment", "action", "risk_basis", "risk_class", "remarks", "qualification",
 }  # fmt: skip
+# Prose that is the filed process description itself (M4Q 3.2.S.2.2 / 3.2.P.3.3: the
+# flow of unit operations with their parameters; ICH Q12 Appendix 1 places the ECs of a
+# process there), not supportive information about it: a changed number, unit, comparator,
+# negation or reference in it is a process change. Undecidable rewording stays supportive,
+# with the reason shown.
+_DESCRIBES = {"UnitOperation": ("description",)}
 # Per kind: field -> change type, for fields that are not editorial or supportive.
 _FIELDS: dict[str, dict[str, str]] = {
     "AnalyticalMethod": {
@@ -118,6 +124,8 @@ def classify(change: FactChange) -> list[tuple[str, FieldChange | None, str | No
             note = judgement.reason
             if judgement.verdict == "editorial":
                 change_type = "editorial"
+            elif judgement.verdict == "substantive" and fc.name in _DESCRIBES.get(change.kind, ()):
+                change_type = _DEFAULT_BY_KIND[change.kind]
             elif change_type == "editorial":
                 change_type = _DEFAULT_BY_KIND.get(change.kind, "supportive-information-changed")
         found.append((change_type, fc, note))
