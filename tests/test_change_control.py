@@ -97,6 +97,35 @@ def test_old_established_condition_form_is_diagnosed_and_migrated(tmp_path: Path
     assert run_cli("validate", "dossier", cwd=repo).returncode == 0
 
 
+def test_migration_changes_only_the_declaration_and_keeps_crlf(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    path = repo / "dossier" / SPEC
+    old_form = path.read_bytes().replace(
+        b"    us-ind: {relaxation: information-amendment, deletion: information-amendment, "
+        b"replacement: information-amendment}\n",
+        b"    us-ind: information-amendment\n",
+    )
+    path.write_bytes(old_form.replace(b"\n", b"\r\n"))
+    migrated = run_cli("migrate-established-conditions", "dossier", cwd=repo)
+    assert "rewrote 1 declaration(s)" in migrated.stdout
+    new = path.read_bytes()
+    assert new.count(b"\r\n") == new.count(b"\n") == old_form.count(b"\n")
+    changed = [
+        (a, b)
+        for a, b in zip(
+            old_form.split(b"\n"), new.replace(b"\r\n", b"\n").split(b"\n"), strict=True
+        )
+        if a != b
+    ]
+    assert changed == [
+        (
+            b"    us-ind: information-amendment",
+            b"    us-ind: {relaxation: information-amendment, deletion: information-amendment, "
+            b"replacement: information-amendment}",
+        )
+    ]
+
+
 # --- 2. fact-aware rules -----------------------------------------------------------------------
 
 PROCESS = "drug-substance/process.yaml"

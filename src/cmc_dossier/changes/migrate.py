@@ -36,11 +36,13 @@ def migrate_text(file: Path, text: str) -> tuple[str, list[Rewrite]]:
     """The text with every old-form declaration rewritten, and what was rewritten.
 
     `reporting:` is a key only established conditions have, so its block is found by
-    indentation alone."""
-    lines = text.split("\n")
+    indentation alone. Line endings (LF or CRLF) are kept as they are."""
+    lines = text.splitlines(keepends=True)
     rewrites: list[Rewrite] = []
     reporting_indent: int | None = None
-    for number, line in enumerate(lines):
+    for number, raw in enumerate(lines):
+        line = raw.rstrip("\r\n")
+        ending = raw[len(line) :]
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         indent = len(line) - len(line.lstrip(" "))
@@ -53,15 +55,15 @@ def migrate_text(file: Path, text: str) -> tuple[str, list[Rewrite]]:
             kinds = ", ".join(f"{kind}: {category}" for kind in MIGRATED_KINDS)
             new = f"{old['indent']}{old['context']}: {{{kinds}}}{old['rest']}"
             rewrites.append(Rewrite(file, number + 1, line, new))
-            lines[number] = new
-    return "\n".join(lines), rewrites
+            lines[number] = new + ending
+    return "".join(lines), rewrites
 
 
 def migrate_folder(folder: Path, write: bool) -> list[Rewrite]:
     """Every old-form declaration under `folder`; written back only when `write`."""
     rewrites: list[Rewrite] = []
     for path in sorted(p for p in folder.rglob("*") if p.suffix in FACT_SUFFIXES):
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # not read_text: CRLF must come back CRLF
         migrated, found = migrate_text(path, text)
         if found and write:
             replace_file(path, migrated.encode("utf-8"))
