@@ -59,6 +59,9 @@ def test_quoted_or_non_numeric_values_are_refused_for_numbers(dossier_from, targ
     [error] = result.errors
     assert error.code == "DOS104" and error.location.line == 7
     assert "without quotes" in error.message
+    # the typed value is shown once, as typed; no unformatted template is left in the text
+    assert error.message.count("got") == 1 and "{" not in error.message
+    assert error.message.endswith(f"(got '{target.strip(chr(39))}')")
 
 
 def test_booleans_accept_only_true_and_false(dossier_from) -> None:

@@ -101,6 +101,7 @@ def test_a_log_reduction_that_is_not_a_value_is_refused_at_its_line(dossier_from
     line = next(n for n, text in enumerate(lines, 1) if written in text)
     errors = [d for d in validate_folder(root).diagnostics if d.severity.name == "ERROR"]
     assert [(d.code, d.location.line) for d in errors] == [("DOS104", line)]
+    assert f"(got '{typed}')" in errors[0].message and "{" not in errors[0].message
 
 
 def test_appendix_a2_shows_each_step_the_totals_and_the_rule(dossier_from) -> None:

@@ -57,9 +57,7 @@ def _plain(
         if parsed is not None:
             return parsed
         if isinstance(value, str):
-            raise PydanticCustomError(
-                error_type, f"expected {expected}, got {{text!r}}", {"text": str(value)}
-            )
+            raise PydanticCustomError(error_type, f"expected {expected}")
         return value
 
     return validate

@@ -59,8 +59,7 @@ def _log_reduction_text(text: str) -> str:
     if not _LOG_REDUCTION.match(text):
         raise PydanticCustomError(
             "log_reduction",
-            "expected a log10 reduction value such as 4.5 or ≥ 4.5, got {text!r}",
-            {"text": text},
+            "expected a log10 reduction value such as 4.5 or ≥ 4.5",
         )
     return text
 
