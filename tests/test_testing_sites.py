@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from cmc_dossier.render.documents import Renderer
 from cmc_dossier.validation import validate_folder
 
@@ -98,3 +100,19 @@ def test_a_method_of_one_material_at_two_sites_is_tested_at_both(dossier_from) -
     product = _section(Renderer(result.dossier, "ind").combined().markdown, "3.2.P.3.1")
     assert "| Example contract laboratory |" in product
     assert "| Testing: Assay, Total degradation products |" in product
+
+
+def test_a_laboratory_is_listed_with_the_in_process_controls_it_performs() -> None:
+    """A contract lab testing the unprocessed bulk (ICH Q5A(R2)) is one of the drug
+    substance's sites; the manufacturer's own in-process testing stays its activity."""
+    root = Path(__file__).parents[1] / "examples" / "aav-gene-therapy"
+    result = validate_folder(root)
+    substance = _section(Renderer(result.dossier, "ind").combined().markdown, "3.2.S.2.1")
+    [lab] = [line for line in substance.splitlines() if line.startswith("| Corvane")]
+    assert (
+        "; In-process testing: Mycoplasma in the unprocessed bulk, Adventitious viruses in the "
+        "unprocessed bulk (in vitro, 28 days) |" in lab
+    )
+    [maker] = [line for line in substance.splitlines() if line.startswith("| Halberd")]
+    assert "In-process testing |" in maker or "In-process testing;" in maker
+    assert "In-process testing:" not in maker

@@ -44,6 +44,7 @@ from cmc_dossier.model.product import (
 from cmc_dossier.model.sections import FactSections, characterisation_home, fact_home
 from cmc_dossier.model.stability import AdventitiousAgentSafety, ContainerClosure, StabilityStudy
 from cmc_dossier.model.strategy import RetainSamplePlan
+from cmc_dossier.model.testing_sites import control_site
 from cmc_dossier.model.viral_safety import (
     ICH_Q5A_RULE,
     ModelVirus,
@@ -258,14 +259,30 @@ def _sites(view: DossierView, activities: set[str], *applies_to: str) -> list[di
         for test in specification.tests:
             for site_id in view.testing_sites(specification, test):
                 tests_at[site_id].append(test.test)
+    controls_at: dict[str, list[str]] = defaultdict(list)
+    for stage in applies_to:
+        for process in view.processes(stage):
+            for operation in view.operations(process):
+                for control in view.by_operation.get(operation.id, {}).get("controls", []):
+                    if site_id := control_site(view.dossier, control):
+                        controls_at[site_id].append(control.title)
     rows = []
     for site in view.all(Site):
         makes = [a for a in site.activities if a in activities]
-        if not makes and site.id not in tests_at:
+        if not makes and site.id not in tests_at and site.id not in controls_at:
             continue
         extra = _MANUFACTURER_ACTIVITIES if makes else set()
         duties = [a for a in site.activities if a in activities or a in extra]
-        rows.append({"site": site, "activities": duties, "tests": tests_at.get(site.id, [])})
+        rows.append(
+            {
+                "site": site,
+                "activities": duties,
+                "tests": tests_at.get(site.id, []),
+                # a manufacturer's own in-process testing is its `in-process-testing`
+                # activity; a laboratory is listed with the controls it performs
+                "controls": [] if makes else controls_at.get(site.id, []),
+            }
+        )
     return rows
 
 
