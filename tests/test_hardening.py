@@ -434,3 +434,42 @@ def test_compiled_templates_of_a_sandboxed_environment_are_never_run_by_ours(
 
     documents = Renderer(dossier, "impd", cache=cache).documents()
     assert documents and all(document.markdown for document in documents)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("site", "dossier", "-o", "dossier"),  # the facts themselves
+        ("site", "dossier", "-o", "docs"),  # hand-written pages
+        ("site", "dossier", "-o", "."),  # the repository (mkdocs refuses it first)
+        ("export", "dossier", "-f", "json", "-o", "docs"),  # docs/json holds a user file
+        ("build", "dossier", "-t", "ind", "-f", "md", "-o", "."),  # ./ind is a user folder
+    ],
+)
+def test_an_output_over_a_folder_dossier_did_not_write_is_refused(
+    small_repo: Path, command: tuple[str, ...]
+) -> None:
+    (small_repo / "docs" / "json").mkdir(parents=True)
+    (small_repo / "docs" / "json" / "mine.txt").write_text("mine\n", encoding="utf-8")
+    (small_repo / "ind").mkdir()
+    (small_repo / "ind" / "notes.md").write_text("notes\n", encoding="utf-8")
+    before = _tree(small_repo)
+    done = run_cli(*command, cwd=small_repo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    refused = ("did not write; nothing was changed", "should not be within the 'site_dir'")
+    assert any(r in done.stderr for r in refused) and "Traceback" not in done.stderr
+    after = _tree(small_repo)
+    assert {name: after.get(name) for name in before} == before  # every file kept, unchanged
+
+
+def test_an_output_folder_dossier_wrote_is_replaced_whole(small_repo: Path) -> None:
+    for _ in range(2):
+        done = run_cli("export", "dossier", "-f", "json", "-o", "out", cwd=small_repo)
+        assert done.returncode == 0, done.stderr
+    published = small_repo / "out" / "json"
+    assert published.is_symlink() and (published / "dossier.json").is_file()
+    assert oct(published.resolve().stat().st_mode & 0o777) == "0o755"

@@ -112,10 +112,20 @@ class Generations:
             self._lock.__exit__(kind, error, trace)
 
     def _check_entry(self, path: Path) -> None:
+        """An entry is replaced whole, so it must be ours: missing, empty or our link.
+
+        A real folder with anything in it may be the dossier's facts, a repository or
+        hand-written pages: it is never deleted to make room for an output."""
         if path.exists() and not path.is_dir():
             raise OutputError(
                 f"{path} exists and is not a folder",
                 "move the file away, or write the output to another folder",
+            )
+        if path.is_dir() and not path.is_symlink() and any(path.iterdir()):
+            raise OutputError(
+                f"{path} is a folder that dossier did not write; nothing was changed",
+                "give an output folder that does not exist yet (or one an earlier dossier "
+                "run wrote), or move this folder away",
             )
 
     def _current(self) -> Path | None:
@@ -155,8 +165,8 @@ class Generations:
         wanted = Path(self.store.name) / CURRENT / entry
         if path.is_symlink() and path.readlink() == wanted:
             return
-        if path.is_dir() and not path.is_symlink():  # output of an older version, once
-            shutil.rmtree(path)
+        if path.is_dir() and not path.is_symlink():  # empty: checked on entry
+            path.rmdir()
         temporary = self.parent / f".{entry}-{self.staging.name}"
         temporary.symlink_to(wanted)
         temporary.replace(path)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.exchange.json_export import export_json
 from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.outputs import Generations
 from cmc_dossier.validation import validate_folder
 from cmc_dossier.vcs import revision_of
 
@@ -34,12 +33,12 @@ def write_export(
         return None, result.diagnostics
     files = export_files(result.dossier, root, export_format)
     target = output / export_format
-    output.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{export_format}-", dir=output))
-    for name, text in files.items():
-        (staging / name).parent.mkdir(parents=True, exist_ok=True)
-        (staging / name).write_text(text, encoding="utf-8")
-    if target.exists():
-        shutil.rmtree(target)
-    staging.replace(target)
+    # published whole through one link, like the documents; a folder dossier did not
+    # write is refused, never deleted
+    with Generations(output, f".{export_format}.generations", (export_format,)) as fresh:
+        staging = fresh.staging / export_format
+        for name, text in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(text, encoding="utf-8")
+        fresh.commit()
     return sorted(target / name for name in files), result.diagnostics
