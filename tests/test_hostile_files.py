@@ -113,8 +113,10 @@ def test_hundreds_of_nested_folders_end_in_a_diagnostic(dossier_from) -> None:
         "[" * 10_000 + "]" * 10_000,
         "\n  " + "- " * 10_000 + "x",
         "{a: " * 10_000 + "1" + "}" * 10_000,
+        "[" * 40_000,  # unclosed: past the C composer's stack (it crashed the process)
+        "{a: " * 40_000,
     ],
-    ids=["flow-lists", "block-lists", "flow-mappings"],
+    ids=["flow-lists", "block-lists", "flow-mappings", "flow-lists-40k", "flow-mappings-40k"],
 )
 def test_ten_thousand_yaml_levels_end_in_a_diagnostic(dossier_from, value: str) -> None:
     root = dossier_from(files={"deep.yaml": "kind: CQA\nid: CQA-DEEP\ntitle: " + value + "\n"})
