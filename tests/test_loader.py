@@ -69,7 +69,15 @@ def test_ampersand_and_asterisk_in_text_are_not_aliases() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["a: !!python/object:os.system x\n", "a: !!int 5\n", "a: !custom [1]\n"]
+    "text",
+    [
+        "a: !!python/object:os.system x\n",
+        "a: !!int 5\n",
+        "a: !custom [1]\n",
+        "a: !!str 30\n",  # composed, it is the plain 30 a number field would take
+        "a: ! 30\n",
+        "a: {b: !!map {}}\n",
+    ],
 )
 def test_explicit_tags_are_refused(text: str) -> None:
     _, diagnostics = load(text)

@@ -30,7 +30,8 @@ _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # An anchor or alias starts a token; anything else with & or * is ordinary text.
-_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
+# An anchor, alias or tag starts a token; prose rarely does that, so most files skip the scan.
+_MAYBE_ALIAS_OR_TAG = re.compile(r"(?:^|[\s\[{,])(?:[&*][^\s,\[\]{}]|!)", re.MULTILINE)
 
 
 class _Composer(CParser, BaseResolver):
@@ -120,8 +121,9 @@ def decode(path: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return (None, [control]) if control else (text, [])
 
 
-def _first_alias(source: SourceFile) -> Diagnostic | None:
-    if not _MAYBE_ALIAS.search(source.text):
+def _first_alias_or_tag(source: SourceFile) -> Diagnostic | None:
+    """Aliases, and explicit tags: once composed, `!!str 30` and `!x` look like plain text."""
+    if not _MAYBE_ALIAS_OR_TAG.search(source.text):
         return None
     for event in yaml.parse(source.text, Loader=_Composer):
         if isinstance(event, yaml.AliasEvent):
@@ -130,6 +132,14 @@ def _first_alias(source: SourceFile) -> Diagnostic | None:
                 f"alias *{event.anchor} is not allowed",
                 _location(source, event.start_mark),
                 hint="write the value out, or refer to another fact by its ID",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            return diagnostic(
+                "DOS008",
+                f"tag {_short_tag(tag)} is not allowed",
+                _location(source, event.start_mark),
+                hint="remove the tag; types come from the schema",
             )
     return None
 
@@ -317,6 +327,6 @@ def _documents(
 
 def _first_alias_safely(source: SourceFile) -> Diagnostic | None:
     try:
-        return _first_alias(source)
+        return _first_alias_or_tag(source)
     except yaml.YAMLError:
         return None  # the composer reports the syntax error with its position
