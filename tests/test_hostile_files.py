@@ -199,3 +199,17 @@ def test_every_model_matches_patterns_against_the_whole_value() -> None:
     assert patterned
     for model in patterned:
         assert model.model_config.get("regex_engine", "rust-regex") == "rust-regex", model
+
+
+@pytest.mark.parametrize(
+    "written",
+    ['"a\\0b"', '"x\\e]0;TITLE\\a"', '"\\x07"', '"\\N"', '"\\L"', "ab\u2028cd", "ab\x85cd"],
+)
+def test_a_control_character_typed_or_escaped_is_refused_at_its_value(
+    dossier_from, written: str
+) -> None:
+    root = dossier_from(replace={"title: Assay\n": f"title: {written}\n"})
+    line = (root / "facts.yaml").read_text(encoding="utf-8").split("\n").index("title: " + written)
+    result = validate_folder(root)
+    assert [d.code for d in result.errors] == ["DOS019"]
+    assert result.errors[0].location.line == line + 1

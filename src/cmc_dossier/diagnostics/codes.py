@@ -162,9 +162,10 @@ CODES: dict[str, Code] = {
             _E,
             "Control character",
             "A fact or narrative file holds a control character (NUL, escape, a C1 control, "
-            "...). It is invisible in editors, and pandoc and Word drop or reject it, so the "
-            "documents would silently differ from the facts. Delete it at the line and column "
-            "given.",
+            "a line or paragraph separator, ...), typed or written as an escape (\\0, \\e, "
+            "\\x07) in a double-quoted value. It is invisible in editors, and pandoc and "
+            "Word drop or reject it, so the documents would silently differ from the facts. "
+            "Delete it at the line and column given.",
         ),
         Code(
             "DOS101",

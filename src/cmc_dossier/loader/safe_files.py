@@ -24,7 +24,9 @@ MAX_FILES = 100_000
 MAX_NESTING = 64
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls except NEL.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+# C0 and C1 controls but tab and line feed; also NEL, LINE and PARAGRAPH SEPARATOR, which
+# libyaml counts as line breaks while editors do not (positions would point elsewhere).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class Refused(Exception):
@@ -106,10 +108,20 @@ def control_character(path: Path, text: str) -> Diagnostic | None:
     offset = found.start()
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return control_diagnostic(found.group(), Location(path, line, column))
+
+
+def control_in_value(value: str) -> str | None:
+    """The first control character a value holds (one written as an escape, "\\0")."""
+    found = _CONTROL.search(value)
+    return found.group() if found else None
+
+
+def control_diagnostic(character: str, location: Location) -> Diagnostic:
     return diagnostic(
         "DOS019",
-        f"control character U+{ord(found.group()):04X} in the text",
-        Location(path, line, column),
+        f"control character U+{ord(character):04X} in the text",
+        location,
         hint="delete it; it is invisible in editors and some tools drop it silently",
     )
 

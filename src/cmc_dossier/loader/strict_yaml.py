@@ -19,7 +19,12 @@ from yaml.resolver import BaseResolver
 
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
-from cmc_dossier.loader.safe_files import MAX_NESTING, control_character
+from cmc_dossier.loader.safe_files import (
+    MAX_NESTING,
+    control_character,
+    control_diagnostic,
+    control_in_value,
+)
 from cmc_dossier.loader.source import RawDocument, SourceFile
 from cmc_dossier.scalars import PlainScalar
 
@@ -185,6 +190,10 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag != _STR:
                 return self._bad_tag(node)
+            if node.style == '"' and (character := control_in_value(node.value)):
+                self.diagnostics.append(
+                    control_diagnostic(character, _location(self.source, node.start_mark))
+                )
             if node.style:
                 return node.value
             return None if node.value in _NULL_WORDS else PlainScalar(node.value)
