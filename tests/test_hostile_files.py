@@ -92,6 +92,14 @@ def test_a_fifo_narrative_is_refused_without_waiting(dossier_from) -> None:
     assert "error DOS011" in result.stdout
 
 
+@pytest.mark.parametrize("folder", ["./", "sub", ".."])
+def test_a_narrative_naming_a_folder_is_refused_at_its_line(dossier_from, folder) -> None:
+    narrative = NARRATIVE.replace("file: text.md", f"file: '{folder}'")
+    root = dossier_from(files={"narrative.yaml": narrative, "sub/x.md": "x\n"})
+    result = validate_folder(root)
+    assert _codes(result.errors) == [("DOS011", f"{root / 'narrative.yaml'}:4:7")]
+
+
 def test_hundreds_of_nested_folders_end_in_a_diagnostic(dossier_from) -> None:
     root = dossier_from()
     descriptor = os.open(root, os.O_RDONLY)

@@ -63,17 +63,18 @@ def read_bounded(path: Path, root: Path) -> bytes:
         raise Refused(
             diagnostic("DOS012", f"cannot read file: {error.strerror}", Location(path))
         ) from None
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise Refused(
-                diagnostic(
-                    "DOS013",
-                    f"{path} is not a regular file ({_file_type(status.st_mode)})",
-                    Location(path),
-                    hint="fact and narrative files must be ordinary files; remove or rename it",
-                )
+    status = os.fstat(descriptor)  # before fdopen, which refuses a folder with an OSError
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        raise Refused(
+            diagnostic(
+                "DOS013",
+                f"{path} is not a regular file ({_file_type(status.st_mode)})",
+                Location(path),
+                hint="fact and narrative files must be ordinary files; remove or rename it",
             )
+        )
+    with os.fdopen(descriptor, "rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise Refused(
