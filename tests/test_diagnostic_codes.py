@@ -188,6 +188,13 @@ CASES: dict[str, Case] = {
             "origin: bacterial\nderived_from: CB-WCB  # <- DOS220\nhistory: H\nsite: SITE-1\n"
         }
     ),
+    "DOS221": Case(
+        files={
+            "broken.yaml": "kind: Batch\nid: B-1\nbatch_number: L1\nproduct: DP-1\nscale: 1 kg\n"
+            "use: [clinical]\nsite: SITE-1\nmanufacture_date: 2025-01\n"
+            "input_batches: [B-1]  # <- DOS221\n"
+        }
+    ),
     "DOS210": Case(
         files={
             "broken.yaml": "kind: Specification\nid: SPEC-DP-2\ntitle: Second\n"

@@ -58,3 +58,29 @@ def test_an_unexplained_batch_result_names_test_value_and_criterion(dossier_from
     assert [(d.location.line, d.message) for d in found] == [
         (11, "batch 001: Assay '94.1 %' does not meet '95.0–105.0 % of label claim' (T-ASSAY)")
     ]
+
+
+def _batch(batch_id: str, inputs: str) -> str:
+    return (
+        f"kind: Batch\nid: {batch_id}\nbatch_number: {batch_id}\nproduct: DP-1\nscale: 1 kg\n"
+        f"use: [clinical]\nsite: SITE-1\nmanufacture_date: 2025-01\ninput_batches: [{inputs}]\n"
+    )
+
+
+def test_a_batch_made_from_a_batch_made_from_it_is_refused(dossier_from) -> None:
+    root = dossier_from(
+        files={
+            "b.yaml": "---\n".join(
+                [
+                    _batch("B-1", "B-2"),
+                    _batch("B-2", "B-3"),
+                    _batch("B-3", "B-1"),
+                    _batch("B-4", "B-1"),
+                ]
+            )
+        }
+    )
+    found = [d for d in validate_folder(root).errors if d.code == "DOS221"]
+    # each batch on the loop once, at its own inputs; B-4 only uses a batch of the loop
+    assert sorted(d.message.split("'")[1] for d in found) == ["B-1", "B-2", "B-3"]
+    assert "B-1 → B-2 → B-3 → B-1" in next(d.message for d in found if "'B-1'" in d.message)

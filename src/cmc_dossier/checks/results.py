@@ -121,3 +121,38 @@ def check_results_meet_criteria(dossier: Dossier) -> list[Diagnostic]:
             where = f"study '{study.id}', {result.batch} {result.condition} {result.time_point}"
             found += _outside(dossier, study.id, ("results", index, "values"), result.values, where)
     return found
+
+
+def check_batch_genealogy(dossier: Dossier) -> list[Diagnostic]:
+    """A batch is made from earlier batches: none may be its own input, directly or through
+    others (the genealogy shown with the batch analyses would be impossible)."""
+    inputs = {batch.id: batch.input_batches for batch in dossier.of_kind(Batch)}
+    found = []
+    for batch_id in inputs:
+        path = _path_back_to(batch_id, inputs)
+        if path is not None:
+            found.append(
+                diagnostic(
+                    "DOS221",
+                    f"batch '{batch_id}' is among its own inputs: " + " → ".join(path),
+                    dossier.locate(batch_id, ("input_batches",)),
+                    hint="list the batches this one was made from; a batch cannot be made "
+                    "from itself or from a batch made from it",
+                )
+            )
+    return found
+
+
+def _path_back_to(start: str, inputs: dict[str, list[str]]) -> list[str] | None:
+    """The chain of inputs leading from `start` back to itself, if there is one."""
+    pending = [(start, [start])]
+    seen: set[str] = set()
+    while pending:
+        batch_id, path = pending.pop()
+        for parent in inputs.get(batch_id, []):
+            if parent == start:
+                return [*path, parent]
+            if parent not in seen:
+                seen.add(parent)
+                pending.append((parent, [*path, parent]))
+    return None

@@ -292,6 +292,14 @@ CODES: dict[str, Code] = {
             "itself.",
         ),
         Code(
+            "DOS221",
+            _E,
+            "Batch among its own inputs",
+            "A batch lists itself in `input_batches`, or an input batch was made from it. "
+            "The genealogy shown with the batch analyses (which drug substance batches made "
+            "which drug product batch) would be impossible. List the batches it was made from.",
+        ),
+        Code(
             "DOS210",
             _E,
             "Included test is not a drug substance test",
