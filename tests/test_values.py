@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from cmc_dossier.model.criteria import parse_criterion
+from cmc_dossier.render.views import setting_lines
 from cmc_dossier.validation import validate_folder
 
 PARAMETER = """kind: ProcessParameter
@@ -62,6 +63,27 @@ def test_quoted_or_non_numeric_values_are_refused_for_numbers(dossier_from, targ
     # the typed value is shown once, as typed; no unformatted template is left in the text
     assert error.message.count("got") == 1 and "{" not in error.message
     assert error.message.endswith(f"(got '{target.strip(chr(39))}')")
+
+
+def _ratio_parameter(dossier_from, setting: str):
+    text = PARAMETER.format(target="1", unit="x").replace(
+        "target: 1\nnormal_operating_range: {low: 1.10, high: 20}", setting
+    )
+    result = validate_folder(dossier_from(files={"pp.yaml": text}))
+    return result, result.dossier.index.get("PP-1") if result.dossier else None
+
+
+def test_a_ratio_set_point_is_kept_as_typed_and_shown(dossier_from) -> None:
+    # YAML 1.1 would read 1:1:1 as the sexagesimal integer 3661
+    result, entry = _ratio_parameter(dossier_from, "ratio: 1:1:1")
+    assert result.errors == [] and entry.value.ratio == "1:1:1"
+    assert setting_lines(entry.value) == ["Set point 1:1:1"]
+
+
+@pytest.mark.parametrize("setting", ["ratio: 1:x", "ratio: 3", "target: 1\nratio: 1:2"])
+def test_a_ratio_that_is_not_one_or_a_second_set_point_is_refused(dossier_from, setting) -> None:
+    result, _ = _ratio_parameter(dossier_from, setting)
+    assert [e.code for e in result.errors] in (["DOS104"], ["DOS102"])
 
 
 def test_booleans_accept_only_true_and_false(dossier_from) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from cmc_dossier.model.base import (
@@ -140,6 +141,18 @@ class UnitOperation(FactBase, CarriesEstablishedCondition):
     )
 
 
+def _ratio_text(text: str) -> str:
+    if not _RATIO.fullmatch(text):
+        raise PydanticCustomError(
+            "ratio", "expected a ratio of two or more numbers, such as 1:1:1 or 2.5:1"
+        )
+    return text
+
+
+_RATIO = re.compile(r"\d+(?:\.\d+)?(?: ?: ?\d+(?:\.\d+)?)+")
+Ratio = Annotated[str, AfterValidator(_ratio_text)]
+
+
 class Setting(StrictModel):
     """How a parameter is set: a set point (with its tolerance) and the ranges around it.
 
@@ -150,6 +163,11 @@ class Setting(StrictModel):
     """
 
     target: Number | None = Field(default=None, description="Set point")
+    ratio: Ratio | None = Field(
+        default=None,
+        description="A set point that is a ratio of quantities, as typed, e.g. 1:1:1 (the "
+        "parameter's title says of what); instead of `target`",
+    )
     tolerance: Number | None = Field(
         default=None,
         description="Set point ± tolerance, e.g. 37.0 ± 0.5",
@@ -165,6 +183,10 @@ class Setting(StrictModel):
         if self.tolerance is not None and self.target is None:
             raise PydanticCustomError(
                 "missing_conditional", "a `tolerance` is ± around a `target`; give the target"
+            )
+        if self.ratio is not None and self.target is not None:
+            raise PydanticCustomError(
+                "conflicting_set_points", "give the set point once: `target` or `ratio`"
             )
         if self.tolerance is not None and self.tolerance < 0:
             raise PydanticCustomError(

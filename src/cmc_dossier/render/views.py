@@ -321,6 +321,8 @@ def setting_lines(parameter: ProcessParameter) -> list[str]:
         if setting.target is not None:
             tolerance = f" ± {setting.tolerance}" if setting.tolerance is not None else ""
             parts.append(f"Set point {setting.target}{tolerance}")
+        if setting.ratio is not None:
+            parts.append(f"Set point {setting.ratio}")
         parts += [
             f"{label} {span}"
             for name, label in _RANGE_LABELS
