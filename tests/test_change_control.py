@@ -12,6 +12,9 @@ from conftest import run_cli
 from test_changes import ALL_CONTEXTS, SPEC, branch, commit, diff_json, edit
 
 CONTEXTS = ("us-ind", "eu-cta", "us-post-approval", "eu-post-approval")
+# read from every change: the modality (manifest) and the drug product's sterility
+BIOLOGICAL = {"product_class": "biological", "sterility": "sterile"}
+CART = BIOLOGICAL  # the worked example: autologous CAR-T cells, a sterile product
 
 
 def categories(change: dict) -> tuple[str, ...]:
@@ -137,7 +140,7 @@ def test_non_critical_parameter_moved_within_its_proven_range(repo: Path) -> Non
          "normal_operating_range: {low: 0.7, high: 1.3}")  # fmt: skip
     commit(repo, "widen NOR within PAR")
     change = only(diff_json(repo))
-    assert change["conditions"] == {
+    assert change["conditions"] == CART | {
         "parameter_criticality": "key",
         "value_position": "within-proven-acceptable-range",
     }
@@ -164,7 +167,7 @@ def test_low_risk_reagent_supplier_is_not_classed_like_a_starting_material(repo:
          "id: MAT-IL2" + block.replace(supplier, "supplier: Second source"))  # fmt: skip
     commit(repo, "IL-2 supplier")
     change = only(diff_json(repo))
-    assert change["conditions"] == {"material_role": "non-critical-reagent"}
+    assert change["conditions"] == CART | {"material_role": "non-critical-reagent"}
     # CTR Art. 2(2)(13): a low-risk reagent is not likely to have a substantial impact
     assert change["impacts"]["eu-cta"]["category"] == "non-substantial"
     assert change["comparability_level"] == "none"
@@ -179,7 +182,7 @@ def test_starting_material_change_needs_bridging_assessment(repo: Path) -> None:
     )
     commit(repo, "leukapheresis standard")
     change = only(diff_json(repo))
-    assert change["conditions"] == {"material_role": "starting-material"}
+    assert change["conditions"] == CART | {"material_role": "starting-material"}
     # 601.12(b): new source material is a prior approval supplement
     assert categories(change) == ("information-amendment", "substantial", "PAS", "II")
     assert change["comparability_level"] == "bridging"
@@ -196,7 +199,10 @@ def test_new_master_cell_bank_is_a_prior_approval_change(repo: Path) -> None:
     changes = diff_json(repo)["changes"]  # the new lot name and the banking date
     assert {c["change_type"] for c in changes} == {"material-changed"} and len(changes) == 2
     change = changes[1]
-    assert change["conditions"] == {"material_role": "cell-bank-or-seed", "bank_tier": "master"}
+    assert change["conditions"] == CART | {
+        "material_role": "cell-bank-or-seed",
+        "bank_tier": "master",
+    }
     # 21 CFR 312.31(a)(1): new chemistry information -> information amendment; CTR Art.
     # 2(2)(13) with the EU list of substantial quality modifications (active substance
     # manufacturing process); 21 CFR 601.12(b)(2): "establishment of a new master cell bank
@@ -220,7 +226,10 @@ def test_new_working_cell_bank_is_not_classed_like_a_master_bank(repo: Path) -> 
     commit(repo, "new WCB")
     change = only(diff_json(repo), "material-changed")
     assert change["change"] == "added"
-    assert change["conditions"] == {"material_role": "cell-bank-or-seed", "bank_tier": "working"}
+    assert change["conditions"] == CART | {
+        "material_role": "cell-bank-or-seed",
+        "bank_tier": "working",
+    }
     # 21 CFR 601.12(b)(2) names a new *master* bank or seed for prior approval; a working
     # bank from the approved master is below PAS (601.12(c): moderate potential).
     post = change["impacts"]["us-post-approval"]
@@ -246,7 +255,7 @@ def test_method_transferred_to_another_laboratory(repo: Path) -> None:
     commit(repo, "transfer")
     report = diff_json(repo)
     change = report["changes"][0]
-    assert change["conditions"] == {"method_change": "transferred"}
+    assert change["conditions"] == CART | {"method_change": "transferred"}
     assert change["impacts"]["eu-cta"]["category"] == "non-substantial"
 
 
@@ -255,7 +264,7 @@ def test_method_technique_replaced(repo: Path) -> None:
          "technique: Quantitative PCR")  # fmt: skip
     commit(repo, "replace")
     change = only(diff_json(repo))
-    assert change["conditions"] == {"method_change": "replaced"}
+    assert change["conditions"] == CART | {"method_change": "replaced"}
     # CTR guidance: a change of test procedure is typically substantial; C/2025/5045 Q.II.d.2
     assert categories(change)[1:] == ("substantial", "CBE-30", "IB")
 
@@ -276,7 +285,7 @@ def test_shelf_life_extension_within_the_stated_protocol(repo: Path) -> None:
     edit(repo, STABILITY, "period: {value: 6, unit: months}", "period: {value: 9, unit: months}")
     commit(repo, "extend")
     change = only(diff_json(repo), "shelf-life-extended")
-    assert change["conditions"] == {"shelf_life_protocol": "within-extension-protocol"}
+    assert change["conditions"] == CART | {"shelf_life_protocol": "within-extension-protocol"}
     # 314.70(d)/601.12(d): extension under an approved protocol goes to the annual report;
     # C/2025/5045 Q.I.d.1(a)5: fully in line with an approved stability protocol, IA
     assert categories(change)[2:] == ("annual-report", "IA")
@@ -290,7 +299,7 @@ def test_shelf_life_extension_beyond_the_stated_protocol(repo: Path) -> None:
     edit(repo, STABILITY, "period: {value: 6, unit: months}", "period: {value: 2, unit: years}")
     commit(repo, "extend far")
     change = only(diff_json(repo), "shelf-life-extended")
-    assert change["conditions"] == {"shelf_life_protocol": "outside-extension-protocol"}
+    assert change["conditions"] == CART | {"shelf_life_protocol": "outside-extension-protocol"}
     # C/2025/5045 Q.I.d.1(a)4: not in line with an approved protocol, IB
     assert categories(change)[1:] == ("substantial", "PAS", "IB")
 
@@ -302,7 +311,7 @@ def test_site_added_by_activity(repo: Path) -> None:
          "gmp: {status: gmp-certificate}\n---\nkind: Organization\nid: ORG-VERIDANE")  # fmt: skip
     commit(repo, "testing lab")
     change = only(diff_json(repo))
-    assert change["conditions"] == {"site_activity": "testing"}
+    assert change["conditions"] == CART | {"site_activity": "testing"}
     assert change["impacts"]["eu-cta"]["category"] == "non-substantial"
 
 
@@ -489,8 +498,10 @@ def test_change_of_a_viral_clearance_step_is_major(tmp_path: Path) -> None:
     commit(repo, "new equipment in two steps")
     changes = {c["id"]: c for c in diff_json(repo)["changes"]}
     clearance, other = changes["UO-LOW-PH"], changes["UO-PRODUCTION"]
-    assert clearance["conditions"] == {"viral_clearance_step": "clearance-step"}  # VC-LOW-PH
-    assert other["conditions"] == {"viral_clearance_step": "other-step"}
+    assert clearance["conditions"] == BIOLOGICAL | {
+        "viral_clearance_step": "clearance-step"
+    }  # VC-LOW-PH
+    assert other["conditions"] == BIOLOGICAL | {"viral_clearance_step": "other-step"}
     # 21 CFR 601.12(b)(2): "changes in the virus or adventitious agent removal or
     # inactivation method(s)" need a prior approval supplement; CTR Art. 2(2)(13): viral
     # safety bears on subject safety; ICH Q5E: a clearance step change needs the bridging
@@ -501,3 +512,79 @@ def test_change_of_a_viral_clearance_step_is_major(tmp_path: Path) -> None:
     )
     assert clearance["comparability_level"] == "bridging"
     assert "virus" not in other["impacts"]["us-post-approval"]["basis"]
+
+
+# --- refinements from a regulatory review ----------------------------------------------------
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def _example_repo(tmp_path: Path, name: str) -> Path:
+    repo = committed_repo(tmp_path / "repo", EXAMPLES / name)
+    edit(repo, "dossier.yaml", "contexts: [us-ind, eu-cta]", ALL_CONTEXTS)
+    commit(repo, "all contexts")
+    branch(repo)
+    return repo
+
+
+def test_a_critical_set_point_moved_outside_its_proven_range(repo: Path) -> None:
+    edit(
+        repo,
+        PROCESS,
+        "unit: TU per viable T cell\ntarget: 5\n",
+        "unit: TU per viable T cell\ntarget: 12\n",
+    )
+    commit(repo, "MOI 12")
+    change = only(diff_json(repo))
+    assert change["conditions"]["value_position"] == "beyond-proven-acceptable-range"
+    # 601.12(b): operating a critical parameter beyond its approved range is as major as
+    # widening that range (PAS); C/2025/5045 Q.I.a: outside approved ranges, type II
+    assert categories(change) == ("information-amendment", "substantial", "PAS", "II")
+
+
+def test_a_parameter_of_a_viral_clearance_step_takes_the_step_category(tmp_path: Path) -> None:
+    repo = _example_repo(tmp_path, "aav-gene-therapy")
+    lysis = "proven_acceptable_range: {low: %s, high: 4}\naffects_performance: [viral-clearance]"
+    edit(repo, "drug-substance/process.yaml", lysis % 1, lysis % 0.25)
+    commit(repo, "shorter detergent lysis")
+    change = only(diff_json(repo))
+    assert change["id"] == "PP-LYSIS-TIME" and change["change_type"] == "process-parameter-widened"
+    assert change["conditions"]["viral_clearance_step"] == "clearance-step"
+    # 601.12(b)(2): changes in the virus removal or inactivation method(s) need a PAS; the
+    # key (not critical) parameter would otherwise be an annual report
+    assert categories(change) == ("information-amendment", "substantial", "PAS", "II")
+
+
+def test_naming_a_new_manufacturer_on_the_product_is_a_new_site(tmp_path: Path) -> None:
+    repo = _example_repo(tmp_path, "small-molecule-tablet")
+    edit(repo, "drug-product/product.yaml", "manufacturers: [SITE-MARLOWE-CORK]",
+         "manufacturers: [SITE-MARLOWE-CORK, SITE-ARDENT-VISP]")  # fmt: skip
+    commit(repo, "second tablet site")
+    change = only(diff_json(repo))
+    assert change["change_type"] == "site-added"
+    assert change["conditions"] == {
+        "product_class": "chemical", "sterility": "non-sterile",
+        "site_activity": "drug-product-manufacture",
+    }  # fmt: skip
+    # a non-sterile chemical tablet: B.II.b.1(c) type IB in the EU, not the biological II;
+    # FDA: PAS unless the site was inspected for this operation (basis says when CBE-30)
+    assert categories(change) == ("information-amendment", "substantial", "PAS", "IB")
+    assert "CBE-30" in change["impacts"]["us-post-approval"]["basis"]
+
+
+def test_a_changed_extension_plan_is_a_protocol_change(repo: Path) -> None:
+    _with_extension_protocol(repo)
+    edit(repo, STABILITY, "up_to: {value: 12, unit: months}", "up_to: {value: 24, unit: months}")
+    commit(repo, "longer plan")
+    change = only(diff_json(repo))
+    # FDA guidance (2004) section X: changes to an approved stability protocol, PAS;
+    # C/2025/5045 Q.I.d.1(c): change to an approved stability protocol, IA
+    assert change["change_type"] == "stability-protocol-changed"
+    assert categories(change)[2:] == ("PAS", "IA")
+
+
+def test_case_and_hyphenation_of_a_test_name_are_editorial(repo: Path) -> None:
+    edit(repo, SPEC, "test: Appearance", "test: APPEARANCE")
+    commit(repo, "case")
+    change = only(diff_json(repo))
+    assert change["change_type"] == "editorial" and categories(change) == ("none",) * 4

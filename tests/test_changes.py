@@ -215,6 +215,7 @@ ROWS: dict[str, list[tuple[str, str, str]]] = {
     "storage-condition-changed": [("stability.yaml", "  storage_condition: ≤ −150 °C in the vapour phase of liquid nitrogen", "  storage_condition: ≤ −135 °C in the vapour phase of liquid nitrogen")],
     "supportive-information-changed": [("drug-substance/characterisation.yaml", "Central memory T cells 24–35 %", "Central memory T cells 22–35 %")],
     "batch-data-updated": [("batches.yaml", "T-DP-VIABILITY: 86 %", "T-DP-VIABILITY: 87 %")],
+    "stability-protocol-changed": [("stability.yaml", "proposed_shelf_life:\n", "shelf_life_extension:\n  reference: STP-019-01 extension plan\n  up_to: {value: 12, unit: months}\nproposed_shelf_life:\n")],
     "stability-data-updated": [("stability.yaml", "time_points: [\"0\", 1 M, 3 M, 6 M, 9 M, 12 M, 18 M, 24 M]", "time_points: [\"0\", 1 M, 3 M, 6 M, 9 M, 12 M, 18 M, 24 M, 36 M]")],
     "editorial": [("development/cqas.yaml", "title: Bacterial endotoxins\n", "title: Bacterial endotoxin\n")],
     "administrative": [("dossier.yaml", 'document_version: "0.3"', 'document_version: "0.4"')],

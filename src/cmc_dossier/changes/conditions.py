@@ -15,7 +15,7 @@ from cmc_dossier.model.cell_substrates import CellBank
 from cmc_dossier.model.control import AnalyticalMethod, Specification
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import Material, ProcessParameter, UnitOperation
-from cmc_dossier.model.product import CQA, Site
+from cmc_dossier.model.product import CQA, DrugProduct, DrugSubstance, Site
 from cmc_dossier.model.stability import StabilityStudy
 from cmc_dossier.model.viral_safety import ViralClearanceStudy
 
@@ -25,6 +25,8 @@ _ACTIVITY_CLASSES = (
     ("drug-product-manufacture", {"drug-product-manufacture"}),
     ("starting-material-manufacture", {"starting-material-manufacture", "cell-collection"}),
     ("testing", {"release-testing", "in-process-testing", "stability-testing"}),
+    ("batch-certification-or-importation", {"batch-certification", "importation"}),
+    ("packaging", {"labelling-and-packaging"}),
     ("storage", {"storage", "cell-bank-storage", "distribution"}),
 )
 # Fields whose change replaces an analytical procedure rather than editing or moving it.
@@ -79,6 +81,16 @@ def _shelf_life(study: StabilityStudy | None, new: StabilityStudy | None) -> str
     return "within-extension-protocol" if within else "outside-extension-protocol"
 
 
+def _clearance_step(operation_id: str, base: Dossier, head: Dossier) -> str:
+    """Whether a viral clearance study (at either revision) names the step."""
+    studied = any(
+        study.unit_operation == operation_id
+        for dossier in (base, head)
+        for study in dossier.of_kind(ViralClearanceStudy)
+    )
+    return "clearance-step" if studied else "other-step"
+
+
 def conditions(
     change: FactChange, fc: FieldChange | None, base: Dossier, head: Dossier
 ) -> dict[str, str]:
@@ -86,10 +98,21 @@ def conditions(
     old, new = change.old, change.new
     fact = new or old
     found: dict[str, str] = {}
+    manifest = head.manifest or base.manifest
+    if manifest is not None:
+        chemical = manifest.modality == "small-molecule"
+        found["product_class"] = "chemical" if chemical else "biological"
+    products = list(head.of_kind(DrugProduct)) or list(base.of_kind(DrugProduct))
+    if products:
+        found["sterility"] = "sterile" if any(p.sterile for p in products) else "non-sterile"
     if isinstance(fact, ProcessParameter):
         found["parameter_criticality"] = fact.criticality
         if isinstance(old, ProcessParameter) and fc is not None and fc.new is not None:
             found["value_position"] = value_position(old, fc.new)
+        # a parameter of a virus removal or inactivation step is an operating condition
+        # of that step (shown only there: every other parameter would say "other-step")
+        if _clearance_step(fact.unit_operation, base, head) == "clearance-step":
+            found["viral_clearance_step"] = "clearance-step"
     elif isinstance(fact, Material):
         found["material_role"] = material_role(fact)
     elif isinstance(fact, CellBank):
@@ -104,13 +127,16 @@ def conditions(
         else:
             found["method_change"] = "edited"
     elif isinstance(fact, UnitOperation):
-        studied = {
-            study.unit_operation
-            for dossier in (base, head) for study in dossier.of_kind(ViralClearanceStudy)
-        }  # fmt: skip
-        found["viral_clearance_step"] = "clearance-step" if fact.id in studied else "other-step"
+        found["viral_clearance_step"] = _clearance_step(fact.id, base, head)
     elif isinstance(fact, Site):
         found["site_activity"] = site_activity(fact)
+    elif isinstance(fact, DrugSubstance | DrugProduct) and fc and fc.path[0] == "manufacturers":
+        # naming a site as the material's manufacturer is adding that manufacturing activity
+        found["site_activity"] = (
+            "drug-product-manufacture"
+            if isinstance(fact, DrugProduct)
+            else "drug-substance-manufacture"
+        )
     elif isinstance(fact, StabilityStudy):
         found["shelf_life_protocol"] = _shelf_life(
             old if isinstance(old, StabilityStudy) else None,

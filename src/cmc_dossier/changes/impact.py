@@ -71,11 +71,7 @@ _FIELDS: dict[str, dict[str, str]] = {
         "components": "container-closure-changed",
         "applies_to": "container-closure-changed",
     },
-    "DrugProduct": {
-        "container_closure": "container-closure-changed",
-        "manufacturers": "site-changed",
-    },
-    "DrugSubstance": {"manufacturers": "site-changed"},
+    "DrugProduct": {"container_closure": "container-closure-changed"},
     "Batch": {},
 }  # fmt: skip
 _DEFAULT_BY_KIND = {
@@ -155,7 +151,9 @@ def _field_type(kind: str, fc: FieldChange) -> str:
     if kind == "HoldTime":
         return "hold-time-reduced" if fc.direction == "reduced" else "hold-time-extended"
     if kind == "StabilityStudy" and head == "shelf_life_extension":
-        return "stability-data-updated"
+        # the plan later extensions are judged against (a changed plan would make the
+        # next extension "within protocol")
+        return "stability-protocol-changed"
     if kind == "StabilityStudy" and head == "proposed_shelf_life":
         if name == "storage_condition":
             return "storage-condition-changed"
@@ -163,6 +161,8 @@ def _field_type(kind: str, fc: FieldChange) -> str:
             return "shelf-life-extended"
         return "shelf-life-reduced"
     if kind == "Site" and head == "activities":
+        return "site-added" if fc.old is None else "site-removed"
+    if kind in ("DrugProduct", "DrugSubstance") and head == "manufacturers":
         return "site-added" if fc.old is None else "site-removed"
     return _FIELDS.get(kind, {}).get(str(head)) or _DEFAULT_BY_KIND.get(
         kind, "supportive-information-changed"
@@ -249,11 +249,13 @@ def _placing_ids(fact: FactBase) -> set[str]:
 def context_dossier(
     snapshot: Snapshot, contents: dict[Path, bytes], ids: set[str], changed: list[Path]
 ) -> Dossier:
-    """A partial dossier: the changed files, the manifest, and files that mention these IDs."""
+    """A partial dossier: the changed files, the manifest and the drug product (the rules
+    read the modality and sterility), and files that mention these IDs."""
     wanted = {p for p in changed if p in contents}
     encoded = [fact_id.encode() for fact_id in ids]
+    always = (b"kind: Manifest", b"kind: DrugProduct")
     for path, content in contents.items():
-        if b"kind: Manifest" in content or any(fact_id in content for fact_id in encoded):
+        if any(kind in content for kind in always) or any(i in content for i in encoded):
             wanted.add(path)
     documents, _ = snapshot.documents(sorted(wanted))
     dossier, _ = assemble(documents, snapshot.root, lambda _path: None)

@@ -46,7 +46,7 @@ def _significant(text: str) -> Counter[str]:
         value = re.sub(r"\s+", " ", match.group(0)).strip()
         if group == "entity" and (not value[0].isupper() or _sentence_start(text, match.start())):
             continue
-        if group in ("quantity", "comparator", "negation"):
+        if group in ("comparator", "negation"):  # a unit's case is meaning: mM, mm
             value = value.lower()
         found[f"{group}:{value}"] += 1
     return found
@@ -72,7 +72,25 @@ def _spelling_only(old: str, new: str) -> bool:
     return True
 
 
+def _letters_only(text: str) -> str:
+    """Case, spacing and hyphens between letters removed ('Infra-red' -> 'infrared')."""
+    return re.sub(r"\s+", " ", _JOINED.sub("", text)).strip().casefold()
+
+
+_JOINED = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+def _quantities(text: str) -> list[str]:
+    """Numbers with their units exactly as written: mM is not mm, Mg is not mg."""
+    return [m.group(0) for m in _TOKEN.finditer(text) if m.lastgroup == "quantity"]
+
+
 def judge(old: str, new: str) -> ProseJudgement:
+    if _letters_only(old) == _letters_only(new) and _quantities(old) == _quantities(new):
+        return ProseJudgement(
+            "editorial",
+            "editorial: only case, spacing or hyphenation changed; numbers and units as before",
+        )
     before, after = _significant(old), _significant(new)
     if before != after:
         changed = sorted((before - after) + (after - before))

@@ -48,9 +48,16 @@ MethodChange = Literal["replaced", "transferred", "edited"]
 ShelfLifeProtocol = Literal["within-extension-protocol", "outside-extension-protocol"]
 SiteActivityClass = Literal[
     "drug-substance-manufacture", "drug-product-manufacture", "starting-material-manufacture",
-    "testing", "storage", "other",
+    "testing", "batch-certification-or-importation", "packaging", "storage", "other",
 ]  # fmt: skip
+# Chemical (small molecule) or biological (proteins, cell and gene therapies): the EU
+# variation classes and FDA's 314.70 / 601.12 split on it.
+ProductClass = Literal["chemical", "biological"]
+# From the drug product fact: EU B.II.b.1 and FDA's site and container changes split on it.
+Sterility = Literal["sterile", "non-sterile"]
 COLUMNS: dict[str, tuple[str, ...]] = {
+    "product_class": get_args(ProductClass),
+    "sterility": get_args(Sterility),
     "parameter_criticality": get_args(ParameterCriticality),
     "value_position": get_args(ValuePosition),
     "material_role": get_args(MaterialRole),
