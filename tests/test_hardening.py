@@ -206,9 +206,10 @@ def test_full_device_is_an_environment_problem(small_repo: Path) -> None:
 
 
 def test_redline_into_a_folder_keeps_no_stale_file(small_repo: Path) -> None:
+    assert run_cli("redline", "HEAD", "HEAD", cwd=small_repo).returncode == 0
     stale = small_repo / "build" / "redline" / "ind" / "old-document.docx"
-    stale.parent.mkdir(parents=True)
-    stale.write_bytes(b"from an earlier run")
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"from an earlier run")  # inside the published generation
     done = run_cli("redline", "HEAD", "HEAD", cwd=small_repo)
     assert done.returncode == 0, done.stderr
     assert not stale.exists() and (small_repo / "build" / "redline").is_dir()
