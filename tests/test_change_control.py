@@ -588,3 +588,22 @@ def test_case_and_hyphenation_of_a_test_name_are_editorial(repo: Path) -> None:
     commit(repo, "case")
     change = only(diff_json(repo))
     assert change["change_type"] == "editorial" and categories(change) == ("none",) * 4
+
+
+def test_primary_and_secondary_packaging_of_a_sterile_product(repo: Path) -> None:
+    product = "drug-product/product.yaml"
+    edit(repo, product, "material_of_construction: Ethylene vinyl acetate",
+         "material_of_construction: Fluorinated ethylene propylene")  # fmt: skip
+    edit(repo, product, "material_of_construction: Aluminium", "material_of_construction: Steel")
+    commit(repo, "bag and cassette")
+    changes = diff_json(repo)["changes"]
+    by_contact = {c["conditions"]["container_contact"]: c for c in changes}
+    # C/2025/5045 Q.II.e.1 (ex B.II.e.1(a)3): immediate packaging of a sterile or biological
+    # product, type II; 314.70(b)(2)(vi): composition of a product-contact component, PAS
+    assert categories(by_contact["product-contact"])[2:] == ("PAS", "II")
+    # ex B.II.e.6(b): packaging not in contact with the product, IA
+    assert categories(by_contact["no-product-contact"])[1:] == (
+        "non-substantial",
+        "annual-report",
+        "IA",
+    )

@@ -16,7 +16,7 @@ from cmc_dossier.model.control import AnalyticalMethod, Specification
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import Material, ProcessParameter, UnitOperation
 from cmc_dossier.model.product import CQA, DrugProduct, DrugSubstance, Site
-from cmc_dossier.model.stability import StabilityStudy
+from cmc_dossier.model.stability import ContainerClosure, ContainerComponent, StabilityStudy
 from cmc_dossier.model.viral_safety import ViralClearanceStudy
 
 # Site activities grouped as the rules read them, most significant first.
@@ -81,6 +81,18 @@ def _shelf_life(study: StabilityStudy | None, new: StabilityStudy | None) -> str
     return "within-extension-protocol" if within else "outside-extension-protocol"
 
 
+def _component(change: FactChange, fc: FieldChange) -> ContainerComponent | None:
+    """The container component a field change is about: added, removed or edited in place."""
+    for value in (fc.new, fc.old):
+        if isinstance(value, ContainerComponent):
+            return value
+    if len(fc.path) > 1 and isinstance(fc.path[1], int):
+        for closure in (change.new, change.old):
+            if isinstance(closure, ContainerClosure) and fc.path[1] < len(closure.components):
+                return closure.components[fc.path[1]]
+    return None
+
+
 def _clearance_step(operation_id: str, base: Dossier, head: Dossier) -> str:
     """Whether a viral clearance study (at either revision) names the step."""
     studied = any(
@@ -142,6 +154,11 @@ def conditions(
             old if isinstance(old, StabilityStudy) else None,
             new if isinstance(new, StabilityStudy) else None,
         )
+    elif isinstance(fact, ContainerClosure) and fc is not None and fc.path[0] == "components":
+        component = _component(change, fc)
+        if component is not None:
+            contact = "product-contact" if component.product_contact else "no-product-contact"
+            found["container_contact"] = contact
     elif isinstance(fact, Specification) and fc is not None and fc.path[0] == "tests":
         test = next((t for t in fact.tests if t.id == fc.path[1]), None)
         if test is None and isinstance(old, Specification):

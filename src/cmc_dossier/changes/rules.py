@@ -55,8 +55,11 @@ SiteActivityClass = Literal[
 ProductClass = Literal["chemical", "biological"]
 # From the drug product fact: EU B.II.b.1 and FDA's site and container changes split on it.
 Sterility = Literal["sterile", "non-sterile"]
+# Whether the changed container component touches the product (primary packaging).
+ContainerContact = Literal["product-contact", "no-product-contact"]
 COLUMNS: dict[str, tuple[str, ...]] = {
     "product_class": get_args(ProductClass),
+    "container_contact": get_args(ContainerContact),
     "sterility": get_args(Sterility),
     "parameter_criticality": get_args(ParameterCriticality),
     "value_position": get_args(ValuePosition),
