@@ -601,9 +601,6 @@ def test_primary_and_secondary_packaging_of_a_sterile_product(repo: Path) -> Non
     # C/2025/5045 Q.II.e.1 (ex B.II.e.1(a)3): immediate packaging of a sterile or biological
     # product, type II; 314.70(b)(2)(vi): composition of a product-contact component, PAS
     assert categories(by_contact["product-contact"])[2:] == ("PAS", "II")
-    # ex B.II.e.6(b): packaging not in contact with the product, IA
-    assert categories(by_contact["no-product-contact"])[1:] == (
-        "non-substantial",
-        "annual-report",
-        "IA",
-    )
+    # ex B.II.e.6(b): packaging not in contact with the product, IA (the CTA category is the
+    # container closure's declared established condition)
+    assert categories(by_contact["no-product-contact"])[2:] == ("annual-report", "IA")
