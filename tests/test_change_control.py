@@ -249,6 +249,17 @@ def test_new_test_result_on_a_cell_bank_is_not_a_new_bank(repo: Path) -> None:
     assert change["impacts"]["us-post-approval"]["category"] != "PAS"
 
 
+def test_where_a_bank_is_stored_is_not_a_new_bank(repo: Path) -> None:
+    text = (repo / "dossier" / BANKS).read_text(encoding="utf-8")
+    storage = next(line for line in text.splitlines() if line.startswith("storage:"))
+    edit(repo, BANKS, storage, storage + " A third freezer is at the sponsor's store.")
+    commit(repo, "third storage location")
+    change = only(diff_json(repo))
+    # a new storage site of an MCB/WCB: type IA (ex B.I.a.1(k)); not a new bank (601.12(b)(2))
+    assert change["change_type"] == "supportive-information-changed"
+    assert categories(change)[2:] == ("annual-report", "IA")
+
+
 def test_method_transferred_to_another_laboratory(repo: Path) -> None:
     edit(repo, "control/methods.yaml", "performed_at: [SITE-CASTELLAN-LEIPZIG]",
          "performed_at: [SITE-TESSALY-LEIDEN]")  # fmt: skip

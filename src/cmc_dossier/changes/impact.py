@@ -61,10 +61,13 @@ _FIELDS: dict[str, dict[str, str]] = {
     "ManufacturingProcess": {},
     "Site": {},
     "Material": {},
-    # testing results and the number of vials describe the same bank; the age limit is a
-    # process limit (ICH Q5D); any other field makes it a new or changed bank
+    # testing results, the number of vials, its history and where it is stored describe the
+    # same bank (a new MCB/WCB storage site is type IA, ex B.I.a.1(k)); the age limit is a
+    # process limit (ICH Q5D); any other field (a new banking date) makes it a new bank
     "CellBank": {
         "testing": "supportive-information-changed", "size": "supportive-information-changed",
+        "history": "supportive-information-changed", "storage": "supportive-information-changed",
+        "site": "supportive-information-changed",
         "in_vitro_age_limit": "process-changed",
     },
     "ContainerClosure": {
