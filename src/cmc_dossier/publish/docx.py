@@ -30,6 +30,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Every CTD heading level (3.2.P.2.1.1 is level 5 in the IND), so the TOC lists 3.2.S.4.1.
 TOC_DEPTH = 6
 LAYOUT_VERSION = "layout-3"  # bump when publish/layout.py changes what it writes
+PACKING_VERSION = "packed-1"  # bump when `convert` packs its output differently
 # Our own Markdown is plain pandoc Markdown; these reader extensions could only ever add
 # meaning to user text, so they are off even though the text is escaped.
 READER = (
@@ -39,6 +40,8 @@ READER = (
 _DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 # A page without the commit (the PDF) drops the token with our reference's label before it.
 _COMMIT_LABEL = re.compile(r"\s*\|\s*Commit @@COMMIT@@|@@COMMIT@@")
+_STAMPED_PARTS = re.compile(r"word/(?:header|footer)\d*\.xml|docProps/(?:core|custom)\.xml")
+_BASE, _PARTS = "base.docx", "parts/"  # the two halves of a packed conversion
 _PROPERTY_ID = re.compile(r'\bpid="(\d+)"')
 _WATERMARK = re.compile(r"<w:p\b(?:(?!<w:p\b).)*?cmc-dossier-draft-watermark.*?</w:p>", re.DOTALL)
 
@@ -65,20 +68,25 @@ def pandoc_version() -> str:
     return str(pypandoc.get_pandoc_version())
 
 
+def _fixed(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
 def deterministic_zip(
-    data: bytes, replace: dict[str, bytes] | None = None, level: int | None = None
+    data: bytes, replace: dict[str, bytes] | None = None, leave_out: frozenset[str] = frozenset()
 ) -> bytes:
-    """Re-zip with fixed timestamps, keeping entry order; optionally replace some entries.
-    `level` is zlib's compression level (None: zlib's default, 6)."""
+    """Re-zip with fixed timestamps, keeping entry order; optionally replace some entries
+    and leave some out."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = (replace or {}).get(info.filename, source.read(info.filename))
-            target.writestr(fixed, content, compresslevel=level)
+            if info.filename not in leave_out:
+                content = (replace or {}).get(info.filename, source.read(info.filename))
+                target.writestr(_fixed(info.filename), content)
     return out.getvalue()
 
 
@@ -103,7 +111,8 @@ def conversion_key(markdown: str, reference: bytes, stamp: Stamp) -> str:
     pandoc's version and command (reader extensions, title, product, table of contents) and
     the layout step. Never the commit, version, draft mark or dates, stamped afterwards."""
     command = pandoc_command("reference.docx", stamp)[1:]
-    return content_key(markdown, reference, pandoc_version(), LAYOUT_VERSION, *command)
+    versions = (pandoc_version(), LAYOUT_VERSION, PACKING_VERSION)
+    return content_key(markdown, reference, *versions, *command)
 
 
 def pandoc_command(reference_path: str, stamp: Stamp) -> list[str]:
@@ -129,8 +138,10 @@ def pandoc_command(reference_path: str, stamp: Stamp) -> list[str]:
 
 
 def convert(markdown: str, reference_path: str, stamp: Stamp) -> bytes:
-    """One pandoc process and the page layout; the header and footer still hold their
-    @@TOKENS@@ and the watermark, the dates are pandoc's for epoch 0."""
+    """One pandoc process and the page layout, packed for `stamp_docx`: the DOCX without
+    the parts a stamp fills (a complete archive, compressed once) and those parts as pandoc
+    wrote them (@@TOKENS@@, the watermark, dates for epoch 0), side by side in an
+    uncompressed container, so stamping never re-compresses the document."""
     done = subprocess.run(
         pandoc_command(reference_path, stamp),
         input=markdown.encode("utf-8"),
@@ -144,8 +155,14 @@ def convert(markdown: str, reference_path: str, stamp: Stamp) -> bytes:
         raise PandocError(done.stderr.decode("utf-8", errors="replace").strip())
     archive = zipfile.ZipFile(io.BytesIO(done.stdout))
     layout = finish(archive.read("word/document.xml"), TOC_DEPTH if stamp.toc else None)
-    # stored at level 1: it is a step, re-zipped by `stamp_docx` at every commit
-    return deterministic_zip(done.stdout, {"word/document.xml": layout}, level=1)
+    parts = {n: archive.read(n) for n in archive.namelist() if _STAMPED_PARTS.fullmatch(n)}
+    base = deterministic_zip(done.stdout, {"word/document.xml": layout}, frozenset(parts))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as container:
+        container.writestr(zipfile.ZipInfo(_BASE, FIXED_TIME), base)
+        for name, data in parts.items():
+            container.writestr(zipfile.ZipInfo(f"{_PARTS}{name}", FIXED_TIME), data)
+    return packed.getvalue()
 
 
 def _with_commit(custom: bytes, commit: str) -> bytes:
@@ -160,25 +177,27 @@ def _with_commit(custom: bytes, commit: str) -> bytes:
 
 
 def stamp_docx(converted: bytes, stamp: Stamp, epoch: int) -> bytes:
-    """A conversion made final: header/footer stamp, watermark, commit property, the commit
-    time as its dates, fixed zip entry times."""
-    archive = zipfile.ZipFile(io.BytesIO(converted))
-    names = archive.namelist()
+    """A conversion made final: header/footer stamp, watermark, commit property and the
+    commit time as its dates, appended to the archive with fixed entry times."""
+    container = zipfile.ZipFile(io.BytesIO(converted))
     parts = {
-        name: _stamped(archive.read(name), stamp)
-        for name in names
-        if re.fullmatch(r"word/(header|footer)\d*\.xml", name)
+        name.removeprefix(_PARTS): container.read(name)
+        for name in container.namelist()
+        if name.startswith(_PARTS)
     }
     when = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    core = archive.read("docProps/core.xml").decode("utf-8")
-    parts["docProps/core.xml"] = _DATES.sub(rf"\g<1>{when}\g<2>", core).encode("utf-8")
-    if stamp.commit and "docProps/custom.xml" in names:
-        parts["docProps/custom.xml"] = _with_commit(
-            archive.read("docProps/custom.xml"), stamp.commit
-        )
-    # Every document is stamped again at every commit: zlib level 1 measured faster than the
-    # default for slightly larger files (issue 15).
-    return deterministic_zip(converted, parts, level=1)
+    for name, data in parts.items():
+        if name == "docProps/core.xml":
+            parts[name] = _DATES.sub(rf"\g<1>{when}\g<2>", data.decode("utf-8")).encode("utf-8")
+        elif name == "docProps/custom.xml":
+            parts[name] = _with_commit(data, stamp.commit) if stamp.commit else data
+        else:
+            parts[name] = _stamped(data, stamp)
+    out = io.BytesIO(container.read(_BASE))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(_fixed(name), data)
+    return out.getvalue()
 
 
 def to_docx(
