@@ -7,9 +7,10 @@
    IMPD and for the 10k-fact IMPD.
 3. Rebuild: `dossier build` of the example with nothing changed, as a user runs it.
 4. The daily loop at 10k facts inside git: generate, `git init` and commit, `dossier build`
-   (every format: md and docx, with `--pdf` also the PDF), edit one acceptance criterion,
-   commit, build again; prints both times, pandoc runs and PDF conversions of each, and the
-   ratio rebuild/full build. One run each (a full build is minutes).
+   (every format: md and docx, with `--pdf` also the PDF), an empty commit and build (only
+   stamps change), edit one acceptance criterion, commit, build again; prints each time
+   with its pandoc runs and PDF conversions, and the ratio rebuild/full build. One run each
+   (a full build is minutes).
 Best of N for 1 to 3. Usage: python benchmarks/bench_build.py [--pdf] [--only-loop]
 """
 
@@ -115,13 +116,16 @@ def _timed_build(work: Path, pdf: bool) -> tuple[float, str]:
 
 
 def daily_loop(root: Path, pdf: bool) -> None:
-    """Full build of a committed dossier, then one edited criterion committed and rebuilt."""
+    """Full build of a committed dossier; a new commit without change (restamping only);
+    then one edited criterion committed and rebuilt."""
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     shutil.copytree(root, work / "dossier")
     _git(work, "init", "-q", "-b", "main")
     _git(work, "add", "-A")
     _git(work, "commit", "-q", "-m", "Dossier")
     full, full_counts = _timed_build(work, pdf)
+    _git(work, "commit", "-q", "--allow-empty", "-m", "No change")
+    empty, empty_counts = _timed_build(work, pdf)
     fact_file = next((work / "dossier").rglob("facts-000000.yaml"))
     text = fact_file.read_text(encoding="utf-8")
     assert "≤ 3.0 %" in text
@@ -131,6 +135,7 @@ def daily_loop(root: Path, pdf: bool) -> None:
     formats = "md, docx and pdf" if pdf else "md and docx"
     print(f"Daily loop, 10k facts, {formats}, inside git:\n"
           f"  full build {full:.2f} s ({full_counts})\n"
+          f"  new commit, no change: {empty:.2f} s ({empty_counts})\n"
           f"  one edited criterion, committed: {again:.2f} s ({again_counts})\n"
           f"  ratio rebuild/full {again / full:.3f}")  # fmt: skip
     shutil.rmtree(work)
