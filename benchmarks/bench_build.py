@@ -112,6 +112,9 @@ def _timed_build(work: Path, pdf: bool) -> tuple[float, str]:
     elapsed = time.perf_counter() - started
     counts = re.search(r"pandoc runs: \d+, PDF conversions: \d+.*", done.stdout)
     assert counts, done.stdout
+    converted = re.search(r"converted by pandoc: (.*)", done.stdout)
+    if converted and len(converted[1]) < 2000:  # name the few documents of a rebuild
+        return elapsed, f"{counts[0]}; {converted[1]}"
     return elapsed, counts[0]
 
 
