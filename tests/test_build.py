@@ -425,6 +425,8 @@ def test_an_edited_criterion_reconverts_only_the_documents_showing_it(example_co
     assert counts["pandoc"] + counts["restamped"] == 81 and counts["reused"] == 0
     listed = re.search(r"converted by pandoc: (.*)", done.stdout)
     assert listed and set(listed[1].split(", ")) == showing
+    # the cache keeps one conversion per document: the replaced ones are dropped
+    assert len([p for p in (example_copy / "build/.cache/docx").rglob("*") if p.is_file()]) == 81
     fresh = build(example_copy, output="fresh")
     assert build_counts(fresh.stdout)["pandoc"] == 81
     assert snapshot(example_copy / "build") == snapshot(example_copy / "fresh")
