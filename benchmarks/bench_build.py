@@ -6,11 +6,19 @@
    bare `pandoc -f markdown -t docx --reference-doc` of the same Markdown, for the example's
    IMPD and for the 10k-fact IMPD.
 3. Rebuild: `dossier build` of the example with nothing changed, as a user runs it.
-Best of N for each. Usage: python benchmarks/bench_build.py
+4. The daily loop at 10k facts inside git: generate, `git init` and commit, `dossier build`
+   (every format: md and docx, with `--pdf` also the PDF), an empty commit and build (only
+   stamps change), edit one acceptance criterion, commit, build again; prints each time
+   with its pandoc runs and PDF conversions, and the ratio rebuild/full build. One run each
+   (a full build is minutes).
+Best of N for 1 to 3. Usage: python benchmarks/bench_build.py [--pdf] [--only-loop]
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,6 +86,64 @@ def rebuild() -> float:
     return best(run, 5)
 
 
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Benchmark",
+    "GIT_AUTHOR_EMAIL": "benchmark@example.org",
+    "GIT_COMMITTER_NAME": "Benchmark",
+    "GIT_COMMITTER_EMAIL": "benchmark@example.org",
+}
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {**os.environ, **GIT_ENV}
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
+
+
+def _timed_build(work: Path, pdf: bool) -> tuple[float, str]:
+    command = [str(Path(sys.executable).with_name("dossier")), "build", "dossier", "-o", "build"]
+    started = time.perf_counter()
+    done = subprocess.run(
+        command + (["--format", "pdf"] if pdf else []),
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    elapsed = time.perf_counter() - started
+    counts = re.search(r"pandoc runs: \d+, PDF conversions: \d+.*", done.stdout)
+    assert counts, done.stdout
+    converted = re.search(r"converted by pandoc: (.*)", done.stdout)
+    if converted and len(converted[1]) < 2000:  # name the few documents of a rebuild
+        return elapsed, f"{counts[0]}; {converted[1]}"
+    return elapsed, counts[0]
+
+
+def daily_loop(root: Path, pdf: bool) -> None:
+    """Full build of a committed dossier; a new commit without change (restamping only);
+    then one edited criterion committed and rebuilt."""
+    work = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    shutil.copytree(root, work / "dossier")
+    _git(work, "init", "-q", "-b", "main")
+    _git(work, "add", "-A")
+    _git(work, "commit", "-q", "-m", "Dossier")
+    full, full_counts = _timed_build(work, pdf)
+    _git(work, "commit", "-q", "--allow-empty", "-m", "No change")
+    empty, empty_counts = _timed_build(work, pdf)
+    fact_file = next((work / "dossier").rglob("facts-000000.yaml"))
+    text = fact_file.read_text(encoding="utf-8")
+    assert "≤ 3.0 %" in text
+    fact_file.write_text(text.replace("≤ 3.0 %", "≤ 3.5 %", 1), encoding="utf-8")
+    _git(work, "commit", "-q", "-am", "Widen one criterion")
+    again, again_counts = _timed_build(work, pdf)
+    formats = "md, docx and pdf" if pdf else "md and docx"
+    print(f"Daily loop, 10k facts, {formats}, inside git:\n"
+          f"  full build {full:.2f} s ({full_counts})\n"
+          f"  new commit, no change: {empty:.2f} s ({empty_counts})\n"
+          f"  one edited criterion, committed: {again:.2f} s ({again_counts})\n"
+          f"  ratio rebuild/full {again / full:.3f}")  # fmt: skip
+    shutil.rmtree(work)
+
+
 def main() -> None:
     sys.path.insert(0, str(HERE))
     from generate import generate
@@ -88,6 +154,9 @@ def main() -> None:
     root = HERE / "out" / "synthetic-10000"
     if not root.exists():
         generate(root, 10_000)
+    daily_loop(root, "--pdf" in sys.argv)
+    if "--only-loop" in sys.argv:
+        return
     rendered = rendering(root)
     print(
         f"Markdown rendering, 10k facts: IND {rendered['ind']:.2f} s, IMPD {rendered['impd']:.2f} s"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -25,12 +26,14 @@ GIT_ENV = {
 }
 
 
-def git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str, when: str | None = None) -> str:
+    """git in `repo` with a fixed author; `when`: the commit's date instead of GIT_ENV's."""
+    dates = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {}
     done = subprocess.run(
         ["git", "-C", str(repo), *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **GIT_ENV},
+        env={**os.environ, **GIT_ENV, **dates},
         check=True,
     )
     return done.stdout.strip()
@@ -61,6 +64,17 @@ def snapshot(folder: Path) -> dict[str, str]:
             if name != LOCK_FILE:
                 found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return dict(sorted(found.items()))
+
+
+def build_counts(stdout: str) -> dict[str, int]:
+    """The build's report line: pandoc runs, PDF conversions, reused unchanged, restamped."""
+    found = re.search(
+        r"pandoc runs: (\d+), PDF conversions: (\d+), reused unchanged: (\d+), restamped: (\d+)",
+        stdout,
+    )
+    assert found, stdout
+    names = ("pandoc", "pdf", "reused", "restamped")
+    return dict(zip(names, map(int, found.groups()), strict=True))
 
 
 def docx_part(path: Path, name: str) -> str:

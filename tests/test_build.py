@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from build_helpers import (
     build,
+    build_counts,
     committed_repo,
     docx_headings,
     docx_paragraphs,
@@ -397,3 +398,56 @@ def test_no_output_without_git_is_a_draft(tmp_path: Path) -> None:
     assert "cmc-dossier-draft-watermark" in docx_part(
         tmp_path / "build/impd/impd-quality.docx", "word/header1.xml"
     )
+
+
+def _markdown_of(folder: Path) -> dict[str, str]:
+    """Document name (target/path without suffix) -> digest of its Markdown."""
+    return {name[:-3]: digest for name, digest in snapshot(folder).items() if name.endswith(".md")}
+
+
+def test_an_edited_criterion_reconverts_only_the_documents_showing_it(example_copy: Path) -> None:
+    """A new commit changes every document's stamp, yet pandoc runs exactly for the documents
+    whose Markdown changed; the result equals a build that converted everything afresh."""
+    before = _markdown_of(example_copy / "build")
+    specification = example_copy / "dossier" / "drug-substance" / "specification.yaml"
+    text = specification.read_text(encoding="utf-8")
+    specification.write_text(text.replace("≥ 15 % CAR+", "≥ 20 % CAR+", 1), encoding="utf-8")
+    git(example_copy, "commit", "-q", "-am", "Tighten the CAR+ criterion")
+    done = build(example_copy)
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = _markdown_of(example_copy / "build")
+    showing = {name for name in after if after[name] != before.get(name)}
+    assert f"ind/{IND_DS}/32s4-contr-drug-sub/32s41-spec/specification" in showing
+    assert {"ind/module-3-quality", "impd/impd-quality"} <= showing and len(showing) < 10
+    counts = build_counts(done.stdout)
+    assert counts["pandoc"] == len(showing) and counts["pdf"] == 0
+    # each of the 81 DOCX counted once: converted, or restamped with the new commit
+    assert counts["pandoc"] + counts["restamped"] == 81 and counts["reused"] == 0
+    listed = re.search(r"converted by pandoc: (.*)", done.stdout)
+    assert listed and set(listed[1].split(", ")) == showing
+    # the cache keeps one conversion per document: the replaced ones are dropped
+    assert len([p for p in (example_copy / "build/.cache/docx").rglob("*") if p.is_file()]) == 81
+    fresh = build(example_copy, output="fresh")
+    assert build_counts(fresh.stdout)["pandoc"] == 81
+    assert snapshot(example_copy / "build") == snapshot(example_copy / "fresh")
+
+
+def test_a_new_commit_without_content_change_only_restamps(example_copy: Path) -> None:
+    """Same day, later time: no pandoc run; footer, custom property and dates name the new
+    commit, byte for byte as a build from scratch would."""
+    old = git(example_copy, "rev-parse", "--short=12", "HEAD")
+    later = "2026-11-20T15:30:00Z"
+    git(example_copy, "commit", "-q", "--allow-empty", "-m", "No change", when=later)
+    new = git(example_copy, "rev-parse", "--short=12", "HEAD")
+    done = build(example_copy)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert build_counts(done.stdout) == {"pandoc": 0, "pdf": 0, "reused": 0, "restamped": 81}
+    combined = example_copy / "build/impd/impd-quality.docx"
+    footer = docx_part(combined, "word/footer1.xml")
+    assert f"Commit {new}" in footer and old not in footer
+    assert f'name="commit"><vt:lpwstr>{new}</vt:lpwstr>' in docx_part(
+        combined, "docProps/custom.xml"
+    )
+    assert docx_part(combined, "docProps/core.xml").count(later) == 2
+    assert build(example_copy, output="fresh").returncode == 0
+    assert snapshot(example_copy / "build") == snapshot(example_copy / "fresh")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from build_helpers import build, committed_repo, snapshot
+from build_helpers import build, build_counts, committed_repo, git, snapshot
 
 from cmc_dossier.publish import pdf
 
@@ -186,3 +186,31 @@ def test_two_builds_of_one_commit_give_identical_docx_and_pdf(
     assert {name: first[name] for name in published} == {
         name: second.get(name) for name in published
     }
+
+
+def test_a_new_commit_restamps_pdfs_without_libreoffice(pdf_build: Path, tmp_path: Path) -> None:
+    """No content change: no pandoc, no LibreOffice. The commit is in each PDF's document
+    information (a secondary identifier), never on its pages, which show the version."""
+    repo = tmp_path / "repo"
+    shutil.copytree(pdf_build, repo, symlinks=True)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "No change", when="2026-11-20T16:00:00Z")
+    commit = git(repo, "rev-parse", "--short=12", "HEAD")
+    done = build(repo, "--format", "pdf")
+    assert done.returncode == 0, done.stdout + done.stderr
+    published = [name for name in snapshot(repo / "build") if name.endswith((".docx", ".pdf"))]
+    assert build_counts(done.stdout) == {
+        "pandoc": 0,
+        "pdf": 0,
+        "reused": 0,
+        "restamped": len(published),
+    }
+    for name in COMBINED:
+        path = repo / "build" / f"{name}.pdf"
+        with pikepdf.open(path) as document:
+            assert str(document.docinfo["/Commit"]) == commit
+            assert str(document.docinfo["/ModDate"]) == "D:20261120160000Z"
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert commit not in text and "| Commit" not in text
+        assert re.search(r"Version \S+\s+Page 1 of \d+", text), text[:2000]

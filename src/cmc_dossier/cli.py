@@ -346,8 +346,12 @@ def build(
         echo(f"{name}: {len(files)} files in {output / name}")
     echo(
         f"pandoc runs: {report.pandoc_runs}, PDF conversions: {report.pdf_runs}, "
-        f"reused unchanged: {report.reused}"
+        f"reused unchanged: {report.reused}, restamped: {report.restamped}"
     )
+    if report.converted:
+        shown = ", ".join(report.converted[:10])
+        more = len(report.converted) - 10
+        echo(f"converted by pandoc: {shown}" + (f" and {more} more" if more > 0 else ""))
 
 
 @app.command()

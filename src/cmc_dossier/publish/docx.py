@@ -1,37 +1,48 @@
 """One pandoc call per document, styled by a reference document, made reproducible.
 
-pandoc writes zip entries and core properties with the current time unless
-SOURCE_DATE_EPOCH is set; we set it from the commit time and re-zip with fixed entry times,
-so a commit always gives the same bytes. The header and footer come from the reference
-document with @@TOKENS@@ that are filled here per document.
+A DOCX is made in two steps. `convert` runs pandoc (with SOURCE_DATE_EPOCH fixed at 0) and
+the page layout: its bytes depend only on what `conversion_key` digests, so a conversion is
+reused across commits. `stamp_docx` then applies what changes with every commit: the
+@@TOKENS@@ of the reference document's header and footer (product, title, version, commit),
+the draft watermark, the commit as a custom document property and the commit time as the
+created/modified dates; the archive is re-zipped with fixed entry times, so a commit always
+gives the same bytes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
 import subprocess
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from xml.sax.saxutils import escape as xml_escape
 
 import pypandoc
 
+from cmc_dossier.publish.cache import content_key
 from cmc_dossier.publish.layout import finish
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Every CTD heading level (3.2.P.2.1.1 is level 5 in the IND), so the TOC lists 3.2.S.4.1.
 TOC_DEPTH = 6
 LAYOUT_VERSION = "layout-3"  # bump when publish/layout.py changes what it writes
+PACKING_VERSION = "packed-1"  # bump when `convert` packs its output differently
 # Our own Markdown is plain pandoc Markdown; these reader extensions could only ever add
 # meaning to user text, so they are off even though the text is escaped.
 READER = (
     "markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
     "-tex_math_single_backslash-citations-latex_macros"
 )
+_DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+# A page without the commit (the PDF) drops the token with our reference's label before it.
+_COMMIT_LABEL = re.compile(r"\s*\|\s*Commit @@COMMIT@@|@@COMMIT@@")
+_STAMPED_PARTS = re.compile(r"word/(?:header|footer)\d*\.xml|docProps/(?:core|custom)\.xml")
+_BASE, _PARTS = "base.docx", "parts/"  # the two halves of a packed conversion
+_PROPERTY_ID = re.compile(r'\bpid="(\d+)"')
 _WATERMARK = re.compile(r"<w:p\b(?:(?!<w:p\b).)*?cmc-dossier-draft-watermark.*?</w:p>", re.DOTALL)
 
 
@@ -41,12 +52,13 @@ class PandocError(RuntimeError):
 
 @dataclass(frozen=True)
 class Stamp:
-    """What the header and footer of one document show."""
+    """What the header and footer of one document show. `commit` None: a page that leaves
+    the commit out (the PDF, which carries it in its metadata)."""
 
     product: str
     title: str
     version: str
-    commit: str
+    commit: str | None
     draft: bool
     toc: bool = True  # the combined documents; a granular eCTD leaf has none
 
@@ -56,27 +68,37 @@ def pandoc_version() -> str:
     return str(pypandoc.get_pandoc_version())
 
 
-def deterministic_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
-    """Re-zip with fixed timestamps, keeping entry order; optionally replace some entries."""
+def _fixed(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def deterministic_zip(
+    data: bytes, replace: dict[str, bytes] | None = None, leave_out: frozenset[str] = frozenset()
+) -> bytes:
+    """Re-zip with fixed timestamps, keeping entry order; optionally replace some entries
+    and leave some out."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = (replace or {}).get(info.filename, source.read(info.filename))
-            target.writestr(fixed, content)
+            if info.filename not in leave_out:
+                content = (replace or {}).get(info.filename, source.read(info.filename))
+                target.writestr(_fixed(info.filename), content)
     return out.getvalue()
 
 
 def _stamped(part: bytes, stamp: Stamp) -> bytes:
     text = part.decode("utf-8")
+    if stamp.commit is None:
+        text = _COMMIT_LABEL.sub("", text)
     for token, value in (
         ("@@PRODUCT@@", stamp.product),
         ("@@TITLE@@", stamp.title),
         ("@@VERSION@@", stamp.version),
-        ("@@COMMIT@@", stamp.commit),
+        ("@@COMMIT@@", stamp.commit or ""),
     ):
         text = text.replace(token, xml_escape(value))
     if not stamp.draft:
@@ -84,13 +106,13 @@ def _stamped(part: bytes, stamp: Stamp) -> bytes:
     return text.encode("utf-8")
 
 
-def cache_key(markdown: str, reference: bytes, stamp: Stamp) -> str:
-    """Everything the DOCX bytes depend on; equal keys mean pandoc need not run again."""
-    digest = hashlib.sha256()
-    for piece in (markdown, pandoc_version(), READER, repr(stamp), LAYOUT_VERSION):
-        digest.update(piece.encode("utf-8") + b"\0")
-    digest.update(reference)
-    return digest.hexdigest()
+def conversion_key(markdown: str, reference: bytes, stamp: Stamp) -> str:
+    """Everything a conversion's bytes depend on: the Markdown, the reference document,
+    pandoc's version and command (reader extensions, title, product, table of contents) and
+    the layout step. Never the commit, version, draft mark or dates, stamped afterwards."""
+    command = pandoc_command("reference.docx", stamp)[1:]
+    versions = (pandoc_version(), LAYOUT_VERSION, PACKING_VERSION)
+    return content_key(markdown, reference, *versions, *command)
 
 
 def pandoc_command(reference_path: str, stamp: Stamp) -> list[str]:
@@ -115,28 +137,71 @@ def pandoc_command(reference_path: str, stamp: Stamp) -> list[str]:
     ]
 
 
-def to_docx(
-    markdown: str, reference: bytes, reference_path: str, stamp: Stamp, epoch: int
-) -> bytes:
-    """Markdown to DOCX bytes: one pandoc process, then the header/footer stamp."""
+def convert(markdown: str, reference_path: str, stamp: Stamp) -> bytes:
+    """One pandoc process and the page layout, packed for `stamp_docx`: the DOCX without
+    the parts a stamp fills (a complete archive, compressed once) and those parts as pandoc
+    wrote them (@@TOKENS@@, the watermark, dates for epoch 0), side by side in an
+    uncompressed container, so stamping never re-compresses the document."""
     done = subprocess.run(
         pandoc_command(reference_path, stamp),
         input=markdown.encode("utf-8"),
         capture_output=True,
         # pandoc decodes its arguments (the title) in the locale's encoding: under LC_ALL=C
         # a non-ASCII title would be corrupted. Input and output are UTF-8 whatever the locale.
-        env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "LC_ALL": "C.UTF-8"},
+        env={**os.environ, "SOURCE_DATE_EPOCH": "0", "LC_ALL": "C.UTF-8"},
         check=False,
     )
     if done.returncode != 0:
         raise PandocError(done.stderr.decode("utf-8", errors="replace").strip())
     archive = zipfile.ZipFile(io.BytesIO(done.stdout))
-    parts = {
-        name: _stamped(archive.read(name), stamp)
-        for name in archive.namelist()
-        if re.fullmatch(r"word/(header|footer)\d*\.xml", name)
-    }
-    parts["word/document.xml"] = finish(
-        archive.read("word/document.xml"), TOC_DEPTH if stamp.toc else None
+    layout = finish(archive.read("word/document.xml"), TOC_DEPTH if stamp.toc else None)
+    parts = {n: archive.read(n) for n in archive.namelist() if _STAMPED_PARTS.fullmatch(n)}
+    base = deterministic_zip(done.stdout, {"word/document.xml": layout}, frozenset(parts))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as container:
+        container.writestr(zipfile.ZipInfo(_BASE, FIXED_TIME), base)
+        for name, data in parts.items():
+            container.writestr(zipfile.ZipInfo(f"{_PARTS}{name}", FIXED_TIME), data)
+    return packed.getvalue()
+
+
+def _with_commit(custom: bytes, commit: str) -> bytes:
+    """The commit as the custom document property "commit" (Word: File > Properties)."""
+    text = custom.decode("utf-8")
+    number = max((int(n) for n in _PROPERTY_ID.findall(text)), default=1) + 1
+    entry = (
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{number}" '
+        f'name="commit"><vt:lpwstr>{xml_escape(commit)}</vt:lpwstr></property>'
     )
-    return deterministic_zip(done.stdout, parts)
+    return text.replace("</Properties>", entry + "</Properties>", 1).encode("utf-8")
+
+
+def stamp_docx(converted: bytes, stamp: Stamp, epoch: int) -> bytes:
+    """A conversion made final: header/footer stamp, watermark, commit property and the
+    commit time as its dates, appended to the archive with fixed entry times."""
+    container = zipfile.ZipFile(io.BytesIO(converted))
+    parts = {
+        name.removeprefix(_PARTS): container.read(name)
+        for name in container.namelist()
+        if name.startswith(_PARTS)
+    }
+    when = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name, data in parts.items():
+        if name == "docProps/core.xml":
+            parts[name] = _DATES.sub(rf"\g<1>{when}\g<2>", data.decode("utf-8")).encode("utf-8")
+        elif name == "docProps/custom.xml":
+            parts[name] = _with_commit(data, stamp.commit) if stamp.commit else data
+        else:
+            parts[name] = _stamped(data, stamp)
+    out = io.BytesIO(container.read(_BASE))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(_fixed(name), data)
+    return out.getvalue()
+
+
+def to_docx(
+    markdown: str, reference: bytes, reference_path: str, stamp: Stamp, epoch: int
+) -> bytes:
+    """Markdown to a finished DOCX in one go (documents the build does not cache)."""
+    return stamp_docx(convert(markdown, reference_path, stamp), stamp, epoch)

@@ -1,8 +1,10 @@
 """PDF leaves from the DOCX: LibreOffice (headless, through UNO), then pikepdf.
 
 LibreOffice converts, fills the table of contents and writes bookmarks from the headings;
-pikepdf then replaces what differs from run to run (creation and modification dates, the
-document ID, the XMP packet), so one commit gives byte-identical PDFs.
+pikepdf then removes what differs from run to run (dates, the document ID, the XMP packet,
+font subset tags), which gives the conversion the build caches. `stamped` applies what
+changes with every commit and is not on the pages: the commit time as the dates and the
+commit as the document information entry /Commit; one commit gives byte-identical PDFs.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from pathlib import Path
 
 import pikepdf
 
+from cmc_dossier.publish.cache import content_key
+
 PYTHON_WITH_UNO = "/usr/bin/python3"
-CONVERTER_VERSION = "pdf-3"  # bump when the conversion or normalisation changes
+CONVERTER_VERSION = "pdf-4"  # bump when the conversion or normalisation changes
 
 
 class PdfError(RuntimeError):
@@ -34,10 +38,11 @@ def available() -> bool:
     return shutil.which("soffice") is not None and Path(PYTHON_WITH_UNO).is_file()
 
 
-def cache_key(docx_key: str) -> str:
-    """From the DOCX's own cache key (everything its bytes depend on), so an unchanged
-    leaf's PDF is reused without its DOCX being kept or made again."""
-    return hashlib.sha256((docx_key + CONVERTER_VERSION).encode()).hexdigest()
+def cache_key(conversion_key: str, visible_stamp: str) -> str:
+    """From the DOCX conversion's key and what the stamp puts on the pages (product, title,
+    version, draft mark; never the commit), so an unchanged leaf's PDF is reused across
+    commits without its DOCX being made again."""
+    return content_key(conversion_key, visible_stamp, CONVERTER_VERSION)
 
 
 _SUBSET = re.compile(r"^/[A-Z]{6}\+")
@@ -57,22 +62,38 @@ def _subset_tags(document: pikepdf.Pdf) -> None:
                 item[key] = pikepdf.Name(f"/{tag}+{base}")
 
 
-def normalised(data: bytes, epoch: int) -> bytes:
-    """The PDF with dates from the commit, no XMP packet, font subset tags from the font
-    names and an ID from its content."""
+def _saved(document: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    document.save(out, deterministic_id=True, compress_streams=True)
+    return out.getvalue()
+
+
+def normalised(data: bytes) -> bytes:
+    """LibreOffice's PDF without what differs from run to run: no dates, no XMP packet, font
+    subset tags from the font names, an ID from its content."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _subset_tags(pdf)
-        stamp = datetime.fromtimestamp(epoch, UTC).strftime("D:%Y%m%d%H%M%SZ")
         if "/Metadata" in pdf.Root:
             del pdf.Root["/Metadata"]
         for key in ("/DocChecksum", "/ID"):  # LibreOffice's checksum and random ID
             if key in pdf.trailer:
                 del pdf.trailer[key]
-        pdf.docinfo["/CreationDate"] = stamp
-        pdf.docinfo["/ModDate"] = stamp
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True)
-        return out.getvalue()
+        for key in ("/CreationDate", "/ModDate"):
+            if key in pdf.docinfo:
+                del pdf.docinfo[key]
+        return _saved(pdf)
+
+
+def stamped(data: bytes, epoch: int, commit: str) -> bytes:
+    """A cached conversion made final: the commit time as its dates, the commit (a
+    secondary identifier; the pages show the document's own version) as /Commit."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        when = datetime.fromtimestamp(epoch, UTC).strftime("D:%Y%m%d%H%M%SZ")
+        pdf.docinfo["/CreationDate"] = when
+        pdf.docinfo["/ModDate"] = when
+        if commit:
+            pdf.docinfo["/Commit"] = commit
+        return _saved(pdf)
 
 
 def _convert_batch(pairs: list[tuple[Path, Path]]) -> None:
@@ -92,8 +113,9 @@ def _convert_batch(pairs: list[tuple[Path, Path]]) -> None:
         raise PdfError(message or f"LibreOffice wrote no PDF for {', '.join(missing)}")
 
 
-def convert(pairs: list[tuple[Path, Path]], epoch: int, workers: int | None = None) -> None:
-    """Convert each DOCX to its PDF; one LibreOffice per worker, documents shared out."""
+def convert(pairs: list[tuple[Path, Path]], workers: int | None = None) -> None:
+    """Convert each DOCX to its PDF, normalised; one LibreOffice per worker, documents
+    shared out."""
     if not pairs:
         return
     if not available():
@@ -107,4 +129,4 @@ def convert(pairs: list[tuple[Path, Path]], epoch: int, workers: int | None = No
     with ThreadPoolExecutor(max_workers=count) as pool:
         list(pool.map(_convert_batch, batches))
     for _, pdf in pairs:
-        pdf.write_bytes(normalised(pdf.read_bytes(), epoch))
+        pdf.write_bytes(normalised(pdf.read_bytes()))

@@ -1,21 +1,26 @@
 """`dossier build`: validate, render every document, publish DOCX, swap the output in whole.
 
 Output goes to a staging folder beside the target folder and replaces it only when every
-document is written, so a failed build leaves the previous output as it was. A DOCX whose
-inputs (Markdown, reference document, stamp, pandoc version) are unchanged is copied from
-the previous output instead of running pandoc again. When the build makes PDF, the PDF is
-the granular eCTD leaf: a leaf's DOCX is only the step to it and is not kept; the combined
-documents keep their DOCX for editing.
+document is written, so a failed build leaves the previous output as it was. Conversions
+are cached by what they are made from (`publish/cache.py`): pandoc runs only for a document
+whose Markdown, reference document or title changed, LibreOffice only for a PDF whose
+conversion or visible stamp changed. What changes with every commit (commit id, dates) is
+stamped onto the cached conversion; an output file whose key (conversion and stamp) is the
+previous build's is linked from it. When the build makes PDF, the PDF is the granular eCTD
+leaf: a leaf's DOCX is only the step to it and is not kept; the combined documents keep
+their DOCX for editing.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -27,7 +32,8 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.outputs import Generations
 from cmc_dossier.publish import pdf
-from cmc_dossier.publish.docx import PandocError, Stamp, cache_key, to_docx
+from cmc_dossier.publish.cache import ConversionCache, content_key
+from cmc_dossier.publish.docx import PandocError, Stamp, conversion_key, convert, stamp_docx
 from cmc_dossier.render.documents import Document
 from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
 from cmc_dossier.validation import validate_folder
@@ -56,7 +62,10 @@ class BuildReport:
     written: dict[str, list[Path]] = field(default_factory=dict)
     pandoc_runs: int = 0
     pdf_runs: int = 0
-    reused: int = 0
+    # every DOCX and PDF written is counted once: converted, restamped or unchanged
+    restamped: int = 0  # made from a cached conversion with this build's stamp
+    reused: int = 0  # the previous build's file, unchanged
+    converted: list[str] = field(default_factory=list)  # documents pandoc ran for
 
     @property
     def failed(self) -> bool:
@@ -114,45 +123,71 @@ def _keeps_docx(document: Document, formats: tuple[str, ...]) -> bool:
     return "docx" in formats and not ("pdf" in formats and _is_leaf(document))
 
 
-def _outputs(final: Path, documents: list[Document], formats: tuple[str, ...]) -> list[Path]:
-    return [
-        final / f"{d.path}.{suffix}"
-        for d in documents
-        for suffix in FORMATS
-        if suffix in formats and (suffix != "docx" or _keeps_docx(d, formats))
-    ]
+@dataclass(frozen=True)
+class _Output:
+    """One file of the build and the key of everything its bytes depend on."""
+
+    document: Document
+    suffix: str  # md, docx or pdf
+    key: str
+    docx: str = ""  # the DOCX conversion it is made from (for a PDF: through its DOCX)
+    pdf: str = ""  # a PDF's cached conversion
 
 
-def _unchanged(
-    final: Path,
+def _on_pages(stamp: Stamp) -> Stamp:
+    """The stamp a PDF shows on its pages: without the commit, which goes into its metadata
+    after conversion, so a new commit needs no new PDF conversion."""
+    return replace(stamp, commit=None)
+
+
+def _planned(
     documents: list[Document],
     formats: tuple[str, ...],
-    old_cache: dict[str, str],
     reference: bytes,
     stamp_of: Callable[[Document], Stamp],
-) -> bool:
-    """True when the target folder already holds exactly what this build would write."""
-    if not final.is_dir():
-        return False
-    expected = set(_outputs(final, documents, formats)) | {final / CACHE_FILE}
-    present = {p for p in final.rglob("*") if p.is_file()}
-    if expected != present:
-        return False
+    epoch: int,
+) -> dict[str, _Output]:
+    """Every file this build writes for one target, by its path in the target folder."""
+    planned: dict[str, _Output] = {}
     for document in documents:
-        markdown = document.markdown.encode("utf-8")
-        if "md" in formats and (final / f"{document.path}.md").read_bytes() != markdown:
-            return False
-        key = cache_key(document.markdown, reference, stamp_of(document))
-        if "docx" in formats and old_cache.get(str(document.path)) != key:
-            return False
-        if "pdf" in formats and old_cache.get(f"{document.path}.pdf") != pdf.cache_key(key):
-            return False
-    return ("docx" in formats) == bool(old_cache)
+        relative = str(document.path)
+        if "md" in formats:
+            planned[f"{relative}.md"] = _Output(document, "md", content_key(document.markdown))
+        if "docx" not in formats:
+            continue
+        stamp = stamp_of(document)
+        conversion = conversion_key(document.markdown, reference, stamp)
+        if _keeps_docx(document, formats):
+            key = content_key(conversion, repr(stamp), str(epoch))
+            planned[f"{relative}.docx"] = _Output(document, "docx", key, conversion)
+        if "pdf" in formats:
+            leaf = pdf.cache_key(conversion, repr(_on_pages(stamp)))
+            key = content_key(leaf, stamp.commit or "", str(epoch))
+            planned[f"{relative}.pdf"] = _Output(document, "pdf", key, conversion, leaf)
+    return planned
+
+
+def _unchanged(final: Path, keys: dict[str, str], old_keys: dict[str, str]) -> bool:
+    """True when the target folder already holds exactly what this build would write."""
+    if not final.is_dir() or keys != old_keys:
+        return False
+    present = {p for p in final.rglob("*") if p.is_file()}
+    return present == {final / name for name in keys} | {final / CACHE_FILE}
 
 
 def _write(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
+
+
+def _link(source: Path, path: Path) -> None:
+    """The previous build's file in the new generation, sharing its data (outputs are never
+    modified in place once written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
@@ -261,79 +296,106 @@ def _publish(
     progress: Progress | None,
 ) -> list[Path]:
     final = options.output / target
-    old_cache = _previous_cache(final)
-    new_cache: dict[str, str] = {}
-    written: list[Path] = []
-    if _unchanged(final, documents, options.formats, old_cache, reference, stamp_of):
-        report.reused += len(old_cache)
-        return _outputs(final, documents, options.formats)
-    pending: list[tuple[Document, str]] = []
-    for document in documents:
-        relative = str(document.path)
-        if "md" in options.formats:
-            _write(staging / f"{relative}.md", document.markdown.encode("utf-8"))
-            written.append(final / f"{relative}.md")
-        if "docx" not in options.formats:
-            continue
-        key = cache_key(document.markdown, reference, stamp_of(document))
-        new_cache[relative] = key
-        if _keeps_docx(document, options.formats):
-            written.append(final / f"{relative}.docx")
-        elif (
-            old_cache.get(f"{relative}.pdf") == pdf.cache_key(key)
-            and (final / f"{relative}.pdf").is_file()
-        ):
-            continue  # the leaf's PDF is reused below; its DOCX is not needed
-        old_file = final / f"{relative}.docx"
-        if old_cache.get(relative) == key and old_file.is_file():
-            _write(staging / f"{relative}.docx", old_file.read_bytes())
+    planned = _planned(documents, options.formats, reference, stamp_of, epoch)
+    keys = {name: output.key for name, output in planned.items()}
+    old_keys = _previous_cache(final)
+    written = [final / name for name in planned]
+    if _unchanged(final, keys, old_keys):
+        report.reused += sum(output.suffix != "md" for output in planned.values())
+        return written
+    stale: dict[str, _Output] = {}
+    for name, output in planned.items():
+        if output.suffix == "md":
+            _write(staging / name, output.document.markdown.encode("utf-8"))
+        elif old_keys.get(name) == output.key and (final / name).is_file():
+            _link(final / name, staging / name)
             report.reused += 1
         else:
-            pending.append((document, relative))
+            stale[name] = output
+    docx_cache = ConversionCache(options.output, "docx", target)
+    pdf_cache = ConversionCache(options.output, "pdf", target)
+    pdfs = {name: pdf_cache.get(o.pdf) for name, o in stale.items() if o.suffix == "pdf"}
+    conversions, fresh = _conversions(
+        target, stale, pdfs, docx_cache, reference_path, stamp_of, report, progress
+    )
+    to_convert = [(name, o) for name, o in stale.items() if o.suffix == "pdf" and not pdfs[name]]
+    pdfs.update(_convert_pdfs(to_convert, conversions, pdf_cache, stamp_of))
+    report.pdf_runs += len(to_convert)
+    report.restamped += sum(o.suffix == "docx" and o.docx not in fresh for o in stale.values())
+    report.restamped += len(pdfs) - len(to_convert)
 
-    def convert(item: tuple[Document, str]) -> None:
-        document, relative = item
-        data = to_docx(document.markdown, reference, str(reference_path), stamp_of(document), epoch)
-        _write(staging / f"{relative}.docx", data)
+    def finish(item: tuple[str, _Output]) -> None:
+        name, output = item
+        stamp = stamp_of(output.document)
+        if output.suffix == "docx":
+            data = stamp_docx(conversions[output.docx], stamp, epoch)
+        else:
+            data = pdf.stamped(pdfs[name] or b"", epoch, stamp.commit or "")
+        _write(staging / name, data)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        list(pool.map(finish, stale.items()))
+    if "docx" in options.formats:
+        docx_cache.keep_only({o.docx for o in planned.values() if o.docx})
+    if "pdf" in options.formats:
+        pdf_cache.keep_only({o.pdf for o in planned.values() if o.pdf})
+    _write(staging / CACHE_FILE, json.dumps(keys, indent=1, sort_keys=True).encode())
+    return written
+
+
+def _conversions(
+    target: str,
+    stale: dict[str, _Output],
+    pdfs: dict[str, bytes | None],
+    cache: ConversionCache,
+    reference_path: Path,
+    stamp_of: Callable[[Document], Stamp],
+    report: BuildReport,
+    progress: Progress | None,
+) -> tuple[dict[str, bytes], set[str]]:
+    """The DOCX conversions the stale files need (a DOCX to stamp, a PDF to convert): from
+    the cache, else from pandoc (run side by side), then cached; with the keys pandoc made."""
+    needed = {o.docx: o for name, o in stale.items() if o.suffix == "docx" or not pdfs[name]}
+    found = {key: cache.get(key) for key in needed}
+    conversions = {key: data for key, data in found.items() if data is not None}
+    pending = [output for key, output in needed.items() if found[key] is None]
+
+    def run(output: _Output) -> None:
+        data = convert(output.document.markdown, str(reference_path), stamp_of(output.document))
+        cache.put(output.docx, data)
+        conversions[output.docx] = data
 
     done = 0
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for _ in pool.map(convert, pending):
+        for _ in pool.map(run, pending):
             done += 1
             if progress:
                 progress(target, done, len(pending))
     report.pandoc_runs += len(pending)
-    if "pdf" in options.formats:
-        _publish_pdf(documents, staging, final, old_cache, new_cache, epoch, report)
-        written.extend(final / f"{d.path}.pdf" for d in documents)
-        for document in documents:
-            if not _keeps_docx(document, options.formats):
-                (staging / f"{document.path}.docx").unlink(missing_ok=True)
-    _write(staging / CACHE_FILE, json.dumps(new_cache, indent=1, sort_keys=True).encode())
-    return written
+    report.converted += [f"{target}/{output.document.path}" for output in pending]
+    return conversions, {output.docx for output in pending}
 
 
-def _publish_pdf(
-    documents: list[Document],
-    staging: Path,
-    final: Path,
-    old_cache: dict[str, str],
-    new_cache: dict[str, str],
-    epoch: int,
-    report: BuildReport,
-) -> None:
-    """A PDF from each DOCX; one whose DOCX is unchanged (same DOCX key) is reused."""
-    pending = []
-    for document in documents:
-        relative = f"{document.path}.pdf"
-        docx = staging / f"{document.path}.docx"
-        key = pdf.cache_key(new_cache[str(document.path)])
-        new_cache[relative] = key
-        old_file = final / relative
-        if old_cache.get(relative) == key and old_file.is_file():
-            _write(staging / relative, old_file.read_bytes())
-            report.reused += 1
-        else:
-            pending.append((docx, staging / relative))
-    pdf.convert(pending, epoch)
-    report.pdf_runs += len(pending)
+def _convert_pdfs(
+    items: list[tuple[str, _Output]],
+    conversions: dict[str, bytes],
+    cache: ConversionCache,
+    stamp_of: Callable[[Document], Stamp],
+) -> dict[str, bytes]:
+    """LibreOffice for the PDFs not in the cache, each from its DOCX stamped as its pages
+    show it (no commit, epoch 0 dates: both are set on the PDF afterwards); then cached."""
+    if not items:
+        return {}
+    made = {}
+    with tempfile.TemporaryDirectory(prefix="cmc-dossier-pdf-") as folder:
+        pairs = []
+        for name, output in items:
+            docx = Path(folder) / Path(name).with_suffix(".docx")
+            stamp = _on_pages(stamp_of(output.document))
+            _write(docx, stamp_docx(conversions[output.docx], stamp, 0))
+            pairs.append((docx, Path(folder) / name))
+        pdf.convert(pairs)
+        for (name, output), (_, leaf) in zip(items, pairs, strict=True):
+            made[name] = leaf.read_bytes()
+            cache.put(output.pdf, made[name])
+    return made
