@@ -18,7 +18,7 @@ from cmc_dossier.model.dossier import Dossier, Entry
 from cmc_dossier.model.kinds import FACT_ADAPTER, KIND_NAMES, FactKinds
 from cmc_dossier.model.product import SUPPORTED_SCHEMA_VERSIONS, Manifest, Narrative
 from cmc_dossier.model.unknowns import UNION_TAGS
-from cmc_dossier.model.walk import identified_items
+from cmc_dossier.model.walk import Contents, contents
 
 ReadText = Callable[[Path], str | None]
 _KIND_CLASSES: dict[str, type[BaseModel]] = dict(zip(KIND_NAMES, FactKinds, strict=True))
@@ -190,6 +190,7 @@ def assemble(
     index: dict[str, Entry] = {}
     seen: dict[str, Place] = {}
     origins: dict[str, RawDocument] = {}
+    found_in: dict[str, Contents] = {}
     manifests: list[tuple[Manifest, RawDocument]] = []
     unreadable: set[str] = set()
     narrative_files: dict[str, tuple[Path, str]] = {}
@@ -209,7 +210,8 @@ def assemble(
             continue
         facts.append(fact)
         origins[fact.id] = document
-        for path, item in identified_items(fact):
+        found_in[fact.id] = found = contents(fact)
+        for path, item in found.items:
             entry = Entry(item.id, type(item).__name__, item, fact, path)
             duplicate = _register(entry, (document, (*path, "id")), index, seen)
             if duplicate is not None:
@@ -224,7 +226,9 @@ def assemble(
                 diagnostics.append(problem)
 
     manifest = _manifest(manifests, root, diagnostics)
-    dossier = Dossier(manifest, facts, index, dict(origins), narrative_files, frozenset(unreadable))
+    dossier = Dossier(
+        manifest, facts, index, dict(origins), found_in, narrative_files, frozenset(unreadable)
+    )
     return dossier, diagnostics
 
 
