@@ -40,7 +40,12 @@ _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, populate_by_name=False, regex_engine="rust-regex"
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        populate_by_name=False,
+        regex_engine="rust-regex",
+        defer_build=True,
     )
 
 
