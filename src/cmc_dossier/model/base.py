@@ -40,12 +40,7 @@ _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        frozen=True,
-        populate_by_name=False,
-        regex_engine="rust-regex",
-        defer_build=True,
+        extra="forbid", strict=True, frozen=True, populate_by_name=False, regex_engine="rust-regex"
     )
 
 
