@@ -110,7 +110,11 @@ def block(n: int) -> list[str]:
     facts.append(
         f"kind: AnalyticalMethod\nid: M-{b}\ntitle: Method {b}\ntechnique: SE-HPLC\n"
         f"purpose: Purity\ntype: in-house\nstatus: validated\nstatus_as_of_phase: 1\n"
-        f"performed_at: [SITE-1]\n"
+        f"performed_at: [SITE-1]\nvalidation_summary:\n"
+        "  - {characteristic: Specificity, acceptance: Monomer resolved from aggregate, "
+        "result: Resolution 2.1}\n"
+        "  - {characteristic: Precision (repeatability), acceptance: RSD ≤ 2.0 %, "
+        "result: RSD 0.4 %}\n"
     )
     facts.append(
         f"kind: InProcessControl\nid: IPC-{b}\ntitle: Control {b}\nunit_operation: UO-{b}\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -11,14 +11,14 @@ from pydantic import BaseModel, ValidationError
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.diagnostics.hints import did_you_mean
-from cmc_dossier.loader import RawDocument
+from cmc_dossier.loader import RawDocument, SourceDocument
 from cmc_dossier.loader.safe_files import control_character
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.dossier import Dossier, Entry
 from cmc_dossier.model.kinds import FACT_ADAPTER, KIND_NAMES, FactKinds
 from cmc_dossier.model.product import SUPPORTED_SCHEMA_VERSIONS, Manifest, Narrative
 from cmc_dossier.model.unknowns import UNION_TAGS
-from cmc_dossier.model.walk import identified_items
+from cmc_dossier.model.walk import Contents, contents
 
 ReadText = Callable[[Path], str | None]
 _KIND_CLASSES: dict[str, type[BaseModel]] = dict(zip(KIND_NAMES, FactKinds, strict=True))
@@ -128,9 +128,6 @@ def _kind_problem(document: RawDocument) -> Diagnostic | None:
     return None
 
 
-Place = tuple[RawDocument, tuple[str | int, ...]]
-
-
 def validate_document(document: RawDocument) -> tuple[FactBase | None, list[Diagnostic]]:
     """One YAML document against the schema of its kind."""
     problem = _kind_problem(document)
@@ -143,27 +140,28 @@ def validate_document(document: RawDocument) -> tuple[FactBase | None, list[Diag
 
 
 def _register(
-    entry: Entry, place: Place, index: dict[str, Entry], seen: dict[str, Place]
+    entry: Entry,
+    place: SourceDocument,
+    index: dict[str, Entry],
+    origins: dict[str, SourceDocument],
 ) -> Diagnostic | None:
-    """Index an ID; places are kept unresolved, since positions cost a parse."""
+    """Index an ID; where the first holder wrote it is found only if the ID comes again."""
     if entry.id in index:
-        first_document, first_path = seen[entry.id]
-        first = first_document.locate(first_path)
-        document, path = place
+        holder = index[entry.id]
+        first = origins[holder.fact.id].locate((*holder.path, "id"))
         return diagnostic(
             "DOS105",
-            f"ID '{entry.id}' is already used by the {index[entry.id].kind} at {first}",
-            document.locate(path),
+            f"ID '{entry.id}' is already used by the {holder.kind} at {first}",
+            place.locate((*entry.path, "id")),
             hint="IDs are permanent and unique across the dossier; choose a new one",
             related=(first,),
         )
     index[entry.id] = entry
-    seen[entry.id] = place
     return None
 
 
 def _read_narrative(
-    narrative: Narrative, document: RawDocument, root: Path, read_text: ReadText
+    narrative: Narrative, document: SourceDocument, root: Path, read_text: ReadText
 ) -> tuple[tuple[Path, str] | None, Diagnostic | None]:
     assert narrative.file is not None
     relative = (document.source.name.parent / narrative.file).resolve()
@@ -182,15 +180,19 @@ def _read_narrative(
 
 
 def assemble(
-    documents: list[RawDocument], root: Path, read_text: ReadText
+    documents: Iterable[RawDocument], root: Path, read_text: ReadText
 ) -> tuple[Dossier, list[Diagnostic]]:
-    """Validate every document against its kind and index every ID, reporting all problems."""
+    """Validate every document against its kind and index every ID, reporting all problems.
+
+    Documents are taken one by one and only their place is kept, so a reader that yields
+    them file by file never holds the plain data of the whole dossier.
+    """
     diagnostics: list[Diagnostic] = []
     facts: list[FactBase] = []
     index: dict[str, Entry] = {}
-    seen: dict[str, Place] = {}
-    origins: dict[str, RawDocument] = {}
-    manifests: list[tuple[Manifest, RawDocument]] = []
+    origins: dict[str, SourceDocument] = {}
+    found_in: dict[str, Contents] = {}
+    manifests: list[tuple[Manifest, SourceDocument]] = []
     unreadable: set[str] = set()
     narrative_files: dict[str, tuple[Path, str]] = {}
 
@@ -200,31 +202,32 @@ def assemble(
             diagnostics.extend(problems)
             _remember_unreadable(document, unreadable)
             continue
-        kind = fact.kind
-        duplicate = _register(
-            Entry(fact.id, kind, fact, fact, ()), (document, ("id",)), index, seen
-        )
+        place = document.place
+        duplicate = _register(Entry(fact.id, fact.kind, fact, fact, ()), place, index, origins)
         if duplicate is not None:
             diagnostics.append(duplicate)
             continue
         facts.append(fact)
-        origins[fact.id] = document
-        for path, item in identified_items(fact):
+        origins[fact.id] = place
+        found_in[fact.id] = fact_contents = contents(fact)
+        for path, item in fact_contents.items:
             entry = Entry(item.id, type(item).__name__, item, fact, path)
-            duplicate = _register(entry, (document, (*path, "id")), index, seen)
+            duplicate = _register(entry, place, index, origins)
             if duplicate is not None:
                 diagnostics.append(duplicate)
         if isinstance(fact, Manifest):
-            manifests.append((fact, document))
+            manifests.append((fact, place))
         if isinstance(fact, Narrative) and fact.file is not None:
-            found, problem = _read_narrative(fact, document, root, read_text)
+            found, problem = _read_narrative(fact, place, root, read_text)
             if found:
                 narrative_files[fact.id] = found
             if problem:
                 diagnostics.append(problem)
 
     manifest = _manifest(manifests, root, diagnostics)
-    dossier = Dossier(manifest, facts, index, dict(origins), narrative_files, frozenset(unreadable))
+    dossier = Dossier(
+        manifest, facts, index, dict(origins), found_in, narrative_files, frozenset(unreadable)
+    )
     return dossier, diagnostics
 
 
@@ -235,7 +238,7 @@ def _remember_unreadable(document: RawDocument, unreadable: set[str]) -> None:
 
 
 def _manifest(
-    manifests: list[tuple[Manifest, RawDocument]], root: Path, diagnostics: list[Diagnostic]
+    manifests: list[tuple[Manifest, SourceDocument]], root: Path, diagnostics: list[Diagnostic]
 ) -> Manifest | None:
     if not manifests:
         diagnostics.append(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from cmc_dossier.assemble import ReadText, assemble
 from cmc_dossier.checks import run_checks
 from cmc_dossier.diagnostics import Diagnostic, Severity, sort_key
-from cmc_dossier.loader import RawDocument, read_folder
+from cmc_dossier.loader import RawDocument, read_documents
 from cmc_dossier.loader.safe_files import Refused, read_bounded
 from cmc_dossier.model.dossier import Dossier
 
@@ -58,20 +59,24 @@ def without_cycle_collection() -> Iterator[None]:
 
 
 def validate_documents(
-    documents: list[RawDocument],
+    documents: Iterable[RawDocument],
     root: Path,
     read_problems: list[Diagnostic],
     read_text: ReadText = _read_text,
 ) -> ValidationResult:
-    if not documents:  # nothing could be read: the reading problems say why
+    """Assemble and check the documents; `read_problems` may still grow while `documents`
+    (a reader going file by file) is consumed, and is read only after it."""
+    documents = iter(documents)
+    first = next(documents, None)
+    if first is None:  # nothing could be read: the reading problems say why
         return ValidationResult(None, sorted(read_problems, key=sort_key))
     with without_cycle_collection():
-        dossier, problems = assemble(documents, root, read_text)
+        dossier, problems = assemble(chain((first,), documents), root, read_text)
         diagnostics = [*read_problems, *problems, *run_checks(dossier)]
     return ValidationResult(dossier, sorted(diagnostics, key=sort_key))
 
 
 def validate_folder(root: Path) -> ValidationResult:
     with without_cycle_collection():
-        documents, problems = read_folder(root)
-        return validate_documents(documents, root, problems)
+        problems: list[Diagnostic] = []
+        return validate_documents(read_documents(root, problems), root, problems)

@@ -11,7 +11,6 @@ from cmc_dossier.model.manufacture import Material
 from cmc_dossier.model.product import CQA
 from cmc_dossier.model.stability import AdventitiousAgentSafety
 from cmc_dossier.model.vocabulary import CELL_THERAPIES, HUMAN_OR_ANIMAL, INTEGRATING_VECTORS
-from cmc_dossier.model.walk import identified_items
 
 
 def _manifest_location(dossier: Dossier, path: tuple[str, ...] = ()) -> Location | None:
@@ -119,7 +118,7 @@ def check_established_condition_contexts(dossier: Dossier) -> list[Diagnostic]:
         return []
     found = []
     for fact in dossier.facts:
-        holders = [((), fact)] + [(path, item) for path, item in identified_items(fact)]
+        holders = [((), fact), *dossier.contents[fact.id].items]
         for path, holder in holders:
             if not isinstance(holder, CarriesEstablishedCondition):
                 continue

@@ -14,7 +14,6 @@ from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
 from cmc_dossier.model.prose import find_references, is_section, quotable_fields
 from cmc_dossier.model.strategy import ANY_FACT
-from cmc_dossier.model.walk import prose, references
 
 
 def _suggest(dossier: Dossier, target: str, kinds: tuple[str, ...]) -> str:
@@ -35,7 +34,7 @@ def _kinds(kinds: tuple[str, ...]) -> str:
 def check_references(dossier: Dossier) -> list[Diagnostic]:
     found = []
     for fact in dossier.facts:
-        for reference in references(fact):
+        for reference in dossier.contents[fact.id].references:
             entry = dossier.index.get(reference.target)
             if entry is None:
                 if reference.target in dossier.unreadable_ids:
@@ -65,7 +64,7 @@ def _prose_sources(dossier: Dossier) -> Iterator[tuple[str, Callable[[int], Loca
     """Each prose text with a function from an offset in it to its place in the source."""
     for fact in dossier.facts:
         origin = dossier.origins[fact.id]
-        for path, text in prose(fact):
+        for path, text in dossier.contents[fact.id].prose:
             yield text, partial(origin.locate_in_text, path, text)
         if isinstance(fact, Narrative) and fact.id in dossier.narrative_files:
             file, text = dossier.narrative_files[fact.id]

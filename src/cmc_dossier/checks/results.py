@@ -7,7 +7,7 @@ from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.comparison import meets
 from cmc_dossier.model.control import Batch, Specification, SpecificationTest
-from cmc_dossier.model.criteria import read_result
+from cmc_dossier.model.criteria import ParsedCriterion, read_result
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.stability import StabilityStudy
 from cmc_dossier.model.unknowns import Unknown
@@ -75,9 +75,16 @@ def check_stability_results(dossier: Dossier) -> list[Diagnostic]:
 
 
 def _outside(
-    dossier: Dossier, fact_id: str, path: tuple[str | int, ...], results: dict, where: str
+    dossier: Dossier,
+    fact_id: str,
+    path: tuple[str | int, ...],
+    results: dict,
+    where: str,
+    criteria: dict[str, ParsedCriterion | None],
 ) -> list[Diagnostic]:
-    """Results that, read as one value, fail their test's parsed acceptance criterion."""
+    """Results that, read as one value, fail their test's parsed acceptance criterion.
+
+    `criteria` holds each test's parsed criterion, read once for all the batches tested."""
     found = []
     for test_id, result in results.items():
         entry = dossier.index.get(test_id)
@@ -86,7 +93,9 @@ def _outside(
         test = entry.value
         if isinstance(result, Unknown) or isinstance(test.acceptance_criterion, Unknown):
             continue
-        if meets(test.parsed_criterion, read_result(result)) is not False:
+        if test_id not in criteria:
+            criteria[test_id] = test.parsed_criterion
+        if meets(criteria[test_id], read_result(result)) is not False:
             continue
         found.append(
             diagnostic(
@@ -112,14 +121,16 @@ def check_results_meet_criteria(dossier: Dossier) -> list[Diagnostic]:
     (for example, in-use data compared against an in-use specification).
     """
     found = []
+    criteria: dict[str, ParsedCriterion | None] = {}
     for batch in dossier.of_kind(Batch):
         if not batch.remarks:
             where = f"batch {batch.batch_number}"
-            found += _outside(dossier, batch.id, ("results",), batch.results, where)
+            found += _outside(dossier, batch.id, ("results",), batch.results, where, criteria)
     for study in dossier.of_kind(StabilityStudy):
         for index, result in enumerate(study.results):
             where = f"study '{study.id}', {result.batch} {result.condition} {result.time_point}"
-            found += _outside(dossier, study.id, ("results", index, "values"), result.values, where)
+            path = ("results", index, "values")
+            found += _outside(dossier, study.id, path, result.values, where, criteria)
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from cmc_dossier.diagnostics import Diagnostic, Location
@@ -30,17 +31,27 @@ def _missing(root: Path, message: str) -> list[Diagnostic]:
 
 
 def read_folder(root: Path) -> tuple[list[RawDocument], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    documents = list(read_documents(root, diagnostics))
+    return documents, diagnostics
+
+
+def read_documents(root: Path, diagnostics: list[Diagnostic]) -> Iterator[RawDocument]:
+    """The documents of every fact file, file by file; reading problems go to `diagnostics`
+    as they are met, so the list is complete once the documents are exhausted."""
     if not root.exists():
-        return [], _missing(root, f"{root} does not exist")
+        diagnostics.extend(_missing(root, f"{root} does not exist"))
+        return
     if root.is_dir():
-        paths, diagnostics = walk(root, FACT_SUFFIXES)
+        paths, problems = walk(root, FACT_SUFFIXES)
         confinement = root
     else:
-        paths, diagnostics = [root], []
+        paths, problems = [root], []
         confinement = root.parent
-    if not paths and not diagnostics:
-        return [], _missing(root, f"no .yaml or .yml files under {root}")
-    documents: list[RawDocument] = []
+    diagnostics.extend(problems)
+    if not paths and not problems:
+        diagnostics.extend(_missing(root, f"no .yaml or .yml files under {root}"))
+        return
     for path in paths:
         try:
             raw = read_bounded(path, confinement)
@@ -52,6 +63,5 @@ def read_folder(root: Path) -> tuple[list[RawDocument], list[Diagnostic]]:
         if text is None:
             continue
         found, problems = load_source(SourceFile(path, text))
-        documents.extend(found)
         diagnostics.extend(problems)
-    return documents, diagnostics
+        yield from found

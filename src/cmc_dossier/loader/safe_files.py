@@ -75,7 +75,11 @@ def read_bounded(path: Path, root: Path) -> bytes:
             )
         )
     with os.fdopen(descriptor, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+        # the buffer is sized from the file, not the limit (16 MiB allocated per file read);
+        # a file that grew since fstat is read on, still only up to the limit
+        data = handle.read(min(status.st_size, MAX_FILE_BYTES) + 1)
+        if len(data) > status.st_size:
+            data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     if len(data) > MAX_FILE_BYTES:
         raise Refused(
             diagnostic(

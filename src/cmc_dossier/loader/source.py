@@ -33,15 +33,18 @@ class SourceFile:
         return compose_documents(self.text)
 
 
-@dataclass(eq=False)
-class RawDocument:
-    """One YAML document as plain data, before the schema has looked at it."""
+@dataclass(eq=False, slots=True)
+class SourceDocument:
+    """Where one YAML document was written: its file, its index there and its start.
+
+    This is what a validated fact keeps of its document, so that the plain data can be
+    freed once the fact is built; positions inside it are found on demand.
+    """
 
     source: SourceFile
     index: int
     line: int
     column: int
-    data: dict[str, object]
 
     @property
     def start(self) -> Location:
@@ -89,6 +92,18 @@ class RawDocument:
             return Location(start.file, start.line + line, column + 1)
         quote = 1 if opener.startswith(("'", '"')) else 0
         return Location(start.file, start.line, start.column + quote + column)
+
+
+@dataclass(eq=False, slots=True)
+class RawDocument(SourceDocument):
+    """One YAML document as plain data, before the schema has looked at it."""
+
+    data: dict[str, object]
+
+    @property
+    def place(self) -> SourceDocument:
+        """This document without its data."""
+        return SourceDocument(self.source, self.index, self.line, self.column)
 
 
 def _child(node: yaml.Node, part: PathKey) -> tuple[yaml.Mark | None, yaml.Node | None]:

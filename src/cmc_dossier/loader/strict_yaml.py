@@ -128,7 +128,9 @@ def decode(path: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
 
 def _first_alias_or_tag(source: SourceFile) -> Diagnostic | None:
     """Aliases, and explicit tags: once composed, `!!str 30` and `!x` look like plain text."""
-    if not _MAYBE_ALIAS_OR_TAG.search(source.text):
+    text = source.text
+    # most files hold none of these characters: a plain search is far cheaper than the pattern
+    if all(c not in text for c in "&*!") or not _MAYBE_ALIAS_OR_TAG.search(text):
         return None
     for event in yaml.parse(source.text, Loader=_Composer):
         if isinstance(event, yaml.AliasEvent):

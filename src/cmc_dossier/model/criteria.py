@@ -83,6 +83,10 @@ _QUALITATIVE: tuple[tuple[re.Pattern[str], Qualitative], ...] = (
 _DECIMAL_COMMA = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*,\d+(?:[.,]\d+)*(?![\d,]|-[^\W\d])")
 _EXACT = Context(prec=60, traps=[Inexact])
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+_SUPERSCRIPT_POWER = re.compile(r"10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_SPACE_OR_COMMA = re.compile(r"\s|,")
+_TIMES_POWER = re.compile(r"(?:([-+]?[\d.]+)[x×·])?10\^([-+]?\d+)")
+_NEGATION = re.compile(r"(?i).*\b(?:not|no)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +125,9 @@ def decimal_commas(text: str) -> list[tuple[int, str]]:
 
 
 def _decimal(text: str) -> Decimal:
-    exponent = re.sub(r"10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", r"10^\1", text).translate(_SUPERSCRIPTS)
-    compact = re.sub(r"\s|,", "", exponent).replace("−", "-")
-    power = re.fullmatch(r"(?:([-+]?[\d.]+)[x×·])?10\^([-+]?\d+)", compact)
+    exponent = _SUPERSCRIPT_POWER.sub(r"10^\1", text).translate(_SUPERSCRIPTS)
+    compact = _SPACE_OR_COMMA.sub("", exponent).replace("−", "-")
+    power = _TIMES_POWER.fullmatch(compact)
     if power:
         return Decimal(f"{power.group(1) or '1'}E{power.group(2)}")
     return Decimal(compact)
@@ -140,7 +144,7 @@ def _unit(text: str | None) -> str | None:
 
 def _label(text: str | None) -> str | None:
     label = (text or "").strip()
-    if re.fullmatch(r"(?i).*\b(?:not|no)", label) or _CONDITION.search(label):
+    if _NEGATION.fullmatch(label) or _CONDITION.search(label):
         raise ValueError(label)
     return label or None
 

@@ -13,8 +13,8 @@ from cmc_dossier.diagnostics import Location
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.product import Manifest, Narrative
 from cmc_dossier.model.unknowns import Unknown
+from cmc_dossier.model.walk import Contents
 from cmc_dossier.model.walk import Path as FieldPath
-from cmc_dossier.model.walk import unknowns
 
 F = TypeVar("F", bound=FactBase)
 
@@ -47,6 +47,7 @@ class Dossier:
     facts: list[FactBase]
     index: dict[str, Entry]
     origins: dict[str, Origin]
+    contents: dict[str, Contents]  # by fact ID: its references, prose, unknowns and items
     narrative_files: dict[str, tuple[Path, str]] = field(default_factory=dict)
     unreadable_ids: frozenset[str] = frozenset()
 
@@ -64,7 +65,7 @@ class Dossier:
     def unknowns(self) -> Iterator[tuple[FactBase, FieldPath, Unknown]]:
         """Every explicit unknown (to be provided, not applicable), fact by fact, in file order."""
         for fact in self.facts:
-            for path, unknown in unknowns(fact):
+            for path, unknown in self.contents[fact.id].unknowns:
                 yield fact, path, unknown
 
     def narrative_text(self, narrative: Narrative) -> str | None:

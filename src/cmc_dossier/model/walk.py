@@ -94,55 +94,83 @@ def _fields(cls: type[BaseModel]) -> tuple[tuple[str, str, _Plan], ...]:
     )
 
 
-def _walk(value: Any, plan: _Plan, path: Path) -> Iterator[tuple[Path, Any, object, bool]]:
-    """Yield (path, value, marker or item, is_key) for every leaf the plan reaches."""
+@dataclass(frozen=True, slots=True)
+class Contents:
+    """What the checks look for in one fact, found in one walk and kept with the dossier.
+
+    Each check used to walk every fact again for its own part (five walks per fact).
+    """
+
+    references: tuple[Reference, ...]
+    prose: tuple[tuple[Path, str], ...]
+    unknowns: tuple[tuple[Path, Unknown], ...]
+    items: tuple[tuple[Path, IdentifiedItem], ...]
+
+
+class _Found:
+    __slots__ = ("items", "prose", "references", "unknowns")
+
+    def __init__(self) -> None:
+        self.references: list[Reference] = []
+        self.prose: list[tuple[Path, str]] = []
+        self.unknowns: list[tuple[Path, Unknown]] = []
+        self.items: list[tuple[Path, IdentifiedItem]] = []
+
+    def leaf(self, path: Path, value: Any, marker: RefTo | MarkdownText, is_key: bool) -> None:
+        if isinstance(marker, RefTo):
+            self.references.append(Reference(path, value, marker.kinds, is_key))
+        else:
+            self.prose.append((path, value))
+
+
+def _walk(value: Any, plan: _Plan, path: Path, found: _Found) -> None:
+    """Collect every reference, prose text, unknown and identified item the plan reaches."""
     if value is None:
         return
     if isinstance(value, Unknown):
-        yield path, value, value, False
+        found.unknowns.append((path, value))
     elif isinstance(plan, _Leaf):
-        yield path, value, plan.marker, False
+        found.leaf(path, value, plan.marker, False)
     elif isinstance(plan, _Seq):
         for index, item in enumerate(value):
-            yield from _walk(item, plan.item, (*path, index))
+            _walk(item, plan.item, (*path, index), found)
     elif isinstance(plan, _Map):
         for key, item in value.items():
             if isinstance(plan.key, _Leaf):
-                yield (*path, key), key, plan.key.marker, True
+                found.leaf((*path, key), key, plan.key.marker, True)
             if plan.value is not None:
-                yield from _walk(item, plan.value, (*path, key))
+                _walk(item, plan.value, (*path, key), found)
     elif isinstance(value, BaseModel):  # a known value where an unknown was allowed is a leaf
         if isinstance(value, IdentifiedItem):
-            yield path, value, value, False
+            found.items.append((path, value))
         for key, name, field_plan in _fields(type(value)):
-            yield from _walk(getattr(value, name), field_plan, (*path, key))
+            _walk(getattr(value, name), field_plan, (*path, key), found)
 
 
-def _leaves(fact: BaseModel) -> Iterator[tuple[Path, Any, object, bool]]:
+def contents(fact: BaseModel) -> Contents:
+    found = _Found()
     for key, name, plan in _fields(type(fact)):
-        yield from _walk(getattr(fact, name), plan, (key,))
+        _walk(getattr(fact, name), plan, (key,), found)
+    return Contents(
+        tuple(found.references),
+        tuple(found.prose),
+        tuple(found.unknowns),
+        tuple(found.items),
+    )
 
 
 def references(fact: BaseModel) -> Iterator[Reference]:
-    for path, value, marker, is_key in _leaves(fact):
-        if isinstance(marker, RefTo):
-            yield Reference(path, value, marker.kinds, is_key)
+    return iter(contents(fact).references)
 
 
 def prose(fact: BaseModel) -> Iterator[tuple[Path, str]]:
-    for path, value, marker, _ in _leaves(fact):
-        if isinstance(marker, MarkdownText):
-            yield path, value
+    return iter(contents(fact).prose)
 
 
 def unknowns(fact: BaseModel) -> Iterator[tuple[Path, Unknown]]:
     """Every explicit unknown (to be provided, not applicable) in a fact, with its path."""
-    for path, value, marker, _ in _leaves(fact):
-        if isinstance(marker, Unknown):
-            yield path, value
+    return iter(contents(fact).unknowns)
 
 
 def identified_items(fact: BaseModel) -> Iterator[tuple[Path, IdentifiedItem]]:
-    for path, value, marker, _ in _leaves(fact):
-        if isinstance(marker, IdentifiedItem):
-            yield path, value
+    return iter(contents(fact).items)

@@ -14,7 +14,6 @@ from cmc_dossier.model.control import AnalyticalMethod, Specification
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.manufacture import InProcessControl, Material, ProcessParameter
 from cmc_dossier.model.product import CQA, QTPPElement
-from cmc_dossier.model.walk import references
 from cmc_dossier.strategy.finding import Finding
 
 # QTPP rows that set the context of use rather than a quality target; no CQA is expected to
@@ -100,7 +99,7 @@ def check_traceability(dossier: Dossier) -> list[Finding]:
 
 def _dead_ends(dossier: Dossier) -> list[Finding]:
     """Methods and materials nothing refers to: described in the dossier, used by nothing."""
-    used = {ref.target for fact in dossier.facts for ref in references(fact)}
+    used = {ref.target for found in dossier.contents.values() for ref in found.references}
     found = []
     for kind, what in ((AnalyticalMethod, "analytical method"), (Material, "material")):
         for fact in dossier.of_kind(kind):
