@@ -330,8 +330,8 @@ def specification_bundle(
         (section_code, section_display),
         timestamp,
         org_url,
-        (specification.title, specification.title),
-        spec_url,
+        specification.title,
+        [(specification.title, spec_url)],
     )
     return document_bundle(
         specification.id,
@@ -352,10 +352,14 @@ def composition_entry(
     section: tuple[str, str],
     timestamp: str,
     author_url: str,
-    titles: tuple[str, str],
-    entry_url: str,
+    title: str,
+    sections: list[tuple[str, str]],
+    *,
+    coded_sections: bool = False,
 ) -> tuple[str, dict[str, Any]]:
-    """The document's Composition: one section (ICHContextOfUse code) naming one resource."""
+    """The document's Composition (ICHContextOfUse code), one section per (title, resource);
+    `coded_sections` also sends each title as `section.code.text`, which slices the 3.2.P.1
+    Composition's sections."""
     url = f"urn:uuid:{uuid_of(f'composition:{profile}:{fact_id}')}"
     return url, {
         "resourceType": "Composition",
@@ -365,8 +369,15 @@ def composition_entry(
         "type": {"coding": [coding(v.SECTION_TYPES, *section)]},
         "date": timestamp,
         "author": [{"reference": author_url}],
-        "title": titles[0],
-        "section": [{"title": titles[1], "entry": [{"reference": entry_url}]}],
+        "title": title,
+        "section": [
+            {
+                "title": section_title,
+                **({"code": {"text": section_title}} if coded_sections else {}),
+                "entry": [{"reference": entry_url}],
+            }
+            for section_title, entry_url in sections
+        ],
     }
 
 
@@ -391,8 +402,9 @@ def _timestamp(root: Path) -> str:
 
 
 def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, str]:
-    """One Bundle per specification and per drug substance, and what did not map."""
-    from cmc_dossier.exchange.fhir.substance import product_sections_not_exported, substance_bundle
+    """One Bundle per specification, drug substance and drug product, and what did not map."""
+    from cmc_dossier.exchange.fhir.product import product_bundle
+    from cmc_dossier.exchange.fhir.substance import substance_bundle
 
     timestamp = _timestamp(root)
     unmapped = Unmapped()
@@ -406,7 +418,8 @@ def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, st
         bundles[f"{substance.id}.32s10.json"] = substance_bundle(
             dossier, substance, timestamp, unmapped
         )
-    product_sections_not_exported(dossier, unmapped)
+    for product in dossier.of_kind(DrugProduct):
+        bundles[f"{product.id}.32p10.json"] = product_bundle(dossier, product, timestamp, unmapped)
     files = {
         # structural validation against FHIR R5; its JSON keeps decimals as numbers
         name: Bundle.model_validate(bundle).model_dump_json(indent=2) + "\n"
