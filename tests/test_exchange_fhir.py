@@ -303,6 +303,11 @@ def check_sp4151(bundle: dict, specification: Specification, tests: list) -> Non
     ].items()
     assert codings[1]["system"] == v.NCIT and codings[1]["code"] in SPEC_TYPES
     assert plan["subjectReference"]["reference"] in urls
+    for handle in resources.get("MedicinalProductDefinition", []):  # DrugProductHandle
+        assert handle["meta"]["profile"] == [f"{PROFILE}pqcmc-drug-product-handle"]
+        assert _coded_in(handle["combinedPharmaceuticalDoseForm"], terms.DOSE_FORM)
+        assert all(_coded_in(route, terms.ROUTE) for route in handle["route"])
+        assert [n["type"]["coding"][0]["code"] for n in handle["name"]] == ["C96971"]
     assert "date" in plan or "_date" in plan  # 1..1, data-absent where not held
     goals = {g["id"]: g for g in plan["goal"]}
     assert len(plan["action"]) == len(tests) >= 1  # action 1..*
@@ -644,3 +649,28 @@ def test_a_closure_maps_by_its_name_or_with_the_class_of_its_material() -> None:
     assert terms.closure_code("Child-resistant cap", "Aluminium")[0] == "C96113"
     assert terms.closure_code("Child-resistant cap", "Glass") is None  # no class: not guessed
     assert terms.closure_code("Screw cap", "Polypropylene") is None
+
+
+def test_a_material_on_two_composition_lines_is_one_substance_and_two_ingredients(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "tablet"
+    shutil.copytree(REPO / "examples" / "small-molecule-tablet", root)
+    product = root / "drug-product" / "product.yaml"
+    line = "  - {material: MAT-MCC, function: Filler, quantity: 120.0 mg, "
+    text = product.read_text(encoding="utf-8")
+    assert line in text
+    product.write_text(
+        text.replace(line, line.replace("120.0 mg", "20.0 mg").replace("Filler", "Binder")
+                     .rstrip(", ") + ", quality_standard: Ph. Eur.}\n" + line, 1),
+        encoding="utf-8",
+    )  # fmt: skip
+    dossier = validate_folder(root).dossier
+    assert not validate_folder(root).errors
+    bundle = json.loads(fhir_files(dossier, root, None)["DP-QLN4417.32p10.json"])
+    check_document(bundle, "cmc-ectd-document-32p10")  # every fullUrl once
+    resources = _resources(bundle)
+    assert len(resources["Ingredient"]) == 9
+    assert [s["description"] for s in resources["SubstanceDefinition"]].count(
+        "Microcrystalline cellulose"
+    ) == 1

@@ -243,7 +243,11 @@ def organization_entry(
     return identifier, resource
 
 
-def _subject(dossier: Dossier, specification: Specification, org: str) -> tuple[str, dict]:
+def _subject(
+    dossier: Dossier, specification: Specification, org: str, unmapped: Unmapped
+) -> tuple[str, dict]:
+    from cmc_dossier.exchange.fhir.product import Coder, product_identity
+
     subject: FactBase | None = dossier.index[specification.subject].fact
     url = f"urn:uuid:{uuid_of(specification.subject)}"
     name = subject.label if subject else specification.subject
@@ -251,9 +255,7 @@ def _subject(dossier: Dossier, specification: Specification, org: str) -> tuple[
         resource = {
             "resourceType": "MedicinalProductDefinition",
             "meta": {"profile": [f"{PROFILE}pqcmc-drug-product-handle"]},
-            "name": [{"productName": name}],
-            "combinedPharmaceuticalDoseForm": {"text": subject.dosage_form},
-            "route": [{"text": subject.route}],
+            **product_identity(dossier, subject, Coder(subject.id, unmapped)),
         }
     else:
         profile = (
@@ -275,7 +277,7 @@ def specification_bundle(
     dossier: Dossier, specification: Specification, timestamp: str, unmapped: Unmapped
 ) -> dict[str, Any] | None:
     org_url, organization = _organization(dossier, unmapped)
-    subject_url, subject = _subject(dossier, specification, org_url)
+    subject_url, subject = _subject(dossier, specification, org_url, unmapped)
     goals, actions = [], []
     for test in specification.tests:
         attribute_type, category = _category(dossier, test)

@@ -117,11 +117,11 @@ def _is_percent(amount: dict[str, Any]) -> bool:
     return amount["code"] in PERCENT_UNITS.values()
 
 
-def _description(
-    dossier: Dossier, product: DrugProduct, coder: Coder
-) -> tuple[str, dict[str, Any]]:
-    """DrugProductDescription: description, dose form, route and the nonproprietary name."""
-    url = f"urn:uuid:{uuid_of('32p10:description:' + product.id)}"
+def product_identity(dossier: Dossier, product: DrugProduct, coder: Coder) -> dict[str, Any]:
+    """What DrugProductHandle and DrugProductDescription share (DosageForm,
+    RouteOfAdministration, ProprietaryAndNonProprietaryNames): the dose form and route coded
+    where they map, and the product's name as its nonproprietary name with the INN as the
+    scientific part [U: our reading; an investigational product's name is no trademark]."""
     inn = dossier.manifest.product.inn if dossier.manifest else None
     scientific: dict[str, Any] = {"type": {"coding": [{"system": NAME_PART, "code": "SCI"}]}}
     if inn:
@@ -134,12 +134,7 @@ def _description(
         "part": product.strength,
         "type": {"coding": [{"system": NAME_PART, "code": "STR"}], **strength_of},
     }
-    return url, {
-        "resourceType": "MedicinalProductDefinition",
-        "id": url.removeprefix("urn:uuid:"),
-        "meta": {"profile": [f"{PROFILE}pqcmc-drug-product-description"]},
-        "identifier": [{"system": v.IDENTIFIER_SYSTEM, "value": f"urn:cmc-dossier:{product.id}"}],
-        "description": plain(dossier, product.description),
+    return {
         "combinedPharmaceuticalDoseForm": coder.concept(
             t.DOSE_FORM,
             product.dosage_form,
@@ -155,6 +150,21 @@ def _description(
                 "part": [scientific, strength],
             }
         ],
+    }
+
+
+def _description(
+    dossier: Dossier, product: DrugProduct, coder: Coder
+) -> tuple[str, dict[str, Any]]:
+    """DrugProductDescription: the description and the product's identity."""
+    url = f"urn:uuid:{uuid_of('32p10:description:' + product.id)}"
+    return url, {
+        "resourceType": "MedicinalProductDefinition",
+        "id": url.removeprefix("urn:uuid:"),
+        "meta": {"profile": [f"{PROFILE}pqcmc-drug-product-description"]},
+        "identifier": [{"system": v.IDENTIFIER_SYSTEM, "value": f"urn:cmc-dossier:{product.id}"}],
+        "description": plain(dossier, product.description),
+        **product_identity(dossier, product, coder),
     }
 
 
@@ -310,6 +320,7 @@ def _component_substance(
 
 
 def _ingredient(
+    line: int,
     component: Component,
     typed: str | None,
     amounts: list[dict[str, Any]],
@@ -320,7 +331,7 @@ def _ingredient(
     """DrugProductComponent: role, the substance and its strength per unit (the text as
     typed; the UCUM quantity where it parses; strength type Mass for a mass unit)."""
     description_url, substance_url = urls
-    url = f"urn:uuid:{uuid_of('32p10:ingredient:' + component.material)}"
+    url = f"urn:uuid:{uuid_of(f'32p10:ingredient:{coder.fact_id}:{line}:{component.material}')}"
     amount: dict[str, Any] = {}
     percent: list[dict[str, Any]] = []
     for parsed in amounts:
@@ -422,13 +433,14 @@ def product_bundle(
         unmapped,
     )
     description_url, description = _description(dossier, product, coder)
-    constituents, components = [], []
-    for component in product.composition:
+    constituents: list[dict[str, Any]] = []
+    components: dict[str, dict[str, Any]] = {}
+    for line, component in enumerate(product.composition, 1):
         typed, amounts = _amounts(component, coder)
         functions = _functions(dossier, component, coder)
         substance_url, substance = _component_substance(dossier, component, coder)
         ingredient_url, ingredient = _ingredient(
-            component, typed, amounts, functions[0], (description_url, substance_url), coder
+            line, component, typed, amounts, functions[0], (description_url, substance_url), coder
         )
         constituent: dict[str, Any] = {
             "amount": amounts,
@@ -438,7 +450,8 @@ def product_bundle(
         if typed is not None:
             constituent["extension"] = [{"url": ORIGINAL_TEXT, "valueString": typed}]
         constituents.append(constituent)
-        components += [(ingredient_url, ingredient), (substance_url, substance)]
+        components[ingredient_url] = ingredient
+        components.setdefault(substance_url, substance)  # a material on two lines: once
     finished_url, finished = _finished_product(product, constituents, coder)
     container_url, container = _container_closure(dossier, closure, description_url, coder)
     composition_url, composition = composition_entry(
@@ -461,6 +474,6 @@ def product_bundle(
         (description_url, description),
         (finished_url, finished),
         (container_url, container),
-        *components,
+        *components.items(),
     ]
     return document_bundle(product.id, "cmc-ectd-document-32p10", timestamp, entries)
