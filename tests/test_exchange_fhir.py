@@ -17,6 +17,7 @@ from conftest import MODALITIES, REPO, run_cli
 from exchange_dossiers import all_dossiers, dossier_ids
 from fhir.resources.bundle import Bundle
 
+from cmc_dossier.diagnostics.codes import CODES
 from cmc_dossier.exchange.fhir import terms
 from cmc_dossier.exchange.fhir import vocabulary as v
 from cmc_dossier.exchange.fhir.bundles import fhir_files
@@ -674,3 +675,36 @@ def test_a_material_on_two_composition_lines_is_one_substance_and_two_ingredient
     assert [s["description"] for s in resources["SubstanceDefinition"]].count(
         "Microcrystalline cellulose"
     ) == 1
+
+
+def test_a_value_without_an_ig_code_is_reported_at_its_line_for_information(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "tablet"
+    shutil.copytree(REPO / "examples" / "small-molecule-tablet", root)
+    product = root / "drug-product" / "product.yaml"
+    text = product.read_text(encoding="utf-8")
+    product.write_text(
+        text.replace(
+            "route: Oral use\n", "route: By mouth  # <- DOS616 (SPL says ORAL; not guessed)\n"
+        ),
+        encoding="utf-8",
+    )
+    line = next(
+        number
+        for number, content in enumerate(product.read_text(encoding="utf-8").splitlines(), 1)
+        if "# <- DOS616" in content
+    )
+    done = run_cli("export", str(root), "--format", "fhir", "--output", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    reported = [entry for entry in done.stdout.splitlines() if "DOS616" in entry]
+    assert any(
+        f"product.yaml:{line}:8: info DOS616: MedicinalProductDefinition.route: 'By mouth'" in r
+        for r in reported
+    ), reported
+    bundle = json.loads((tmp_path / "out" / "fhir" / "DP-QLN4417.32p10.json").read_text())
+    (description,) = _resources(bundle)["MedicinalProductDefinition"]
+    assert description["route"] == [
+        {"extension": [{"url": v.DATA_ABSENT, "valueCode": "as-text"}], "text": "By mouth"}
+    ]
+    assert CODES["DOS616"].severity == "info" and CODES["DOS616"].explanation

@@ -15,14 +15,17 @@ from cmc_dossier.vcs import revision_of
 JSON_FILE = "dossier.json"
 
 
-def export_files(dossier: Dossier, root: Path, export_format: str) -> dict[str, str]:
-    """File name (relative to the export folder) → text, for one format."""
+def export_files(
+    dossier: Dossier, root: Path, export_format: str
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """File name (relative to the export folder) → text, for one format, and what the export
+    reports for information (FHIR: typed values sent as text only, DOS616)."""
     commit = revision_of(root).commit if root.exists() else None
     if export_format == "json":
-        return {JSON_FILE: export_json(dossier, root, commit)}
-    from cmc_dossier.exchange.fhir.bundles import fhir_files
+        return {JSON_FILE: export_json(dossier, root, commit)}, []
+    from cmc_dossier.exchange.fhir.bundles import fhir_export
 
-    return fhir_files(dossier, root, commit)
+    return fhir_export(dossier, root, commit)
 
 
 def write_export(
@@ -32,7 +35,7 @@ def write_export(
     result = validate_folder(root)
     if result.errors or result.dossier is None:
         return None, result.diagnostics
-    files = export_files(result.dossier, root, export_format)
+    files, reported = export_files(result.dossier, root, export_format)
     target = output / export_format
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{export_format}-", dir=output))
@@ -42,4 +45,4 @@ def write_export(
     if target.exists():
         shutil.rmtree(target)
     staging.replace(target)
-    return sorted(target / name for name in files), result.diagnostics
+    return sorted(target / name for name in files), [*result.diagnostics, *reported]

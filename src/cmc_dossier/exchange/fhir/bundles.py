@@ -20,6 +20,8 @@ from typing import Any
 import pycountry
 from fhir.resources.bundle import Bundle
 
+from cmc_dossier.diagnostics import Diagnostic, Location
+from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.exchange.fhir import vocabulary as v
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.control import AnalyticalMethod, Specification, SpecificationTest
@@ -61,15 +63,29 @@ def coding(system: str, code: str, display: str) -> dict[str, str]:
 
 
 class Unmapped:
-    """What went out as text only or absent, with where it comes from."""
+    """What went out as text only or absent, with where it comes from; a typed value that
+    found no code also gets its place in the fact file (DOS616, for information)."""
 
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
+        self.diagnostics: list[Diagnostic] = []
 
-    def add(self, fact: str, element: str, value: str, reason: str) -> None:
+    def add(
+        self, fact: str, element: str, value: str, reason: str, where: Location | None = None
+    ) -> None:
         item = {"fact": fact, "element": element, "value": value, "reason": reason}
-        if item not in self.items:  # e.g. the sponsor, which every bundle names
-            self.items.append(item)
+        if item in self.items:  # e.g. the sponsor, which every bundle names
+            return
+        self.items.append(item)
+        if where is not None:
+            self.diagnostics.append(
+                diagnostic(
+                    "DOS616",
+                    f"{element}: {value!r} sent as text only ({reason})",
+                    where,
+                    "listed in not-mapped.json; `dossier explain DOS616` says how a value maps",
+                )
+            )
 
 
 def _quantity(value: Any, unit: str, comparator: str | None) -> dict[str, Any]:
@@ -403,8 +419,11 @@ def _timestamp(root: Path) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, str]:
-    """One Bundle per specification, drug substance and drug product, and what did not map."""
+def fhir_export(
+    dossier: Dossier, root: Path, commit: str | None
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """One Bundle per specification, drug substance and drug product, what did not map, and
+    the typed values sent as text only (DOS616)."""
     from cmc_dossier.exchange.fhir.product import product_bundle
     from cmc_dossier.exchange.fhir.substance import substance_bundle
 
@@ -435,7 +454,11 @@ def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, st
             "not_mapped": unmapped.items,
         }
     )
-    return files
+    return files, unmapped.diagnostics
+
+
+def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, str]:
+    return fhir_export(dossier, root, commit)[0]
 
 
 def _dump(document: dict[str, Any]) -> str:

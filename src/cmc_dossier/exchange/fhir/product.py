@@ -17,6 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from cmc_dossier.diagnostics import Location
 from cmc_dossier.exchange.fhir import terms as t
 from cmc_dossier.exchange.fhir import vocabulary as v
 from cmc_dossier.exchange.fhir.bundles import (
@@ -84,17 +85,19 @@ class Coder:
         self.fact_id = fact_id
         self.unmapped = unmapped
 
-    def concept(self, value_set: str, typed: str, element: str) -> dict[str, Any]:
+    def concept(self, value_set: str, typed: str, element: str, where: Location) -> dict[str, Any]:
         """A CodeableConcept: the IG's coding and the typed text, or the text alone marked
         data-absent "as-text" (the binding is required) and listed."""
         found = t.code_for(value_set, typed)
         if found is None:
-            self.not_mapped(element, typed, f"no unambiguous code in {value_set}")
+            self.not_mapped(element, typed, f"no unambiguous code in {value_set}", where)
             return {"extension": absent("as-text")["extension"], "text": typed}
         return {"coding": [coding(t.terms().system, *found)], "text": typed}
 
-    def not_mapped(self, element: str, value: str, reason: str) -> None:
-        self.unmapped.add(self.fact_id, element, value, reason)
+    def not_mapped(
+        self, element: str, value: str, reason: str, where: Location | None = None
+    ) -> None:
+        self.unmapped.add(self.fact_id, element, value, reason, where)
 
     def not_held(self, element: str) -> None:
         self.unmapped.add(self.fact_id, element, "", "not held by our facts")
@@ -139,9 +142,15 @@ def product_identity(dossier: Dossier, product: DrugProduct, coder: Coder) -> di
             t.DOSE_FORM,
             product.dosage_form,
             "MedicinalProductDefinition.combinedPharmaceuticalDoseForm",
+            dossier.locate(product.id, ("dosage_form",)),
         ),
         "route": [
-            coder.concept(t.ROUTE, product.route, "MedicinalProductDefinition.route"),
+            coder.concept(
+                t.ROUTE,
+                product.route,
+                "MedicinalProductDefinition.route",
+                dossier.locate(product.id, ("route",)),
+            ),
         ],
         "name": [
             {
@@ -173,6 +182,7 @@ def _property(label: str, value: dict[str, Any]) -> dict[str, Any]:
 
 
 def _finished_product(
+    dossier: Dossier,
     product: DrugProduct,
     constituents: list[dict[str, Any]],
     coder: Coder,
@@ -184,11 +194,12 @@ def _finished_product(
     url = f"urn:uuid:{uuid_of('32p10:finished:' + product.id)}"
     dose_form = t.code_for(t.DOSE_FORM, product.dosage_form)
     manufactured = t.manufactured_dose_form(dose_form[0]) if dose_form else None
-    if manufactured is None:
+    if manufactured is None:  # a dose form without an SPL code is reported once, above
         coder.not_mapped(
             "ManufacturedItemDefinition.manufacturedDoseForm",
             product.dosage_form,
             "no PqcmcManufacturedDoseFormTerminology code for this dose form",
+            dossier.locate(product.id, ("dosage_form",)) if dose_form else None,
         )
     properties = []
     for label, value_type in _PROPERTIES_NOT_HELD:
@@ -236,23 +247,28 @@ def _category(dossier: Dossier, component: Component) -> tuple[str, str] | None:
     return None
 
 
-def _functions(dossier: Dossier, component: Component, coder: Coder) -> list[dict[str, Any]]:
+def _functions(
+    dossier: Dossier, component: Component, line: int, coder: Coder
+) -> list[dict[str, Any]]:
     """constituent.function: the category (1..1) and, for an excipient, its function, which
     cmc-ingredient-functions requires coded; the typed function is always kept as text."""
     element = f"{component.material} constituent.function"
+    where = dossier.locate(coder.fact_id, ("composition", line, "function"))
     category = _category(dossier, component)
     if category is None:
-        coder.not_mapped(f"{element} (Category)", component.function, "no function category")
+        coder.not_mapped(f"{element} (Category)", component.function, "no function category", where)
         return [{"extension": absent("as-text")["extension"], "text": component.function}]
     functions = [{"coding": [coding(v.NCIT, *category)], "text": component.function}]
     if category[0] == INACTIVE:
         functions.append(
-            coder.concept(t.EXCIPIENT_FUNCTION, component.function, f"{element} (Function)")
+            coder.concept(t.EXCIPIENT_FUNCTION, component.function, f"{element} (Function)", where)
         )
     return functions
 
 
-def _amounts(component: Component, coder: Coder) -> tuple[str | None, list[dict[str, Any]]]:
+def _amounts(
+    dossier: Dossier, component: Component, line: int, coder: Coder
+) -> tuple[str | None, list[dict[str, Any]]]:
     """The quantity as typed, and the UCUM amount where it parses exactly."""
     typed = known(component.quantity)
     if typed is None:
@@ -263,7 +279,8 @@ def _amounts(component: Component, coder: Coder) -> tuple[str | None, list[dict[
         coder.not_mapped(
             f"{component.material} amount",
             typed,
-            "not exactly a number and a unit of PqcmcUnitsMeasure: sent as text only",
+            "not exactly a number and a unit of PqcmcUnitsMeasure",
+            dossier.locate(coder.fact_id, ("composition", line, "quantity")),
         )
         return typed, []
     if not _is_percent(parsed):
@@ -271,12 +288,14 @@ def _amounts(component: Component, coder: Coder) -> tuple[str | None, list[dict[
     return typed, [parsed]
 
 
-def _grade(dossier: Dossier, component: Component, coder: Coder) -> list[dict[str, Any]]:
+def _grade(dossier: Dossier, component: Component, line: int, coder: Coder) -> list[dict[str, Any]]:
     """ComponentSubstance.grade (1..*): each standard of "Ph. Eur. / USP-NF" that maps."""
     material = dossier.get(component.material, Material)
-    typed = known(component.quality_standard) or (
-        known(material.quality_standard) if material else None
-    )
+    typed = known(component.quality_standard)
+    where = dossier.locate(coder.fact_id, ("composition", line, "quality_standard"))
+    if typed is None and material is not None and known(material.quality_standard):
+        typed = known(material.quality_standard)
+        where = dossier.locate(material.id, ("quality_standard",))
     element = "SubstanceDefinition.grade"
     if typed is None:
         coder.not_held(f"{component.material} {element}")
@@ -285,7 +304,9 @@ def _grade(dossier: Dossier, component: Component, coder: Coder) -> list[dict[st
     for standard in re.split(r"\s+/\s+|;\s*", typed):
         found = t.code_for(t.QUALITY_STANDARD, standard)
         if found is None:
-            coder.not_mapped(f"{component.material} {element}", standard, "no IG quality standard")
+            coder.not_mapped(
+                f"{component.material} {element}", standard, "no IG quality standard", where
+            )
         elif found not in grades:
             grades.append(found)
     if not grades:
@@ -294,7 +315,7 @@ def _grade(dossier: Dossier, component: Component, coder: Coder) -> list[dict[st
 
 
 def _component_substance(
-    dossier: Dossier, component: Component, coder: Coder
+    dossier: Dossier, component: Component, line: int, coder: Coder
 ) -> tuple[str, dict[str, Any]]:
     """ComponentSubstance: the material's class, grade and title; UNII and a name of a type
     the IG's closed name slicing defines are not held (data-absent, listed)."""
@@ -313,7 +334,7 @@ def _component_substance(
         "meta": {"profile": [f"{PROFILE}pqcmc-component-substance"]},
         "description": str(getattr(fact, "label", component.material)),
         "classification": [{"coding": [coding(v.NCIT, *found)]} if found else absent()],
-        "grade": _grade(dossier, component, coder),
+        "grade": _grade(dossier, component, line, coder),
         "code": [{"code": {"coding": [{"system": v.UNII, "_code": absent()}]}}],
         "name": [{"_name": absent(), "type": absent()}],
     }
@@ -398,6 +419,7 @@ def _container_closure(
                 f"PackagedProductDefinition.packaging.type ({kind})",
                 names,
                 "no component's name maps to the IG's list",
+                dossier.locate(closure.id, ("components",), key=True),
             )
         else:
             codings.append(coding(v.NCIT, *found))
@@ -435,10 +457,10 @@ def product_bundle(
     description_url, description = _description(dossier, product, coder)
     constituents: list[dict[str, Any]] = []
     components: dict[str, dict[str, Any]] = {}
-    for line, component in enumerate(product.composition, 1):
-        typed, amounts = _amounts(component, coder)
-        functions = _functions(dossier, component, coder)
-        substance_url, substance = _component_substance(dossier, component, coder)
+    for line, component in enumerate(product.composition):
+        typed, amounts = _amounts(dossier, component, line, coder)
+        functions = _functions(dossier, component, line, coder)
+        substance_url, substance = _component_substance(dossier, component, line, coder)
         ingredient_url, ingredient = _ingredient(
             line, component, typed, amounts, functions[0], (description_url, substance_url), coder
         )
@@ -452,7 +474,7 @@ def product_bundle(
         constituents.append(constituent)
         components[ingredient_url] = ingredient
         components.setdefault(substance_url, substance)  # a material on two lines: once
-    finished_url, finished = _finished_product(product, constituents, coder)
+    finished_url, finished = _finished_product(dossier, product, constituents, coder)
     container_url, container = _container_closure(dossier, closure, description_url, coder)
     composition_url, composition = composition_entry(
         "ectd-composition-32p10",
