@@ -332,8 +332,9 @@ def check_sp4151(bundle: dict, specification: Specification, tests: list) -> Non
         for target in goal["target"]:
             assert "due" not in target
             quantity = target.get("detailQuantity")
-            if quantity is not None:
-                assert quantity["system"] == v.UCUM and quantity["unit"] and quantity["code"]
+            if quantity is not None:  # bound (required) to PqcmcUnitsMeasure
+                assert quantity["system"] == v.UCUM and quantity["unit"]
+                assert quantity["code"] in UNITS
                 assert isinstance(quantity["value"], int | float)
             for extension in target.get("modifierExtension", []):
                 assert "detailQuantity" not in target and "detailString" not in target
@@ -414,16 +415,18 @@ def test_a_test_without_an_ig_category_is_left_out_and_listed(tmp_path: Path) ->
 
 def test_criteria_carry_structured_values_with_ucum_units() -> None:
     root = Path(__file__).resolve().parent.parent / "dossier"
-    bundle = json.loads(
-        fhir_files(validate_folder(root).dossier, root, None)["SPEC-DP.sp4151.json"]
-    )
-    plan = _resources(bundle)["PlanDefinition"][0]
+    files = fhir_files(validate_folder(root).dossier, root, None)
+    unmapped = json.loads(files["not-mapped.json"])["not_mapped"]
+    plan = _resources(json.loads(files["SPEC-DP.sp4151.json"]))["PlanDefinition"][0]
     by_text = {g["description"]["text"]: g["target"][0] for g in plan["goal"]}
     assert by_text["≥ 70 %"]["detailQuantity"] == {
         "value": 70, "comparator": ">=", "unit": "%", "system": v.UCUM, "code": "%"
     }  # fmt: skip
-    assert by_text["≤ 0.5 EU/mL"]["detailQuantity"]["code"] == "[EU]/mL"
+    # UCUM has no endotoxin unit ([EU] is the Ehrlich unit): the text only, listed
+    assert by_text["≤ 0.5 EU/mL"] == {"detailString": "≤ 0.5 EU/mL"}
     assert by_text["Not detected"] == {"detailString": "Not detected"}
+    listed = {(i["element"], i["value"]) for i in unmapped}
+    assert ("T-DP-ENDOTOXIN goal.target unit", "EU/mL") in listed
 
 
 def test_export_command_is_byte_identical_and_lists_what_does_not_map(tmp_path: Path) -> None:

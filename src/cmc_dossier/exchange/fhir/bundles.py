@@ -23,6 +23,7 @@ from fhir.resources.bundle import Bundle
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.exchange.fhir import vocabulary as v
+from cmc_dossier.exchange.fhir.terms import UNITS, terms
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.control import AnalyticalMethod, Specification, SpecificationTest
 from cmc_dossier.model.dossier import Dossier
@@ -101,34 +102,42 @@ def _quantity(value: Any, unit: str, comparator: str | None) -> dict[str, Any]:
 
 
 def _goal(test: SpecificationTest, unmapped: Unmapped, fact_id: str) -> dict[str, Any]:
-    """One acceptance criterion: the text as filed, plus its structured value where it has one."""
+    """One acceptance criterion: the text as filed, plus its structured value where it has one.
+
+    A limit's `detailQuantity` is bound (required) to the IG's PqcmcUnitsMeasure
+    (qualitySpecification.fsh), so a limit in a unit outside it (mg/mL, [IU]/mL...) keeps its
+    text only and is listed; the range extension (pq-target-range) binds no unit."""
     parsed = test.parsed_criterion
     unit = parsed.unit if parsed else None
-    target: dict[str, Any]
-    if parsed and parsed.form in ("limit", "range") and (unit is None or unit in v.UCUM_UNITS):
-        if unit is None:
-            unmapped.add(fact_id, f"{test.id} goal.target", test.acceptance_criterion, "no unit")
-            target = {"detailString": test.acceptance_criterion}
-        elif parsed.form == "limit":
-            target = {"detailQuantity": _quantity(parsed.value, unit, parsed.comparator)}
-        else:
-            target = {
-                "modifierExtension": [
-                    {
-                        "url": f"{PROFILE}pq-target-range",
-                        "extension": [
-                            {"url": "low", "valueQuantity": _quantity(parsed.low, unit, None)},
-                            {"url": "high", "valueQuantity": _quantity(parsed.high, unit, None)},
-                        ],
-                    }
-                ]
-            }
+    code = v.UCUM_UNITS.get(unit) if unit else None
+    target: dict[str, Any] = {"detailString": test.acceptance_criterion}
+    if parsed is None or parsed.form not in ("limit", "range"):
+        pass
+    elif unit is None:
+        unmapped.add(fact_id, f"{test.id} goal.target", test.acceptance_criterion, "no unit")
+    elif code is None:
+        unmapped.add(fact_id, f"{test.id} goal.target unit", unit, "no UCUM code for this unit")
+    elif parsed.form == "range":
+        target = {
+            "modifierExtension": [
+                {
+                    "url": f"{PROFILE}pq-target-range",
+                    "extension": [
+                        {"url": "low", "valueQuantity": _quantity(parsed.low, unit, None)},
+                        {"url": "high", "valueQuantity": _quantity(parsed.high, unit, None)},
+                    ],
+                }
+            ]
+        }
+    elif code not in terms().value_sets[UNITS]:
+        unmapped.add(
+            fact_id,
+            f"{test.id} goal.target unit",
+            unit,
+            f"UCUM {code} is not in PqcmcUnitsMeasure (required for detailQuantity)",
+        )
     else:
-        if parsed and parsed.form in ("limit", "range"):
-            unmapped.add(
-                fact_id, f"{test.id} goal.target unit", str(unit), "no UCUM code for this unit"
-            )
-        target = {"detailString": test.acceptance_criterion}
+        target = {"detailQuantity": _quantity(parsed.value, unit, parsed.comparator)}
     return {
         "id": f"goal-{uuid_of(test.id)[:8]}",
         "description": {"text": test.acceptance_criterion},
