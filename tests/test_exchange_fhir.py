@@ -655,20 +655,23 @@ def test_a_closure_maps_by_its_name_or_with_the_class_of_its_material() -> None:
     assert terms.closure_code("Screw cap", "Polypropylene") is None
 
 
-def test_a_material_on_two_composition_lines_is_one_substance_and_two_ingredients(
-    tmp_path: Path,
-) -> None:
+def _edited_tablet(tmp_path: Path, old: str, new: str) -> tuple[Path, Path]:
+    """A copy of the tablet example whose product file has one text replaced."""
     root = tmp_path / "tablet"
     shutil.copytree(REPO / "examples" / "small-molecule-tablet", root)
     product = root / "drug-product" / "product.yaml"
-    line = "  - {material: MAT-MCC, function: Filler, quantity: 120.0 mg, "
     text = product.read_text(encoding="utf-8")
-    assert line in text
-    product.write_text(
-        text.replace(line, line.replace("120.0 mg", "20.0 mg").replace("Filler", "Binder")
-                     .rstrip(", ") + ", quality_standard: Ph. Eur.}\n" + line, 1),
-        encoding="utf-8",
-    )  # fmt: skip
+    assert old in text
+    product.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root, product
+
+
+def test_a_material_on_two_composition_lines_is_one_substance_and_two_ingredients(
+    tmp_path: Path,
+) -> None:
+    line = "  - {material: MAT-MCC, function: Filler, quantity: 120.0 mg, "
+    second = line.replace("120.0 mg", "20.0 mg").replace("Filler", "Binder").rstrip(", ")
+    root, _ = _edited_tablet(tmp_path, line, f"{second}, quality_standard: Ph. Eur.}}\n{line}")
     dossier = validate_folder(root).dossier
     assert not validate_folder(root).errors
     bundle = json.loads(fhir_files(dossier, root, None)["DP-QLN4417.32p10.json"])
@@ -683,15 +686,8 @@ def test_a_material_on_two_composition_lines_is_one_substance_and_two_ingredient
 def test_a_value_without_an_ig_code_is_reported_at_its_line_for_information(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "tablet"
-    shutil.copytree(REPO / "examples" / "small-molecule-tablet", root)
-    product = root / "drug-product" / "product.yaml"
-    text = product.read_text(encoding="utf-8")
-    product.write_text(
-        text.replace(
-            "route: Oral use\n", "route: By mouth  # <- DOS616 (SPL says ORAL; not guessed)\n"
-        ),
-        encoding="utf-8",
+    root, product = _edited_tablet(
+        tmp_path, "route: Oral use\n", "route: By mouth  # <- DOS616 (SPL says ORAL; not guessed)\n"
     )
     line = next(
         number
