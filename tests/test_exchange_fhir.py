@@ -20,7 +20,7 @@ from fhir.resources.bundle import Bundle
 from cmc_dossier.diagnostics.codes import CODES
 from cmc_dossier.exchange.fhir import terms
 from cmc_dossier.exchange.fhir import vocabulary as v
-from cmc_dossier.exchange.fhir.bundles import fhir_files
+from cmc_dossier.exchange.fhir.bundles import fhir_export, fhir_files
 from cmc_dossier.model.control import Specification
 from cmc_dossier.model.product import CQA, DrugProduct, DrugSubstance, Organization
 from cmc_dossier.validation import validate_folder
@@ -707,3 +707,21 @@ def test_a_value_without_an_ig_code_is_reported_at_its_line_for_information(
         {"extension": [{"url": v.DATA_ABSENT, "valueCode": "as-text"}], "text": "By mouth"}
     ]
     assert CODES["DOS616"].severity == "info" and CODES["DOS616"].explanation
+
+
+def test_a_line_without_a_quality_standard_takes_its_materials_reported_there(
+    tmp_path: Path,
+) -> None:
+    line = (
+        "  - {material: MAT-MCC, function: Filler, quantity: 120.0 mg, "
+        "quality_standard: Ph. Eur. / USP-NF}"
+    )
+    root, _ = _edited_tablet(tmp_path, line, line.split(", quality_standard")[0] + "}")
+    dossier = validate_folder(root).dossier
+    files, reported = fhir_export(dossier, root, None)
+    substances = _resources(json.loads(files["DP-QLN4417.32p10.json"]))["SubstanceDefinition"]
+    (cellulose,) = [s for s in substances if s["description"] == "Microcrystalline cellulose"]
+    # the material's "Ph. Eur. 0316; USP-NF": a monograph number is no standard's name
+    assert [_codes(g) for g in cellulose["grade"]] == [["C134006"]]
+    (place,) = [d.location for d in reported if "'Ph. Eur. 0316'" in d.message]
+    assert place.file.name == "excipients.yaml" and place.line == 12

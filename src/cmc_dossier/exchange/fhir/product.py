@@ -291,13 +291,12 @@ def _amounts(
 def _grade(dossier: Dossier, component: Component, line: int, coder: Coder) -> list[dict[str, Any]]:
     """ComponentSubstance.grade (1..*): each standard of "Ph. Eur. / USP-NF" that maps."""
     material = dossier.get(component.material, Material)
-    typed = known(component.quality_standard)
-    where = dossier.locate(coder.fact_id, ("composition", line, "quality_standard"))
-    if typed is None and material is not None and known(material.quality_standard):
-        typed = known(material.quality_standard)
-        where = dossier.locate(material.id, ("quality_standard",))
     element = "SubstanceDefinition.grade"
-    if typed is None:
+    if typed := known(component.quality_standard):  # this product's line, else the material's
+        where = dossier.locate(coder.fact_id, ("composition", line, "quality_standard"))
+    elif material is not None and (typed := known(material.quality_standard)):
+        where = dossier.locate(material.id, ("quality_standard",))
+    else:
         coder.not_held(f"{component.material} {element}")
         return [absent()]
     grades = []
