@@ -415,6 +415,7 @@ BUILD_CODES = {
     "DOS513",
 }  # build, codeowners and stale text after a diff: see test_build.py, test_change*.py
 # result import: a broken spreadsheet per code, with its sheet/row/column, in test_exchange_import.py
+# FHIR export (DOS616): a value without an IG code, at its line, in test_exchange_fhir.py
 EXCHANGE_CODES = {code for code in CODES if "DOS600" <= code <= "DOS649"}
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
 from conftest import REPO, run_cli
 
 from cmc_dossier.diagnostics.codes import CODES
@@ -110,6 +111,42 @@ def coa_workbook(path: Path, rows: list[tuple], header_row: int = 3) -> Path:
             sheet.cell(offset, column, value)
     workbook.save(path)
     return path
+
+
+def excel_style_coa(path: Path, rows: list[tuple], merge: str | None = None) -> Path:
+    """The CoA as Excel saves it: text in the shared-string table (XlsxWriter writes it so,
+    where openpyxl writes every text inline), with the range `merge` merged."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("CoA")
+    sheet.write_string(0, 0, "Certificate of analysis, Castellan Biologics")
+    header = ("Lot No.", "Test code", "Test", "Reported result", "Unit", "Analyst")
+    for number, values in enumerate([header, *rows], 2):
+        for column, value in enumerate(values):
+            if value:
+                sheet.write_string(number, column, value)
+    if merge:
+        sheet.merge_range(merge, rows[0][0])
+    workbook.close()
+    return path
+
+
+def test_a_coa_saved_by_excel_reads_as_the_same_text_and_merged_cells_are_refused(
+    example: Path,
+) -> None:
+    (example / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
+    shown = []
+    for name, make in (("openpyxl.xlsx", coa_workbook), ("excel.xlsx", excel_style_coa)):
+        sheet = make(example / name, release_rows())
+        done = run_cli("import", "results", name, "--mapping", "mapping.yaml", "--dry-run",
+                       cwd=example)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        shown.append(done.stdout.replace(sheet.name, "SHEET"))
+    assert shown[0] == shown[1] and "+  T-DP-VIABILITY: 90 %" in shown[1]
+    excel_style_coa(example / "merged.xlsx", release_rows(), merge="A5:A6")
+    done = run_cli("import", "results", "merged.xlsx", "--mapping", "mapping.yaml", cwd=example)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert any(":5:1:" in line and "DOS604" in line for line in done.stdout.splitlines())
+    assert git(example, "status", "--porcelain", "--", "dossier") == ""
 
 
 def release_rows(batch: str = "VRD019-ENG-04") -> list[tuple]:
@@ -255,7 +292,8 @@ def _cases(tmp: Path) -> dict[str, tuple[Path, list[str], tuple[str | None, int,
     }
 
 
-EXCHANGE_CODES = sorted(code for code in CODES if "DOS600" <= code <= "DOS649")
+# DOS616 is the FHIR export's, tested in test_exchange_fhir.py
+EXCHANGE_CODES = sorted(code for code in CODES if "DOS600" <= code <= "DOS615")
 
 
 def test_every_exchange_code_has_a_case(tmp_path: Path) -> None:

@@ -687,6 +687,19 @@ CODES: dict[str, Code] = {
             "commit, then import again.",
         ),
         Code(
+            "DOS616",
+            _I,
+            "Value exported to FHIR as text only",
+            "`dossier export --format fhir` found no code for this typed value in the PQ/CMC "
+            "IG's code list that binds it (dose form, route, container or closure type, "
+            "component function, quality standard), or the quantity is not exactly a number "
+            "and a unit of the IG's units. The value goes out as typed, as text (data-absent "
+            "reason 'as-text' where a code is required), and is listed in not-mapped.json; no "
+            "code is guessed. A value maps when its words name exactly one code of the list, "
+            "or it is a synonym with a basis in data/pqcmc-terms.yaml; type the IG's term "
+            "(e.g. 'Film-coated tablet', 'Oral use', 'Filler', '120.0 mg') to have it coded.",
+        ),
+        Code(
             "DOS700",
             _W,
             "Method status below what the phase expects",

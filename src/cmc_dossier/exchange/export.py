@@ -14,14 +14,17 @@ from cmc_dossier.vcs import revision_of
 JSON_FILE = "dossier.json"
 
 
-def export_files(dossier: Dossier, root: Path, export_format: str) -> dict[str, str]:
-    """File name (relative to the export folder) → text, for one format."""
+def export_files(
+    dossier: Dossier, root: Path, export_format: str
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """File name (relative to the export folder) → text, for one format, and what the export
+    reports for information (FHIR: typed values sent as text only, DOS616)."""
     commit = revision_of(root).commit if root.exists() else None
     if export_format == "json":
-        return {JSON_FILE: export_json(dossier, root, commit)}
-    from cmc_dossier.exchange.fhir.bundles import fhir_files
+        return {JSON_FILE: export_json(dossier, root, commit)}, []
+    from cmc_dossier.exchange.fhir.bundles import fhir_export
 
-    return fhir_files(dossier, root, commit)
+    return fhir_export(dossier, root, commit)
 
 
 def write_export(
@@ -31,7 +34,7 @@ def write_export(
     result = validate_folder(root)
     if result.errors or result.dossier is None:
         return None, result.diagnostics
-    files = export_files(result.dossier, root, export_format)
+    files, reported = export_files(result.dossier, root, export_format)
     target = output / export_format
     # published whole through one link, like the documents; a folder dossier did not
     # write is refused, never deleted
@@ -41,4 +44,4 @@ def write_export(
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")
         fresh.commit()
-    return sorted(target / name for name in files), result.diagnostics
+    return sorted(target / name for name in files), [*result.diagnostics, *reported]

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
@@ -23,6 +24,7 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 # Number formats whose shown text we reproduce exactly: General, fixed decimals, percent.
 _FIXED = re.compile(r"^0(?:\.(0+))?(%?)$")
+_SHEET_NAMESPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def column_letter(index: int) -> str:
@@ -165,13 +167,13 @@ def _shown_number(value: float | int, number_format: str) -> str | None:
     return f"{shown}{fixed.group(2)}"
 
 
-def _xlsx_cell(file: Path, sheet: str, cell: object) -> tuple[Cell | None, Diagnostic | None]:
-    row, column = cell.row, cell.column  # type: ignore[attr-defined]
+def _xlsx_cell(file: Path, where: Cell, cell: object) -> tuple[Cell | None, Diagnostic | None]:
+    """`where` places the cell: in read-only mode an empty cell carries no row or column."""
+    sheet, row, column = where.sheet, where.row, where.column
     value = cell.value  # type: ignore[attr-defined]
-    data_type = cell.data_type  # type: ignore[attr-defined]
-    where = Cell("", sheet, row, column)
     if value is None:
         return where, None
+    data_type = cell.data_type  # type: ignore[attr-defined]
     if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
         return None, _problem(
             "DOS603",
@@ -214,48 +216,67 @@ def _xlsx_cell(file: Path, sheet: str, cell: object) -> tuple[Cell | None, Diagn
     return Cell(str(value), sheet, row, column), None
 
 
+def _merged_ranges(workbook: Any, worksheet: Any) -> list[str]:
+    """The sheet's merged ranges (`<mergeCell ref=...>`), which read-only mode does not read:
+    lxml picks them out of the sheet part openpyxl resolved from the workbook."""
+    from lxml import etree
+
+    with workbook._archive.open(worksheet._worksheet_path) as source:
+        return [
+            element.get("ref")
+            for _, element in etree.iterparse(source, tag=f"{{{_SHEET_NAMESPACE}}}mergeCell")
+        ]
+
+
 def _read_xlsx(
     file: Path, sheet: str | None, header_row: int
 ) -> tuple[Table | None, list[Diagnostic]]:
+    """Read-only mode streams the cells (value, type, number format) without building the
+    sheet in memory: about 30 % faster on 50,000 rows (benchmarks/bench_import.py)."""
     import openpyxl
+    from openpyxl.utils.cell import range_boundaries
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(file, data_only=False)
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:
         return None, [_unreadable(file, f"not a readable XLSX workbook: {error}")]
-    if sheet is not None and sheet not in workbook.sheetnames:
-        return None, [
-            _unreadable(
-                file,
-                f"no sheet named {sheet!r}",
-                f"sheets in this workbook: {', '.join(workbook.sheetnames)}",
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            return None, [
+                _unreadable(
+                    file,
+                    f"no sheet named {sheet!r}",
+                    f"sheets in this workbook: {', '.join(workbook.sheetnames)}",
+                )
+            ]
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        name = worksheet.title
+        problems: list[Diagnostic] = []
+        merged = [(range_boundaries(ref), ref) for ref in _merged_ranges(workbook, worksheet)]
+        for (min_col, min_row, _, _), ref in sorted(merged, key=lambda m: (m[0][1], m[0][0])):
+            problems.append(
+                _problem(
+                    "DOS604",
+                    file,
+                    Cell("", name, min_row, min_col),
+                    f"merged cells {ref}",
+                    "unmerge and repeat the value in every row it applies to; a merged cell "
+                    "leaves the other rows empty",
+                )
             )
-        ]
-    worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-    name = worksheet.title
-    problems: list[Diagnostic] = []
-    for merged in sorted(worksheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
-        anchor = Cell("", name, merged.min_row, merged.min_col)
-        problems.append(
-            _problem(
-                "DOS604",
-                file,
-                anchor,
-                f"merged cells {merged.coord}",
-                "unmerge and repeat the value in every row it applies to; a merged cell "
-                "leaves the other rows empty",
-            )
-        )
-    rows: list[list[Cell]] = []
-    for row in worksheet.iter_rows():
-        cells: list[Cell] = []
-        for cell in row:
-            found, problem = _xlsx_cell(file, name, cell)
-            if problem is not None:
-                problems.append(problem)
-                found = Cell("", name, cell.row, cell.column, refused=True)
-            cells.append(found)  # type: ignore[arg-type]
-        if any(cell.text.strip() for cell in cells):
-            rows.append(cells)
+        worksheet.reset_dimensions()  # the file's stored <dimension> may be wrong
+        rows: list[list[Cell]] = []
+        for row_number, row in enumerate(worksheet.iter_rows(min_row=1, min_col=1), 1):
+            cells: list[Cell] = []
+            for column, cell in enumerate(row, 1):
+                found, problem = _xlsx_cell(file, Cell("", name, row_number, column), cell)
+                if problem is not None:
+                    problems.append(problem)
+                    found = Cell("", name, row_number, column, refused=True)
+                cells.append(found)  # type: ignore[arg-type]
+            if any(cell.text.strip() for cell in cells):
+                rows.append(cells)
+    finally:
+        workbook.close()
     return _split(file, name, rows, header_row), problems

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Context, Decimal, DecimalException, Inexact, localcontext
+from functools import lru_cache
 from typing import Literal
 
 Comparator = Literal[">=", "<=", ">", "<", "="]
@@ -227,8 +228,12 @@ def _qualitative(text: str) -> ParsedCriterion | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def parse_criterion(text: str) -> ParsedCriterion | None:
-    """The structured form of an acceptance criterion, or None where it is free text."""
+    """The structured form of an acceptance criterion, or None where it is free text.
+
+    Cached: a pure function of the text, read again for every result judged against it
+    (50,000 imported results are judged twice against a few dozen criteria)."""
     text = text.strip()
     if not text or decimal_commas(text):
         return None

@@ -18,17 +18,17 @@ def download_pages(root: Path) -> tuple[dict[str, str], dict[str, str]]:
         return {f"{FOLDER}.md": page}, {"Downloads": f"{FOLDER}.md"}
     files = {
         f"{FOLDER}/json/{name}": text
-        for name, text in export_files(result.dossier, root, "json").items()
+        for name, text in export_files(result.dossier, root, "json")[0].items()
     }
-    fhir = export_files(result.dossier, root, "fhir")
+    fhir, _ = export_files(result.dossier, root, "fhir")
     files |= {f"{FOLDER}/fhir/{name}": text for name, text in fhir.items()}
     links = "\n".join(f"- [{name}]({FOLDER}/fhir/{name})" for name in sorted(fhir))
     files[f"{FOLDER}.md"] = (
         "# Downloads\n\n"
         f"- [{JSON_FILE}]({FOLDER}/json/{JSON_FILE}): every fact with its source and resolved "
         "references (schema: `schemas/dossier-export.schema.json`)\n\n"
-        "FDA PQ/CMC FHIR R5 document bundles (IG 2.0.0, STU2), one per specification, and "
-        "what did not map:\n\n"
+        "FDA PQ/CMC FHIR R5 document bundles (IG 2.0.0, STU2), one per specification, "
+        "drug substance (3.2.S.1) and drug product (3.2.P.1), and what did not map:\n\n"
         f"{links}\n"
     )
     return files, {"Downloads": f"{FOLDER}.md"}

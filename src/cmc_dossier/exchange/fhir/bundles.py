@@ -20,7 +20,10 @@ from typing import Any
 import pycountry
 from fhir.resources.bundle import Bundle
 
+from cmc_dossier.diagnostics import Diagnostic, Location
+from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.exchange.fhir import vocabulary as v
+from cmc_dossier.exchange.fhir.terms import UNITS, terms
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.control import AnalyticalMethod, Specification, SpecificationTest
 from cmc_dossier.model.dossier import Dossier
@@ -61,15 +64,29 @@ def coding(system: str, code: str, display: str) -> dict[str, str]:
 
 
 class Unmapped:
-    """What went out as text only or absent, with where it comes from."""
+    """What went out as text only or absent, with where it comes from; a typed value that
+    found no code also gets its place in the fact file (DOS616, for information)."""
 
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
+        self.diagnostics: list[Diagnostic] = []
 
-    def add(self, fact: str, element: str, value: str, reason: str) -> None:
+    def add(
+        self, fact: str, element: str, value: str, reason: str, where: Location | None = None
+    ) -> None:
         item = {"fact": fact, "element": element, "value": value, "reason": reason}
-        if item not in self.items:  # e.g. the sponsor, which every bundle names
-            self.items.append(item)
+        if item in self.items:  # e.g. the sponsor, which every bundle names
+            return
+        self.items.append(item)
+        if where is not None:
+            self.diagnostics.append(
+                diagnostic(
+                    "DOS616",
+                    f"{element}: {value!r} sent as text only ({reason})",
+                    where,
+                    "listed in not-mapped.json; `dossier explain DOS616` says how a value maps",
+                )
+            )
 
 
 def _quantity(value: Any, unit: str, comparator: str | None) -> dict[str, Any]:
@@ -85,34 +102,42 @@ def _quantity(value: Any, unit: str, comparator: str | None) -> dict[str, Any]:
 
 
 def _goal(test: SpecificationTest, unmapped: Unmapped, fact_id: str) -> dict[str, Any]:
-    """One acceptance criterion: the text as filed, plus its structured value where it has one."""
+    """One acceptance criterion: the text as filed, plus its structured value where it has one.
+
+    A limit's `detailQuantity` is bound (required) to the IG's PqcmcUnitsMeasure
+    (qualitySpecification.fsh), so a limit in a unit outside it (mg/mL, [IU]/mL...) keeps its
+    text only and is listed; the range extension (pq-target-range) binds no unit."""
     parsed = test.parsed_criterion
     unit = parsed.unit if parsed else None
-    target: dict[str, Any]
-    if parsed and parsed.form in ("limit", "range") and (unit is None or unit in v.UCUM_UNITS):
-        if unit is None:
-            unmapped.add(fact_id, f"{test.id} goal.target", test.acceptance_criterion, "no unit")
-            target = {"detailString": test.acceptance_criterion}
-        elif parsed.form == "limit":
-            target = {"detailQuantity": _quantity(parsed.value, unit, parsed.comparator)}
-        else:
-            target = {
-                "modifierExtension": [
-                    {
-                        "url": f"{PROFILE}pq-target-range",
-                        "extension": [
-                            {"url": "low", "valueQuantity": _quantity(parsed.low, unit, None)},
-                            {"url": "high", "valueQuantity": _quantity(parsed.high, unit, None)},
-                        ],
-                    }
-                ]
-            }
+    code = v.UCUM_UNITS.get(unit) if unit else None
+    target: dict[str, Any] = {"detailString": test.acceptance_criterion}
+    if parsed is None or parsed.form not in ("limit", "range"):
+        pass
+    elif unit is None:
+        unmapped.add(fact_id, f"{test.id} goal.target", test.acceptance_criterion, "no unit")
+    elif code is None:
+        unmapped.add(fact_id, f"{test.id} goal.target unit", unit, "no UCUM code for this unit")
+    elif parsed.form == "range":
+        target = {
+            "modifierExtension": [
+                {
+                    "url": f"{PROFILE}pq-target-range",
+                    "extension": [
+                        {"url": "low", "valueQuantity": _quantity(parsed.low, unit, None)},
+                        {"url": "high", "valueQuantity": _quantity(parsed.high, unit, None)},
+                    ],
+                }
+            ]
+        }
+    elif code not in terms().value_sets[UNITS]:
+        unmapped.add(
+            fact_id,
+            f"{test.id} goal.target unit",
+            unit,
+            f"UCUM {code} is not in PqcmcUnitsMeasure (required for detailQuantity)",
+        )
     else:
-        if parsed and parsed.form in ("limit", "range"):
-            unmapped.add(
-                fact_id, f"{test.id} goal.target unit", str(unit), "no UCUM code for this unit"
-            )
-        target = {"detailString": test.acceptance_criterion}
+        target = {"detailQuantity": _quantity(parsed.value, unit, parsed.comparator)}
     return {
         "id": f"goal-{uuid_of(test.id)[:8]}",
         "description": {"text": test.acceptance_criterion},
@@ -243,7 +268,11 @@ def organization_entry(
     return identifier, resource
 
 
-def _subject(dossier: Dossier, specification: Specification, org: str) -> tuple[str, dict]:
+def _subject(
+    dossier: Dossier, specification: Specification, org: str, unmapped: Unmapped
+) -> tuple[str, dict]:
+    from cmc_dossier.exchange.fhir.product import Coder, product_identity
+
     subject: FactBase | None = dossier.index[specification.subject].fact
     url = f"urn:uuid:{uuid_of(specification.subject)}"
     name = subject.label if subject else specification.subject
@@ -251,9 +280,7 @@ def _subject(dossier: Dossier, specification: Specification, org: str) -> tuple[
         resource = {
             "resourceType": "MedicinalProductDefinition",
             "meta": {"profile": [f"{PROFILE}pqcmc-drug-product-handle"]},
-            "name": [{"productName": name}],
-            "combinedPharmaceuticalDoseForm": {"text": subject.dosage_form},
-            "route": [{"text": subject.route}],
+            **product_identity(dossier, subject, Coder(subject.id, unmapped)),
         }
     else:
         profile = (
@@ -275,7 +302,7 @@ def specification_bundle(
     dossier: Dossier, specification: Specification, timestamp: str, unmapped: Unmapped
 ) -> dict[str, Any] | None:
     org_url, organization = _organization(dossier, unmapped)
-    subject_url, subject = _subject(dossier, specification, org_url)
+    subject_url, subject = _subject(dossier, specification, org_url, unmapped)
     goals, actions = [], []
     for test in specification.tests:
         attribute_type, category = _category(dossier, test)
@@ -330,8 +357,8 @@ def specification_bundle(
         (section_code, section_display),
         timestamp,
         org_url,
-        (specification.title, specification.title),
-        spec_url,
+        specification.title,
+        [(specification.title, spec_url)],
     )
     return document_bundle(
         specification.id,
@@ -352,10 +379,14 @@ def composition_entry(
     section: tuple[str, str],
     timestamp: str,
     author_url: str,
-    titles: tuple[str, str],
-    entry_url: str,
+    title: str,
+    sections: list[tuple[str, str]],
+    *,
+    coded_sections: bool = False,
 ) -> tuple[str, dict[str, Any]]:
-    """The document's Composition: one section (ICHContextOfUse code) naming one resource."""
+    """The document's Composition (ICHContextOfUse code), one section per (title, resource);
+    `coded_sections` also sends each title as `section.code.text`, which slices the 3.2.P.1
+    Composition's sections."""
     url = f"urn:uuid:{uuid_of(f'composition:{profile}:{fact_id}')}"
     return url, {
         "resourceType": "Composition",
@@ -365,8 +396,15 @@ def composition_entry(
         "type": {"coding": [coding(v.SECTION_TYPES, *section)]},
         "date": timestamp,
         "author": [{"reference": author_url}],
-        "title": titles[0],
-        "section": [{"title": titles[1], "entry": [{"reference": entry_url}]}],
+        "title": title,
+        "section": [
+            {
+                "title": section_title,
+                **({"code": {"text": section_title}} if coded_sections else {}),
+                "entry": [{"reference": entry_url}],
+            }
+            for section_title, entry_url in sections
+        ],
     }
 
 
@@ -390,9 +428,13 @@ def _timestamp(root: Path) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, str]:
-    """One Bundle per specification and per drug substance, and what did not map."""
-    from cmc_dossier.exchange.fhir.substance import product_sections_not_exported, substance_bundle
+def fhir_export(
+    dossier: Dossier, root: Path, commit: str | None
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """One Bundle per specification, drug substance and drug product, what did not map, and
+    the typed values sent as text only (DOS616)."""
+    from cmc_dossier.exchange.fhir.product import product_bundle
+    from cmc_dossier.exchange.fhir.substance import substance_bundle
 
     timestamp = _timestamp(root)
     unmapped = Unmapped()
@@ -406,7 +448,8 @@ def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, st
         bundles[f"{substance.id}.32s10.json"] = substance_bundle(
             dossier, substance, timestamp, unmapped
         )
-    product_sections_not_exported(dossier, unmapped)
+    for product in dossier.of_kind(DrugProduct):
+        bundles[f"{product.id}.32p10.json"] = product_bundle(dossier, product, timestamp, unmapped)
     files = {
         # structural validation against FHIR R5; its JSON keeps decimals as numbers
         name: Bundle.model_validate(bundle).model_dump_json(indent=2) + "\n"
@@ -420,7 +463,11 @@ def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, st
             "not_mapped": unmapped.items,
         }
     )
-    return files
+    return files, unmapped.diagnostics
+
+
+def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, str]:
+    return fhir_export(dossier, root, commit)[0]
 
 
 def _dump(document: dict[str, Any]) -> str:

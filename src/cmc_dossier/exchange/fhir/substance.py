@@ -1,12 +1,12 @@
-"""3.2.S.1 as a PQ/CMC document Bundle (CMCeCTDDocument32S10), and why 3.2.P.1 is not sent.
+"""3.2.S.1 as a PQ/CMC document Bundle (CMCeCTDDocument32S10).
 
 Source: the IG's FSH (HL7/FHIR-us-pq-cmc-fda 2.0.0, commit 53d23e9): eCTDComposition.fsh
-(CMCeCTDDocument32S10, EctdComposition32S10, CMCeCTDDocument32P10), DrugSubstanceResources.fsh
+(CMCeCTDDocument32S10, EctdComposition32S10), DrugSubstanceResources.fsh
 (DrugSubstanceNomenclatureStructure, SubstanceNames, UniiAndUniProtCodes), Invariants.fsh
-(cmc-when-unii-required, cmc-structure-representation-required) and DrugProductResources.fsh
-(FinishedProduct). Elements the profile requires and our facts do not hold (UNII, structure
-technique and machine-readable representation) are sent with FHIR's data-absent-reason
-extension, never with a made-up value, and listed in not-mapped.json.
+(cmc-when-unii-required, cmc-structure-representation-required). Elements the profile
+requires and our facts do not hold (UNII, structure technique and machine-readable
+representation) are sent with FHIR's data-absent-reason extension, never with a made-up
+value, and listed in not-mapped.json.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from cmc_dossier.exchange.fhir.bundles import (
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import (
     ChemicalStructure,
-    DrugProduct,
     DrugSubstance,
     Organization,
     Site,
@@ -234,30 +233,11 @@ def substance_bundle(
         v.SECTION_32S1,
         timestamp,
         author_url,
-        (f"General information: {substance.name}", substance.name),
-        substance_url,
+        f"General information: {substance.name}",
+        [(substance.name, substance_url)],
     )
     entries = [(composition_url, composition), (author_url, author)]
     if organization_url != author_url:
         entries.append((organization_url, organization))
     entries.append((substance_url, definition))
     return document_bundle(substance.id, "cmc-ectd-document-32s10", timestamp, entries)
-
-
-def product_sections_not_exported(dossier: Dossier, unmapped: Unmapped) -> None:
-    """3.2.P.1 (CMCeCTDDocument32P10) needs a FinishedProduct, whose required properties are
-    the solid-oral ones (overall release profile, schematic, weight type and total weight,
-    dose form from PqcmcManufacturedDoseFormTerminology): our facts hold none, so no
-    product's bundle could conform; each is listed instead of sent."""
-    for product in dossier.of_kind(DrugProduct):
-        unmapped.add(
-            product.id,
-            "3.2.P.1 bundle (not exported)",
-            product.dosage_form,
-            "CMCeCTDDocument32P10 requires FinishedProduct (property slices OvrRelsProf, "
-            "Schematic, WgtTyp, TotWgtNum, QualStd, Sterile; manufacturedDoseForm from "
-            "PqcmcManufacturedDoseFormTerminology, required), DrugProductDescription "
-            "(combinedPharmaceuticalDoseForm and route, required SPL bindings) and "
-            "ContainerClosure (container and closure type, required bindings): our facts "
-            "hold these as free text or not at all, and no mapping to those codes is kept",
-        )

@@ -101,7 +101,9 @@ TEST_CATEGORY = {
 # something else), other. The action.reason binding is required, so such a test is left
 # out of the bundle and listed in not-mapped.json; it is never sent with text only.
 
-# Units as our criteria write them → UCUM (only exact, unambiguous spellings).
+# Units as our criteria write them → UCUM (only exact, unambiguous spellings). Endotoxin
+# units (EU/mL) have none: UCUM's [EU] is the Ehrlich unit, as the IG's PqcmcUnitsMeasure
+# itself displays it (Terminologies.fsh), so an EU limit keeps its text only.
 UCUM_UNITS = {
     "%": "%",
     "mg": "mg",
@@ -112,7 +114,6 @@ UCUM_UNITS = {
     "ng/mL": "ng/mL",
     "pg/mL": "pg/mL",
     "mL": "mL",
-    "EU/mL": "[EU]/mL",
     "IU/mL": "[IU]/mL",
     "ppm": "[ppm]",
     "°C": "Cel",
