@@ -10,8 +10,10 @@ mkdocs-material, PyPI package `zensical`, installed into a throwaway virtual env
 never a project dependency) building the same pages from the same plugin-free
 configuration, against bare mkdocs. With --facts N, also the synthetic dossier of N facts:
 a full `dossier site`, `dossier site` again with nothing changed, then one edited acceptance
-criterion and `dossier site` again (judged by that rebuild), and the largest generated page. Usage:
-python benchmarks/bench_site.py [--zensical] [--facts N]
+criterion and `dossier site` again (judged by that rebuild), and the largest generated page.
+With --serve, `dossier site --serve` on the example: from saving an edited criterion until
+the served page shows it. Usage:
+python benchmarks/bench_site.py [--zensical] [--serve] [--facts N]
 """
 
 from __future__ import annotations
@@ -118,10 +120,60 @@ def at_scale(facts: int) -> None:
     shutil.rmtree(work)
 
 
+def serve_reload(edits: int = 3) -> None:
+    """`dossier site --serve` on a copy of the example: seconds from saving an edited
+    criterion until the served page shows it (polled every 20 ms)."""
+    import socket
+    import urllib.request
+
+    work = Path(tempfile.mkdtemp())
+    shutil.copytree(REPO / "dossier", work / "dossier")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).with_name("dossier")), "site", "dossier", "--serve",
+               "--address", f"127.0.0.1:{port}"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=work, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/facts/specification/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        while "≥ 70 %" not in page():
+            time.sleep(0.2)
+        time.sleep(5)  # the rebuild the first build's own page writes start
+        spec = work / "dossier" / "drug-product" / "specification.yaml"
+        shown, times = "≥ 70 %", []
+        for edit in range(edits):
+            wanted = f"≥ {71 + edit} %"
+            spec.write_text(spec.read_text(encoding="utf-8").replace(shown, wanted, 1),
+                            encoding="utf-8")  # fmt: skip
+            started = time.perf_counter()
+            while wanted not in page():
+                time.sleep(0.02)
+            times.append(time.perf_counter() - started)
+            shown = wanted
+            time.sleep(5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work)
+    print(f"--serve, the example: an edited criterion shown after "
+          f"{', '.join(f'{t:.2f}' for t in times)} s (best {min(times):.2f} s)")  # fmt: skip
+
+
 def main() -> None:
     pages, ours, bare = compare(REPO / "dossier", REPO)
     print(f"Site of the example ({pages} pages): ours {ours:.2f} s, bare mkdocs build "
           f"{bare:.2f} s, ratio ours/bare {ours / bare:.2f}x")  # fmt: skip
+    if "--serve" in sys.argv:
+        serve_reload()
     if "--facts" in sys.argv:
         at_scale(int(sys.argv[sys.argv.index("--facts") + 1]))
 

@@ -24,6 +24,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.commands.build import build
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -38,6 +39,7 @@ from mkdocs.utils import clean_directory
 
 from cmc_dossier.outputs import Generations
 from cmc_dossier.publish.pipeline import _template_cache
+from cmc_dossier.render.documents import bytecode_cache
 from cmc_dossier.site.downloads import download_pages
 from cmc_dossier.site.pages import site_for
 from cmc_dossier.validation import validate_folder
@@ -127,6 +129,11 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
             clean_directory(str(site))
             self.published_search = None
         return nav
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """The theme's templates compiled once, not at every build and live reload."""
+        env.bytecode_cache = bytecode_cache(_template_cache())
+        return env
 
     def on_page_context(
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
