@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +257,7 @@ def _section_history(
     return sorted(commits.values(), key=lambda c: c.newness)  # newest first, as git logs them
 
 
+@lru_cache(maxsize=65536)  # called per fact and per section: resolving is a system call
 def _relative(path: Path, root: Path) -> Path:
     try:
         return path.resolve().relative_to(root.resolve())
