@@ -58,7 +58,10 @@ def strictdoc_corpus(dossier: Path, corpus: Path) -> int:
         lines = path.read_text(encoding="utf-8").split("\n")[origin.start.line - 1 :]
         typed = "\n".join(lines[: lines.index("---")] if "---" in lines else lines)
         title = str(getattr(fact, "title", None) or getattr(fact, "label", fact.id))
-        parents = sorted({r.target for r in references(fact) if r.target in model.index})
+        parents = sorted(  # a nested item (a specification test) through its fact
+            {model.index[r.target].fact.id for r in references(fact) if r.target in model.index}
+            - {fact.id}
+        )
         relations = "".join(f"- TYPE: Parent\n  VALUE: {target}\n" for target in parents)
         documents.setdefault(path, []).append(
             f"[REQUIREMENT]\nUID: {fact.id}\nTITLE: {title.replace(chr(10), ' ')}\n"
