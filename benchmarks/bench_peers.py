@@ -42,8 +42,9 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def _block(text: str) -> str:
-    """A StrictDoc multi-line field: its text between >>> and <<< lines."""
-    return ">>>\n" + text.rstrip("\n").replace("\n<<<", "\n <<<") + "\n<<<"
+    """A StrictDoc multi-line field (RST) holding the YAML as a literal block."""
+    body = "\n".join(f"    {line}" if line else "" for line in text.rstrip("\n").split("\n"))
+    return f">>>\n::\n\n{body}\n<<<"
 
 
 def strictdoc_corpus(dossier: Path, corpus: Path) -> int:
