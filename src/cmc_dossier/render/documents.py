@@ -108,7 +108,8 @@ class _KeyedBytecodeCache(jinja2.FileSystemBytecodeCache):
         return str(folder / (self.pattern % bucket.key))
 
 
-def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in `folder`, one subfolder per compiler (None: no cache)."""
     if folder is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
@@ -155,7 +156,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             extensions=["jinja2.ext.do"],
-            bytecode_cache=_bytecode_cache(self.cache),
+            bytecode_cache=bytecode_cache(self.cache),
         )
         self.environment.filters.update(
             t=self._escape,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from cmc_dossier.exchange.export import JSON_FILE, export_files
-from cmc_dossier.validation import validate_folder
+from cmc_dossier.validation import ValidationResult
 
 FOLDER = "downloads"
 
 
-def download_pages(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+def download_pages(root: Path, result: ValidationResult) -> tuple[dict[str, str], dict[str, str]]:
     """Files to publish (path in the site → text) and the nav entry; none if invalid."""
-    result = validate_folder(root)
     if result.errors or result.dossier is None:
         page = "# Downloads\n\nThe dossier has errors (see Diagnostics); no export was made.\n"
         return {f"{FOLDER}.md": page}, {"Downloads": f"{FOLDER}.md"}

@@ -1,30 +1,65 @@
 """The only module that knows mkdocs: a plugin that writes the generated pages, build, serve.
 
+Builds are incremental: the new site starts as a copy of the published one and mkdocs
+rebuilds, in its `dirty` mode, only the pages whose Markdown was rewritten (pages are
+written only when their bytes change, so unchanged pages keep their time stamps). Whatever
+else a page shows (navigation, the set of pages, configuration, theme, versions) is the
+layout; when the layout changed since the published site, the whole site is rebuilt. The
+search index keeps the published entries of the pages not rebuilt.
+
 mkdocs-material has announced its end of life (May 2027) with Zensical, which reads
 mkdocs.yml, as successor; replacing this module is all a switch should take.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
+from jinja2 import Environment
 from mkdocs.commands.build import build
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.theme import Theme
+from mkdocs.utils import clean_directory
 
 from cmc_dossier.outputs import Generations
+from cmc_dossier.publish.pipeline import _template_cache
+from cmc_dossier.render.documents import bytecode_cache
 from cmc_dossier.site.downloads import download_pages
 from cmc_dossier.site.pages import site_for
+from cmc_dossier.validation import validate_folder
 
 WORKDIR = "build/site-src"
 SITE_DIR = "build/site"
 ASSETS = ("mermaid.min.js", "mermaid-LICENSE.txt")
+LAYOUT_FILE = ".cmc-dossier-layout"  # in the site folder: the layout it was built with
+SEARCH_INDEX = "search/search_index.json"
+
+
+class _DirtyNotice(logging.Filter):
+    """mkdocs warns that a dirty build may leave stale navigation, which fails a strict
+    build; the layout check below rebuilds everything whenever navigation could differ."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
 
 
 class DossierPluginConfig(base.Config):
@@ -41,6 +76,7 @@ def _write_if_changed(path: Path, content: bytes) -> None:
 
 
 def write_pages(workdir: Path, pages: dict[str, str]) -> None:
+    """Write the pages into the docs folder, touching only those whose bytes change."""
     wanted = {workdir / name: text.encode("utf-8") for name, text in pages.items()}
     for name in ASSETS:
         wanted[workdir / "assets" / name] = (
@@ -64,17 +100,143 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
     repository: Path | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        site = Path(config.site_dir)
+        self.published_search = _read_json(site / SEARCH_INDEX)
+        self.rebuilt: set[str] = set()
+        self.order: list[str] = []
         base_dir = DossierPlugin.repository or Path(config.config_file_path).parent
         root = DossierPlugin.serving or base_dir / self.config.dossier
         workdir = base_dir / self.config.workdir
-        site = site_for(root)
-        downloads, entry = download_pages(root)
+        validated = validate_folder(root)
+        site = site_for(root, validated, _template_cache())
+        downloads, entry = download_pages(root, validated)
         write_pages(workdir, site.pages | downloads)
         config.docs_dir = str(workdir)
         config.nav = [*site.nav, entry]
         if str(root) not in config.watch:
             config.watch.append(str(root))
         return config
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """A site built with another layout is rebuilt whole: its pages are deleted, so
+        mkdocs sees every page as modified."""
+        pages = files.documentation_pages()
+        self.order = [_location(file.url) for file in pages]
+        self.layout = _layout(config, nav, [file.src_uri for file in pages])
+        site = Path(config.site_dir)
+        layout_file = site / LAYOUT_FILE
+        if not layout_file.is_file() or layout_file.read_text(encoding="utf-8") != self.layout:
+            clean_directory(str(site))
+            self.published_search = None
+        return nav
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """The theme's templates compiled once, not at every build and live reload."""
+        env.bytecode_cache = bytecode_cache(_template_cache())
+        return env
+
+    def on_page_context(
+        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
+        self.rebuilt.add(_location(page.url))
+        return context
+
+    @event_priority(-100)  # after the search plugin wrote the entries of the rebuilt pages
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        if self.published_search is not None and DossierPlugin.serving is None:
+            _merge_search(site / SEARCH_INDEX, self.published_search, self.rebuilt, self.order)
+        (site / LAYOUT_FILE).write_text(self.layout, encoding="utf-8")
+
+
+def _location(url: str) -> str:
+    """A page's URL as the search index writes it (the home page's "./" as "")."""
+    return url.removeprefix("./")
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _merge_search(
+    path: Path, published: dict[str, Any], rebuilt: set[str], order: list[str]
+) -> None:
+    """The index of the whole site: the new entries of the rebuilt pages and the published
+    ones of the others, page by page in the order of a full build."""
+    new = _read_json(path)
+    if new is None or new.get("config") != published.get("config"):
+        return
+
+    def by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        pages: dict[str, list[dict[str, Any]]] = {}
+        for entry in entries:
+            pages.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+        return pages
+
+    fresh, kept = by_page(new["docs"]), by_page(published["docs"])
+    docs = [entry for url in order for entry in (fresh if url in rebuilt else kept).get(url, [])]
+    data = json.dumps({"config": new["config"], "docs": docs}, separators=(",", ":"))
+    path.write_bytes(data.encode("utf-8"))
+
+
+_LAYOUT_SETTINGS = (
+    "site_name",
+    "site_url",
+    "use_directory_urls",
+    "theme",
+    "extra",
+    "markdown_extensions",
+    "mdx_configs",
+    "extra_css",
+    "extra_javascript",
+    "copyright",
+    "repo_url",
+    "docs_dir",
+)
+
+
+def _named(value: object) -> object:
+    """A setting as JSON: a function by its name (its repr holds a memory address), a set
+    sorted (its order changes from one process to the next)."""
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, Theme):
+        return {"name": value.name, **dict(value.items())}
+    return repr(value)
+
+
+def _layout(config: MkDocsConfig, nav: Navigation, pages: list[str]) -> str:
+    """Everything a page's HTML depends on besides its own Markdown, as one digest."""
+
+    def titles(items: list[Any]) -> list[Any]:
+        return [
+            [item.title, titles(item.children)]
+            if isinstance(item, Section)
+            else [item.title, getattr(item, "url", None)]
+            for item in items
+        ]
+
+    custom = config.theme.custom_dir  # the packaged themes are known by their versions
+    theme_files = sorted(
+        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+        for path in (Path(custom).rglob("*") if custom else ())
+        if path.is_file()
+    )
+    described = {
+        "versions": [version(name) for name in ("mkdocs", "mkdocs-material", "cmc-dossier")],
+        "configuration": Path(config.config_file_path).read_text(encoding="utf-8"),
+        "settings": [config[key] for key in _LAYOUT_SETTINGS],
+        "nav": titles(nav.items),
+        "pages": pages,
+        "theme": theme_files,
+    }
+    text = json.dumps(described, sort_keys=True, default=_named)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n"
 
 
 @contextmanager
@@ -108,7 +270,7 @@ def build_site(
     """Build into a new generation beside the site folder and publish it whole."""
     with _configuration(config_file) as (source, overrides):
         if site_dir is not None:  # mkdocs reads a relative one from the config's folder
-            overrides["site_dir"] = str(site_dir.resolve())
+            overrides["site_dir"] = str(site_dir.absolute())  # the link, not its generation
         config = load_config(config_file=str(source), strict=True, **overrides)
         if dossier is not None:
             config.plugins["cmc-dossier"].config.dossier = str(dossier.resolve())
@@ -119,9 +281,13 @@ def _publish(config: MkDocsConfig) -> Path:
     final = Path(config.site_dir)
     with Generations(final.parent, f".{final.name}.generations", (final.name,)) as generations:
         config.site_dir = str(generations.staging / final.name)
+        if final.is_dir():  # a copy, never links: mkdocs rewrites files in place
+            shutil.copytree(final, config.site_dir, symlinks=True)
+        # The plugins are told it is not a dirty build: the search plugin then indexes the
+        # rebuilt pages only, and ours merges the published entries of the others.
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            build(config)
+            build(config, dirty=True)
         finally:
             config.plugins.on_shutdown()
         generations.commit()
@@ -134,4 +300,10 @@ def serve_site(config_file: Path | None, dossier: Path, address: str) -> None:
     DossierPlugin.serving = dossier.resolve()
     with _configuration(config_file) as (source, overrides):
         overrides.pop("site_dir", None)  # mkdocs serves from a temporary folder
-        serve(config_file=str(source), dev_addr=address, livereload=True, **overrides)
+        serve(
+            config_file=str(source),
+            dev_addr=address,
+            livereload=True,
+            build_type="dirty",
+            **overrides,
+        )

@@ -1,18 +1,21 @@
 """The pages of the review site, as Markdown (Python-Markdown flavor) and a navigation tree.
 
 Section pages reuse the document renderer in its site flavor, so they show exactly what the
-documents say, with every fact reference linked to the fact's stable URL
-(facts/<kind>/#<ID>). Fact pages list every field of every fact generically, so a new kind
-needs no page code.
+documents say, with every fact reference linked to the fact's URL (facts/<kind>/#<ID>, or
+facts/<kind>/<page>/#<ID> for a kind too large for one page). Fact pages list every field
+of every fact generically, so a new kind needs no page code.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,7 @@ from cmc_dossier.render.outline import Heading, cite, presenting, slug
 from cmc_dossier.render.qos import SummaryRenderer
 from cmc_dossier.render.text import SITE, Markdown, escape, prose, term
 from cmc_dossier.render.views import DossierView
+from cmc_dossier.validation import ValidationResult
 from cmc_dossier.vcs import Change, Revision
 
 Nav = list[Any]
@@ -49,6 +53,8 @@ class _SiteContext:
     revision: Revision
     history: dict[Path, list[Change]]
     diagnostics: list[Diagnostic]
+    places: dict[str, str] = field(default_factory=dict)  # fact ID -> its fact page
+    templates: Path | None = None  # compiled templates, reused across builds
 
     def where(self, location: Location) -> str:
         return str(Location(_relative(location.file, self.repository), location.line,
@@ -93,18 +99,74 @@ def section_page(target: str, code: str) -> str:
     return f"{target}/{slug(code, 30)}.md"
 
 
+def _kind_folder(kind: str) -> str:
+    return f"facts/{slug(re.sub(r'(?<!^)(?=[A-Z][a-z])', '-', kind), 40)}"
+
+
 def kind_page(kind: str) -> str:
-    return f"facts/{slug(re.sub(r'(?<!^)(?=[A-Z][a-z])', '-', kind), 40)}.md"
+    return _kind_folder(kind) + ".md"
+
+
+def kind_index(kind: str) -> str:
+    """The overview of a kind shown on several pages (the same URL as a one-page kind's)."""
+    return _kind_folder(kind) + "/index.md"
+
+
+# A kind with more facts than this is shown on several pages: one page of a few thousand
+# table rows takes seconds to open and megabytes to load (2 MB at 10,000 facts).
+FACTS_PER_KIND_PAGE = 100
+# A large kind's page ends after a fact whose ID hashes to a multiple of this, so pages hold
+# about this many facts and adding or removing a fact moves no other page's boundaries.
+PAGE_BOUNDARY = 25
+
+
+def _fact_groups(kind: str, facts: list[FactBase]) -> dict[str, list[FactBase]]:
+    """The page of each fact of one kind, in dossier order: one page for a small kind,
+    else a folder whose pages are named after their first fact (at most
+    FACTS_PER_KIND_PAGE facts each)."""
+    if len(facts) <= FACTS_PER_KIND_PAGE:
+        return {kind_page(kind): facts}
+    groups: dict[str, list[FactBase]] = {}
+    current: list[FactBase] = []
+    for fact in facts:
+        current.append(fact)
+        ends = zlib.crc32(fact.id.encode("utf-8")) % PAGE_BOUNDARY == 0
+        if ends or len(current) == FACTS_PER_KIND_PAGE or fact is facts[-1]:
+            name = slug(current[0].id, 60)
+            page, number = f"{_kind_folder(kind)}/{name}.md", 2
+            while page in groups or page == kind_index(kind):  # IDs "A.1" and "A-1"
+                page, number = f"{_kind_folder(kind)}/{name}-{number}.md", number + 1
+            groups[page], current = current, []
+    return groups
+
+
+def _by_kind(dossier: Dossier) -> dict[str, list[FactBase]]:
+    by_kind: dict[str, list[FactBase]] = defaultdict(list)
+    for fact in dossier.facts:
+        by_kind[fact.kind].append(fact)
+    return dict(sorted(by_kind.items()))
+
+
+def fact_places(dossier: Dossier) -> dict[str, str]:
+    """The fact page of every fact ID."""
+    return {
+        fact.id: page
+        for kind, facts in _by_kind(dossier).items()
+        for page, group in _fact_groups(kind, facts).items()
+        for fact in group
+    }
 
 
 class _Links:
-    """URLs to sections and facts from a page at the site root or one folder deep.
+    """URLs to sections and facts from a page `up` below the site root.
 
-    A nested item (a specification test) is anchored on its fact's kind page.
+    A nested item (a specification test) is anchored on its fact's page.
     """
 
-    def __init__(self, dossier: Dossier, target: str, up: str = "../") -> None:
-        self.dossier, self.target, self.up = dossier, target, up
+    def __init__(
+        self, dossier: Dossier, target: str, places: dict[str, str], up: str = "../"
+    ) -> None:
+        self.dossier, self.target, self.places, self.up = dossier, target, places, up
 
     def __call__(self, reference: str) -> str | None:
         if reference in SECTION_BY_CODE:
@@ -113,7 +175,7 @@ class _Links:
         entry = self.dossier.index.get(reference)
         if entry is None:
             return None
-        return f"{self.up}{kind_page(entry.fact.kind)}#{reference}"
+        return f"{self.up}{self.places[entry.fact.id]}#{reference}"
 
 
 def _nav_tree(headings: list[Heading], target: str) -> Nav:
@@ -195,6 +257,7 @@ def _section_history(
     return sorted(commits.values(), key=lambda c: c.newness)  # newest first, as git logs them
 
 
+@lru_cache(maxsize=65536)  # called per fact and per section: resolving is a system call
 def _relative(path: Path, root: Path) -> Path:
     try:
         return path.resolve().relative_to(root.resolve())
@@ -240,7 +303,13 @@ def target_pages(
     context: _SiteContext,
 ) -> list[Diagnostic]:
     """The section pages of one target; returns the sections it found without content."""
-    renderer = Renderer(dossier, target, flavor=SITE, link=_Links(dossier, target))
+    renderer = Renderer(
+        dossier,
+        target,
+        cache=context.templates,
+        flavor=SITE,
+        link=_Links(dossier, target, context.places),
+    )
     sources = _section_sources(dossier, renderer)
     per_fact = _by_fact(dossier, context.diagnostics)
     located = {
@@ -263,9 +332,10 @@ def target_pages(
     return renderer.gaps
 
 
-def qos_page(site: Site, dossier: Dossier) -> None:
+def qos_page(site: Site, dossier: Dossier, context: _SiteContext) -> None:
     """Module 2.3 as one page; its citations link to the IND section pages."""
-    renderer = SummaryRenderer(dossier, "qos", flavor=SITE, link=_Links(dossier, "ind"))
+    link = _Links(dossier, "ind", context.places)
+    renderer = SummaryRenderer(dossier, "qos", cache=context.templates, flavor=SITE, link=link)
     site.pages[QOS_PAGE] = renderer.documents()[0].markdown
     site.nav.append({"Module 2.3 QOS": QOS_PAGE})
 
@@ -368,35 +438,57 @@ def _field_table(model: BaseModel, link: _Links, marks: _Marks, path: tuple) -> 
 
 
 def fact_pages(site: Site, dossier: Dossier, context: _SiteContext) -> None:
-    pages = _FactPages(dossier, context)
-    by_kind: dict[str, list[FactBase]] = defaultdict(list)
-    for fact in dossier.facts:
-        by_kind[fact.kind].append(fact)
+    """One page per kind, or for a large kind an overview linking its pages; the navigation
+    lists kinds only, so its size does not grow with the dossier."""
     nav = []
-    for kind in sorted(by_kind):
-        blocks = [f"# {_t(kind_words(kind))}"]
-        for fact in by_kind[kind]:
-            marks = _Marks.of(fact)
-            blocks.append(pages.block(fact, fact.id, (), marks))
-            for path, item in identified_items(fact):
-                blocks.append(pages.block(item, fact.id, path, marks, level=3))
-        site.pages[kind_page(kind)] = "\n\n".join(blocks) + "\n"
-        nav.append({kind_words(kind): kind_page(kind)})
+    one_deep = _FactPages(dossier, context)
+    two_deep = one_deep.below("../../")
+    for kind, facts in _by_kind(dossier).items():
+        groups = _fact_groups(kind, facts)
+        title = kind_words(kind)
+        if len(groups) == 1:
+            site.pages[kind_page(kind)] = _fact_page(title, facts, one_deep)
+            nav.append({title: kind_page(kind)})
+            continue
+        lines = [f"# {_t(title)}", "", f"{len(facts)} facts, on {len(groups)} pages:", ""]
+        for page, group in groups.items():
+            span = f"{group[0].id} to {group[-1].id}" if len(group) > 1 else group[0].id
+            heading = f"{title}: {span}"
+            site.pages[page] = _fact_page(heading, group, two_deep)
+            lines.append(f"- [{_t(span)}]({page.rsplit('/', 1)[1]}) ({len(group)} facts)")
+        site.pages[kind_index(kind)] = "\n".join(lines) + "\n"
+        nav.append({title: kind_index(kind)})
     site.nav.append({"Facts": nav})
+
+
+def _fact_page(title: str, facts: list[FactBase], pages: _FactPages) -> str:
+    blocks = [f"# {_t(title)}"]
+    for fact in facts:
+        marks = _Marks.of(fact)
+        blocks.append(pages.block(fact, fact.id, (), marks))
+        for path, item in identified_items(fact):
+            blocks.append(pages.block(item, fact.id, path, marks, level=3))
+    return "\n\n".join(blocks) + "\n"
 
 
 class _FactPages:
     """One block per fact or identified item: fields, origin, where shown, who refers to it."""
 
-    def __init__(self, dossier: Dossier, context: _SiteContext) -> None:
-        self.dossier, self.context = dossier, context
+    def __init__(self, dossier: Dossier, context: _SiteContext, up: str = "../") -> None:
+        self.dossier, self.context, self.up = dossier, context, up
         self.view = DossierView(dossier)
-        self.link = _Links(dossier, "ind")
+        self.link = _Links(dossier, "ind", context.places, up)
         self.referenced_by: dict[str, list[str]] = defaultdict(list)
         for fact in dossier.facts:
             for reference in references(fact):
                 if fact.id not in self.referenced_by[reference.target]:
                     self.referenced_by[reference.target].append(fact.id)
+
+    def below(self, up: str) -> _FactPages:
+        """The same blocks for pages `up` below the site root."""
+        pages = copy.copy(self)
+        pages.up, pages.link = up, _Links(self.dossier, "ind", self.context.places, up)
+        return pages
 
     def block(
         self,
@@ -417,7 +509,8 @@ class _FactPages:
         if home:
             shown = {target: presenting(home, target) for target in ("ind", "impd")}
             places = [
-                f"[{_t(cite(code, target))}](../{section_page(target, code)}) ({target.upper()})"
+                f"[{_t(cite(code, target))}]({self.up}{section_page(target, code)}) "
+                f"({target.upper()})"
                 for target, code in shown.items()
                 if code is not None
             ]
@@ -446,9 +539,9 @@ def _node(prefix: str, fact_id: str) -> str:
     return prefix + re.sub(r"[^A-Za-z0-9]", "_", fact_id)
 
 
-def traceability_page(site: Site, dossier: Dossier) -> None:
+def traceability_page(site: Site, dossier: Dossier, places: dict[str, str]) -> None:
     view = DossierView(dossier)
-    link = _Links(dossier, "ind", up="")
+    link = _Links(dossier, "ind", places, up="")
     cqas: list[CQA] = view.all(CQA)
     parameters, controls = view.parameters_affecting, view.controls_of
 
@@ -539,7 +632,7 @@ def _diagram(
 
 def _gaps(dossier: Dossier, context: _SiteContext) -> str:
     """Every value the dossier does not state yet, or states as not applicable."""
-    link = _Links(dossier, "ind", up="")
+    link = _Links(dossier, "ind", context.places, up="")
     rows = [
         f"| {_linked(fact.id, link)} | {_t('.'.join(str(p) for p in path))} | {_t(unknown)} "
         f"| {_t(context.where(dossier.locate(fact.id, path)))} |"
@@ -612,8 +705,8 @@ def generate(dossier: Dossier | None, context: _SiteContext) -> Site:
         for target in ("ind", "impd"):
             gaps = target_pages(site, dossier, target, context)
             found += [gap for gap in gaps if gap.message not in {d.message for d in found}]
-        qos_page(site, dossier)
-        traceability_page(site, dossier)
+        qos_page(site, dossier, context)
+        traceability_page(site, dossier, context.places)
         if not any(d.severity == "error" for d in found):
             from cmc_dossier.site.strategy_pages import revision_date, strategy_pages
             from cmc_dossier.strategy.findings import strategy_findings
@@ -628,14 +721,24 @@ def generate(dossier: Dossier | None, context: _SiteContext) -> Site:
     return site
 
 
-def site_for(root: Path) -> Site:
-    """Validate the dossier at `root` and generate every page of its review site."""
+def site_for(
+    root: Path, result: ValidationResult | None = None, templates: Path | None = None
+) -> Site:
+    """Every page of the review site of the dossier at `root` (validated here unless its
+    validation `result` is given); `templates` keeps compiled templates between builds."""
     from cmc_dossier.validation import validate_folder
     from cmc_dossier.vcs import file_history, repository_root, revision_of
 
-    result = validate_folder(root)
+    result = result or validate_folder(root)
     repository = repository_root(root) or root.resolve().parent
+    dossier = result.dossier
     context = _SiteContext(
-        root, repository, revision_of(root), file_history(root), result.diagnostics
+        root,
+        repository,
+        revision_of(root),
+        file_history(root),
+        result.diagnostics,
+        fact_places(dossier) if dossier is not None else {},
+        templates,
     )
-    return generate(result.dossier, context)
+    return generate(dossier, context)

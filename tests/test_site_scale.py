@@ -1,0 +1,146 @@
+"""The review site at scale: large kinds split into pages whose links all resolve, and
+incremental builds that rewrite only what changed yet equal a full build byte for byte."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from build_helpers import git, snapshot
+from conftest import REPO
+from test_site import build_site, site_repo
+
+from cmc_dossier.site.pages import FACTS_PER_KIND_PAGE, Site, fact_places, site_for
+from cmc_dossier.validation import validate_folder
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # the benchmarks' synthetic dossiers
+
+LINK = re.compile(r"\]\(([^)\s]+?\.md)#([^)\s]+)\)")
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic") / "dossier"
+    generate(root, 1000)  # 200 process parameters, 250 batches: more than one page holds
+    return root
+
+
+def _resolve(page: str, target: str) -> str:
+    parts: list[str] = []
+    for part in [*page.split("/")[:-1], *target.split("/")]:
+        if part == "..":
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _broken_links(site: Site) -> list[str]:
+    return [
+        f"{page}: {target}#{anchor}"
+        for page, text in site.pages.items()
+        for target, anchor in LINK.findall(text)
+        if "{#" + anchor + "}" not in site.pages.get(_resolve(page, target), "")
+    ]
+
+
+def test_large_kinds_are_split_into_pages_every_link_reaches_its_fact(synthetic: Path) -> None:
+    site = site_for(synthetic)
+    parameters = [p for p in site.pages if p.startswith("facts/process-parameter/")]
+    assert "facts/process-parameter/index.md" in parameters
+    chunks = [p for p in parameters if not p.endswith("/index.md")]
+    assert len(chunks) > 2
+    for page in chunks:
+        shown = re.findall(r"^## .* \{#(PP-[^}]+)\}$", site.pages[page], re.MULTILINE)
+        assert 0 < len(shown) <= FACTS_PER_KIND_PAGE
+        assert f"]({page.rsplit('/', 1)[1]})" in site.pages["facts/process-parameter/index.md"]
+    places = fact_places(validate_folder(synthetic).dossier)
+    for fact_id, page in places.items():
+        assert "{#" + fact_id + "}" in site.pages[page], fact_id
+    assert len(LINK.findall("\n".join(site.pages.values()))) > 1000
+    assert _broken_links(site) == []
+    # The navigation lists kinds, never fact pages.
+    facts_nav = next(entry["Facts"] for entry in site.nav if "Facts" in entry)
+    assert {"Process parameter": "facts/process-parameter/index.md"} in facts_nav
+    assert all(not str(value).count("/pp-") for entry in facts_nav for value in entry.values())
+
+
+def test_adding_a_fact_changes_only_the_fact_page_that_shows_it(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    before = site_for(synthetic)
+    edited = tmp_path / "dossier"
+    shutil.copytree(synthetic, edited)
+    added = "PP-00011-9"
+    with (edited / "area-000" / "facts-000200.yaml").open("a", encoding="utf-8") as stream:
+        stream.write(
+            f"---\nkind: ProcessParameter\nid: {added}\ntitle: Added parameter\n"
+            "unit_operation: UO-00011\ncriticality: non-critical\nunit: °C\ntarget: 20\n"
+            "justification: Development data.\n"
+        )
+    after = site_for(edited)
+    places = fact_places(validate_folder(edited).dossier)
+    differing = {
+        page
+        for page in before.pages.keys() | after.pages.keys()
+        if page.startswith("facts/process-parameter/")
+        and before.pages.get(page) != after.pages.get(page)
+    }
+    assert places[added] in differing
+    assert differing <= {places[added], "facts/process-parameter/index.md"}
+
+
+def _html_times(site: Path) -> dict[str, int]:
+    """When each page was written (mkdocs writes its theme's 404.html and sitemap always)."""
+    return {
+        str(path.relative_to(site)): path.stat().st_mtime_ns for path in site.rglob("index.html")
+    }
+
+
+def test_one_edited_criterion_rewrites_only_changed_pages_and_equals_a_full_build(
+    tmp_path: Path,
+) -> None:
+    repo = site_repo(tmp_path / "repo")
+    site = build_site(repo)
+    first = snapshot(site)
+    written = _html_times(site)
+    spec = repo / "dossier" / "drug-product" / "specification.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("≥ 70 %", "≥ 75 %", 1), encoding="utf-8"
+    )
+    build_site(repo)
+    second = snapshot(site)
+    rewritten = {page for page, time in _html_times(site).items() if written[page] != time}
+    changed = {page for page in rewritten if first.get(page) != second[page]}
+    assert "facts/specification/index.html" in rewritten
+    assert "ind/3-2-p-5-1/index.html" in rewritten
+    assert rewritten == changed  # a page is written again only when its bytes change
+    assert len(rewritten) < len(written) / 5
+    assert second["search/search_index.json"] != first["search/search_index.json"]
+    # Built from nothing, the same dossier gives the same bytes.
+    shutil.rmtree(repo / "build")
+    assert snapshot(build_site(repo)) == second
+
+
+def test_a_layout_change_rebuilds_every_page(tmp_path: Path) -> None:
+    repo = site_repo(tmp_path / "repo")
+    site = build_site(repo)
+    written = _html_times(site)
+    config = repo / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "site_name: CMC dossier review", "site_name: CMC review of VRD-019"
+        ),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "Site name")
+    build_site(repo)
+    assert all(written[page] != time for page, time in _html_times(site).items())
+    assert "CMC review of VRD-019" in (site / "facts" / "cqa" / "index.html").read_text()
+    incremental = snapshot(site)
+    shutil.rmtree(repo / "build")
+    assert snapshot(build_site(repo)) == incremental
