@@ -34,7 +34,7 @@ from cmc_dossier.outputs import Generations
 from cmc_dossier.publish import pdf
 from cmc_dossier.publish.cache import ConversionCache, content_key
 from cmc_dossier.publish.docx import PandocError, Stamp, conversion_key, convert, stamp_docx
-from cmc_dossier.render.documents import Document
+from cmc_dossier.render.documents import Document, template_cache
 from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
 from cmc_dossier.validation import validate_folder
 from cmc_dossier.vcs import revision_of
@@ -92,12 +92,6 @@ def reference_document(templates: Path | None, paper: str) -> tuple[bytes, Path]
     resource = files("cmc_dossier") / "templates" / name
     with as_file(resource) as path:
         return path.read_bytes(), Path(path)
-
-
-def _template_cache() -> Path:
-    """Compiled templates live in the user's cache, never among the deliverables."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cmc-dossier" / "jinja"
 
 
 def _commit_date(timestamp: int) -> str | None:
@@ -233,7 +227,7 @@ def _build_targets(
     manifest = dossier.manifest
     assert manifest is not None  # a dossier without manifest has an error above
     for target in options.targets:
-        renderer = renderer_for(dossier, target, options.templates, _template_cache(), issued)
+        renderer = renderer_for(dossier, target, options.templates, template_cache(), issued)
         try:
             documents = renderer.documents()
         except jinja2.TemplateError as error:

@@ -9,6 +9,7 @@ Markdown structure, template syntax or raw document code.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -106,6 +107,12 @@ class _KeyedBytecodeCache(jinja2.FileSystemBytecodeCache):
         folder = Path(self.directory) / _compiler_key(bucket.environment)
         folder.mkdir(parents=True, exist_ok=True)
         return str(folder / (self.pattern % bucket.key))
+
+
+def template_cache() -> Path:
+    """Compiled templates live in the user's cache, never among the deliverables."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cmc-dossier" / "jinja"
 
 
 def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:

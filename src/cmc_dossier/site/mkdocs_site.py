@@ -38,8 +38,7 @@ from mkdocs.theme import Theme
 from mkdocs.utils import clean_directory
 
 from cmc_dossier.outputs import Generations
-from cmc_dossier.publish.pipeline import _template_cache
-from cmc_dossier.render.documents import bytecode_cache
+from cmc_dossier.render.documents import bytecode_cache, template_cache
 from cmc_dossier.site.downloads import download_pages
 from cmc_dossier.site.pages import site_for
 from cmc_dossier.validation import validate_folder
@@ -108,7 +107,7 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
         root = DossierPlugin.serving or base_dir / self.config.dossier
         workdir = base_dir / self.config.workdir
         validated = validate_folder(root)
-        site = site_for(root, validated, _template_cache())
+        site = site_for(root, validated, template_cache())
         downloads, entry = download_pages(root, validated)
         write_pages(workdir, site.pages | downloads)
         config.docs_dir = str(workdir)
@@ -132,7 +131,7 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """The theme's templates compiled once, not at every build and live reload."""
-        env.bytecode_cache = bytecode_cache(_template_cache())
+        env.bytecode_cache = bytecode_cache(template_cache())
         return env
 
     def on_page_context(
