@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from cmc_dossier.model.base import IdentifiedItem, MarkdownText, RefTo
+from cmc_dossier.model.base import REGIONS, IdentifiedItem, MarkdownText, RefTo, RegionalText
 from cmc_dossier.model.unknowns import Unknown
 
 Path = tuple[str | int, ...]
@@ -100,6 +100,10 @@ def _walk(value: Any, plan: _Plan, path: Path) -> Iterator[tuple[Path, Any, obje
         return
     if isinstance(value, Unknown):
         yield path, value, value, False
+    elif isinstance(plan, _Leaf) and isinstance(value, RegionalText):
+        for region in REGIONS:  # each region's wording is prose of its own
+            if (text := value.text(region)) is not None:
+                yield (*path, region), text, plan.marker, False
     elif isinstance(plan, _Leaf):
         yield path, value, plan.marker, False
     elif isinstance(plan, _Seq):

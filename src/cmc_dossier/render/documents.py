@@ -23,12 +23,14 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
 from cmc_dossier.model.prose import is_section, quotable_fields
+from cmc_dossier.model.regional import for_region
 from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.render import text
 from cmc_dossier.render.outline import (
     ECTD_ROOT,
     IMPD_CASE_TEXT,
     IMPD_PARTS,
+    REGION,
     Heading,
     cite,
     descendants,
@@ -127,6 +129,7 @@ class Renderer:
     gaps: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.dossier = for_region(self.dossier, REGION[self.target])
         self.view = DossierView(self.dossier)
         self._part: str | None = None  # S, P or A while a section of that part renders
         manifest = self.dossier.manifest
