@@ -142,6 +142,12 @@ class RegionalText(StrictModel):
     def text(self, region: str) -> str | None:
         return self.us if region == "us" else self.eu
 
+    def __str__(self) -> str:
+        """Both texts, for views that show the model rather than one region's document."""
+        return "; ".join(
+            f"{region.upper()}: {text}" for region in REGIONS if (text := self.text(region))
+        )
+
 
 # A prose or citation field holds one text for every region, or a {us, eu} mapping.
 Markdown = Annotated[Text | RegionalText, MarkdownText()]
