@@ -121,3 +121,12 @@ def test_the_examples_keep_us_citations_in_the_ind_only(folder: str) -> None:
     assert "21 CFR" not in impd and not re.search(r"\bINDs?\b", impd)
     assert "competent authorities" not in ind and "member states" not in ind
     assert "FDA" in ind
+
+
+def test_a_process_validation_stage_is_worded_per_region() -> None:
+    """FDA's numbered stages in the IND; the EU guidelines' words in the IMPD (data)."""
+    dossier = validate_folder(REPO / "examples" / "small-molecule-tablet").dossier
+    ind = Renderer(dossier, "ind").combined().markdown
+    impd = Renderer(dossier, "impd").combined().markdown
+    assert "| Process design (stage 1) |" in ind and "stage 1" not in impd
+    assert "| Process evaluation (development) |" in impd

@@ -141,9 +141,11 @@ class Renderer:
             if self.target == "ind"
             else {**catalogue.wording["impd"], **catalogue.terms[self.product_type]}
         )
-        self._vocabulary = (
-            {} if self.target == "ind" else catalogue.vocabulary.get(self.product_type, {})
-        )
+        # Controlled terms in this target's words: the target's own, then the guideline's.
+        self._vocabulary = {
+            **catalogue.wording[self.target].get("vocabulary", {}),
+            **({} if self.target == "ind" else catalogue.vocabulary.get(self.product_type, {})),
+        }
         self._rendered: dict[str, list[tuple[Part, str]]] = {}
         loaders: list[jinja2.BaseLoader] = []
         if self.overrides is not None and self.overrides.is_dir():
