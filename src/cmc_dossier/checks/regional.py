@@ -79,7 +79,7 @@ def check_regional_terms(dossier: Dossier) -> list[Diagnostic]:
     found = []
     view = FactSections(dossier)
     for fact in dossier.facts:
-        home = view.home(dossier.index[fact.id])
+        home = _home(view, dossier, fact.id)
         if home is None or home not in SECTION_BY_CODE:
             continue  # not presented in a document
         presenting = SECTION_BY_CODE[home].targets
@@ -102,6 +102,15 @@ def check_regional_terms(dossier: Dossier) -> list[Diagnostic]:
                         )
                     )
     return found
+
+
+def _home(view: FactSections, dossier: Dossier, fact_id: str) -> str | None:
+    """The section presenting a fact; None where it names a fact that does not exist (the
+    reference checks report that, and no document is built)."""
+    try:
+        return view.home(dossier.index[fact_id])
+    except KeyError:
+        return None
 
 
 def _hint(term: RegionalTerm, reader: str, one_text: bool) -> str:
