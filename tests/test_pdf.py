@@ -28,7 +28,7 @@ _BUILT: dict[str, Path] = {}
 def _built(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     if name not in _BUILT:
         repo = committed_repo(tmp_path_factory.mktemp("pdf") / Path(name).name, REPO / name)
-        done = build(repo, "--format", "pdf")
+        done = build(repo, "--format", "all")  # every format: the same as pdf
         assert done.returncode == 0, done.stdout + done.stderr
         _BUILT[name] = repo
     return _BUILT[name]
@@ -87,15 +87,18 @@ def test_in_the_ectd_tree_the_pdf_is_the_leaf(pdf_build: Path) -> None:
 
 
 def test_rebuilds_reuse_leaf_pdfs_without_their_docx(pdf_build: Path, tmp_path: Path) -> None:
-    """Nothing changed: no pandoc, no LibreOffice. One fact changed (in a working tree, so the
-    stamp stays): only the documents that show it are made again, leaves stay PDF only."""
+    """Nothing changed: no pandoc, no LibreOffice, each reused file counted once. One fact
+    changed (in a working tree, so the stamp stays): only the documents that show it are made
+    again, leaves stay PDF only."""
     repo = tmp_path / "repo"
     shutil.copytree(pdf_build, repo, symlinks=True)
     before = snapshot(repo / "build")
     done = build(repo, "--format", "pdf")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pandoc runs: 0, PDF conversions: 0" in done.stdout
-    assert snapshot(repo / "build") == before
+    assert snapshot(repo / "build") == before  # a -f all build is a -f pdf build
+    kept = [name for name in before if name.endswith((".docx", ".pdf"))]
+    assert f"reused unchanged: {len(kept)}" in done.stdout  # each file once
     process = repo / "dossier" / "drug-product" / "product.yaml"
     text = process.read_text(encoding="utf-8")
     process.write_text(text + "# edited\n", encoding="utf-8")

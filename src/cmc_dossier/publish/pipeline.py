@@ -265,8 +265,11 @@ def _publish(
     new_cache: dict[str, str] = {}
     written: list[Path] = []
     if _unchanged(final, documents, options.formats, old_cache, reference, stamp_of):
-        report.reused += len(old_cache)
-        return _outputs(final, documents, options.formats)
+        outputs = _outputs(final, documents, options.formats)
+        # each DOCX and PDF kept counts once (a leaf's cache holds a key for its PDF and one
+        # for the DOCX it was made from, which is not kept)
+        report.reused += sum(path.suffix in (".docx", ".pdf") for path in outputs)
+        return outputs
     pending: list[tuple[Document, str]] = []
     for document in documents:
         relative = str(document.path)
