@@ -32,6 +32,7 @@ from cmc_dossier.model.product import (
     Organization,
     Site,
 )
+from cmc_dossier.model.regional import for_region
 from cmc_dossier.model.unknowns import known
 from cmc_dossier.vcs import revision_of
 
@@ -394,6 +395,7 @@ def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, st
     """One Bundle per specification and per drug substance, and what did not map."""
     from cmc_dossier.exchange.fhir.substance import product_sections_not_exported, substance_bundle
 
+    dossier = for_region(dossier, "us")  # FDA's PQ/CMC: the US wording of regional text
     timestamp = _timestamp(root)
     unmapped = Unmapped()
     bundles: dict[str, dict[str, Any] | None] = {}
