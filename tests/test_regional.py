@@ -130,3 +130,20 @@ def test_a_process_validation_stage_is_worded_per_region() -> None:
     impd = Renderer(dossier, "impd").combined().markdown
     assert "| Process design (stage 1) |" in ind and "stage 1" not in impd
     assert "| Process evaluation (development) |" in impd
+
+
+def test_a_narrative_file_is_checked_where_its_section_is_shown(dossier_from) -> None:
+    """A Markdown file has one text for both documents; the IND-only 3.2.R may name FDA."""
+    root = dossier_from(
+        files={
+            "narratives.yaml": "kind: Narrative\nid: N-P2\nsection: 3.2.P.2\nfile: p2.md\n---\n"
+            "kind: Narrative\nid: N-R\nsection: 3.2.R\nfile: r.md\n",
+            "p2.md": "The development is summarised below.\nAs FDA guidance expects.\n",
+            "r.md": "Executed batch records are provided to FDA.\n",
+        }
+    )
+    found = [d for d in validate_folder(root).diagnostics if d.code == "DOS240"]
+    assert [(d.location.file.name, d.location.line, d.location.column) for d in found] == [
+        ("p2.md", 2, 4)
+    ]
+    assert "`body:`" in (found[0].hint or "")

@@ -9,18 +9,20 @@ that present their section.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 
 import yaml
 
-from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.checks.references import location_in_file
+from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
-from cmc_dossier.model.base import REGIONS, RegionalText
+from cmc_dossier.model.base import REGIONS, FactBase, RegionalText
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
+from cmc_dossier.model.product import Narrative
 from cmc_dossier.model.regional import regional_fields
 from cmc_dossier.model.sections import FactSections
 from cmc_dossier.model.walk import Path
@@ -83,25 +85,35 @@ def check_regional_terms(dossier: Dossier) -> list[Diagnostic]:
         if home is None or home not in SECTION_BY_CODE:
             continue  # not presented in a document
         presenting = SECTION_BY_CODE[home].targets
-        origin = dossier.origins[fact.id]
-        for path, value, _ in regional_fields(fact):
-            for text, where, regions in _shown(value, path):
-                for term in regional_terms():
-                    readers = [r for r in regions if r != term.region and _TARGET[r] in presenting]
-                    match = term.found_in(text) if readers else None
-                    if match is None:
-                        continue
-                    document = _DOCUMENT[readers[0]]
-                    found.append(
-                        diagnostic(
-                            "DOS240",
-                            f"{fact.id}: text shown in the {document} names "
-                            f"'{match.group(0)}', which is {_REGION[term.region]}-only wording",
-                            origin.locate_in_text(where, text, match.start()),
-                            hint=_hint(term, readers[0], isinstance(value, str)),
-                        )
+        for text, regions, where, one_text in _texts(dossier, fact):
+            for term in regional_terms():
+                readers = [r for r in regions if r != term.region and _TARGET[r] in presenting]
+                match = term.found_in(text) if readers else None
+                if match is None:
+                    continue
+                found.append(
+                    diagnostic(
+                        "DOS240",
+                        f"{fact.id}: text shown in the {_DOCUMENT[readers[0]]} names "
+                        f"'{match.group(0)}', which is {_REGION[term.region]}-only wording",
+                        where(match.start()),
+                        hint=_hint(term, readers[0], one_text),
                     )
+                )
     return found
+
+
+def _texts(
+    dossier: Dossier, fact: FactBase
+) -> Iterator[tuple[str, tuple[str, ...], Callable[[int], Location], bool]]:
+    """(text, regions whose documents show it, offset -> place, whether it is one text)."""
+    origin = dossier.origins[fact.id]
+    for path, value, _ in regional_fields(fact):
+        for text, where, regions in _shown(value, path):
+            yield text, regions, partial(origin.locate_in_text, where, text), len(regions) > 1
+    if isinstance(fact, Narrative) and fact.id in dossier.narrative_files:
+        file, text = dossier.narrative_files[fact.id]
+        yield text, REGIONS, partial(location_in_file, file, text), True
 
 
 def _home(view: FactSections, dossier: Dossier, fact_id: str) -> str | None:
@@ -117,8 +129,9 @@ def _hint(term: RegionalTerm, reader: str, one_text: bool) -> str:
     wording = f"the {_DOCUMENT[reader]} says {term.instead} (data/regional-terms.yaml)"
     if one_text:
         return (
-            f"give the field one text per region, {{{term.region}: <this text>, "
-            f"{reader}: <the {_DOCUMENT[reader]} wording>}}; {wording}"
+            "give the field (a narrative: `body:`) one text per region, "
+            f"{{{term.region}: <this text>, {reader}: <the {_DOCUMENT[reader]} wording>}}; "
+            f"{wording}"
         )
     return f"reword the `{reader}` text; {wording}"
 
