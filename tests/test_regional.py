@@ -147,3 +147,19 @@ def test_a_narrative_file_is_checked_where_its_section_is_shown(dossier_from) ->
         ("p2.md", 2, 4)
     ]
     assert "`body:`" in (found[0].hint or "")
+
+
+def test_a_quoted_regional_field_reads_in_each_documents_words(dossier_from) -> None:
+    root = dossier_from(
+        files={
+            "regional.yaml": REGIONAL_CQA,
+            "narrative.yaml": "kind: Narrative\nid: N-P2\nsection: 3.2.P.2\n"
+            "body: 'Rationale: [[CQA-REGIONAL:rationale]]'\n",
+        }
+    )
+    result = validate_folder(root)
+    assert not [d for d in result.diagnostics if d.code == "DOS203"]
+    ind = Renderer(result.dossier, "ind").combined().markdown
+    impd = Renderer(result.dossier, "impd").combined().markdown
+    assert "Rationale: Limit set as FDA guidance on the assay recommends." in ind
+    assert "Rationale: Limit set as the Ph. Eur. monograph requires." in impd
