@@ -16,7 +16,7 @@ from pathlib import Path
 import pypandoc
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Inches, Pt, RGBColor
@@ -71,6 +71,7 @@ def style_document(document) -> None:
         style.paragraph_format.space_after = Pt(6)
     for name, size in (("Title", 22), ("Subtitle", 13), ("TOC Heading", 14)):
         _font(_style(document, name), HEADING_FONT, size, bold=name != "Subtitle")
+    _toc_styles(document)
     caption = _style(document, "Table Caption")
     _font(caption, HEADING_FONT, 9, bold=True)
     caption.paragraph_format.keep_with_next = True
@@ -81,6 +82,25 @@ def style_document(document) -> None:
     subheading.paragraph_format.keep_with_next = True
     subheading.paragraph_format.space_before = Pt(10)
     _table_style(document)
+
+
+def _toc_styles(document) -> None:
+    """Word's built-in 'toc 1'..'toc 6' (IDs TOC1..TOC6, which the build's pre-filled entries
+    name): each level indented 0.5 cm further, page numbers right-aligned after dots.
+    LibreOffice takes them as its 'Contents N' styles when it updates the index."""
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for level in range(1, 7):
+        style = _style(document, f"toc {level}")
+        style.element.set(qn("w:styleId"), f"TOC{level}")
+        style.element.attrib.pop(qn("w:customStyle"), None)  # Word's built-in style
+        style.base_style = document.styles["Normal"]
+        _font(style, BODY_FONT, 10, bold=level == 1)
+        paragraph = style.paragraph_format
+        paragraph.left_indent = Cm(0.5 * (level - 1))
+        paragraph.space_before = Pt(4 if level == 1 else 0)
+        paragraph.space_after = Pt(1)
+        paragraph.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
 
 def _table_style(document) -> None:
@@ -204,8 +224,8 @@ def page_setup(document, paper: str) -> None:
 
 def make(paper: str) -> bytes:
     document = Document(io.BytesIO(pandoc_default_reference()))
+    page_setup(document, paper)  # first: the TOC styles' tab stop sits at the text width
     style_document(document)
-    page_setup(document, paper)
     settings = document.settings.element
     settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
     buffer = io.BytesIO()

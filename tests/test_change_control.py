@@ -69,8 +69,8 @@ def test_relaxing_an_ec_limit_takes_the_declared_category_with_both_bases(repo: 
 def test_supportive_information_on_an_ec_fact_never_takes_the_ec_category(repo: Path) -> None:
     edit(
         repo, SPEC,
-        "justification: In line with FDA expectations for somatic cell products;",
-        "justification: In line with FDA expectations for cell products;",
+        "us: In line with FDA expectations for somatic cell products;",
+        "us: In line with FDA expectations for cell products;",
     )  # fmt: skip
     commit(repo, "reword a justification")
     change = only(diff_json(repo))

@@ -143,6 +143,19 @@ CASES: dict[str, Case] = {
             )
         }
     ),
+    "DOS240": Case(
+        files={
+            "broken.yaml": CQA_HEAD
+            + CQA_TAIL
+            + "clinical_relevance: As FDA guidance expects.  # <- DOS240\n"
+        }
+    ),
+    "DOS241": Case(
+        files={
+            "broken.yaml": CQA_HEAD
+            + CQA_TAIL.replace("rationale: Needed.\n", "rationale: {eu: Needed.}  # <- DOS241\n")
+        }
+    ),
     "DOS204": Case(
         files={
             "broken.yaml": "kind: ManufacturingProcess\nid: PROC-1\ntitle: P\nstage: drug-product\n"

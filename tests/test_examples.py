@@ -13,9 +13,9 @@ import pytest
 import yaml
 from conftest import REPO, run_cli
 
+from cmc_dossier.checks.regional import regional_terms
 from cmc_dossier.diagnostics import Severity
 from cmc_dossier.model.product import Manifest
-from cmc_dossier.render.outline import impd_catalogue
 from cmc_dossier.render.text import escape, term
 from cmc_dossier.validation import validate_folder
 
@@ -100,12 +100,12 @@ def _fact_strings(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("example", [*EXAMPLES, REPO / "dossier"], ids=lambda p: p.name)
 def test_impd_has_no_us_only_phrase_of_its_own(example: Path, tmp_path: Path) -> None:
-    """US-only terms (data: wording.impd.us_only_terms) appear in the IMPD only inside text
-    the user typed; nothing the templates or data generate names a US rule or authority."""
+    """US-only terms (data/regional-terms.yaml) appear in the IMPD only inside text the user
+    typed; nothing the templates or data generate names a US rule or authority."""
     done = run_cli("build", str(example), "--output", str(tmp_path), "--format", "md", "-t", "impd")
     assert done.returncode == 0, done.stdout + done.stderr
-    terms = impd_catalogue().wording["impd"]["us_only_terms"]
-    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b")
+    terms = [term.pattern.pattern for term in regional_terms() if term.region == "us"]
+    pattern = re.compile("|".join(f"(?:{t})" for t in terms))
     typed = _fact_strings(example)
     impd = (tmp_path / "impd" / "impd-quality.md").read_text(encoding="utf-8")
     generated = []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from build_helpers import build, build_counts, committed_repo, git, snapshot
+from conftest import REPO
 
 from cmc_dossier.publish import pdf
 
@@ -19,12 +20,30 @@ OUTPUT = Path(__file__).resolve().parent.parent / "build" / "test-output" / "pdf
 COMBINED = ("ind/module-3-quality", "impd/impd-quality")
 
 
+# The worked example and both examples: each built once, its published tree shared by tests.
+DOSSIERS = ("dossier", "examples/aav-gene-therapy", "examples/small-molecule-tablet")
+_BUILT: dict[str, Path] = {}
+
+
+def _built(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if name not in _BUILT:
+        repo = committed_repo(tmp_path_factory.mktemp("pdf") / Path(name).name, REPO / name)
+        done = build(repo, "--format", "all")  # every format: the same as pdf
+        assert done.returncode == 0, done.stdout + done.stderr
+        _BUILT[name] = repo
+    return _BUILT[name]
+
+
 @pytest.fixture(scope="module")
 def pdf_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = committed_repo(tmp_path_factory.mktemp("pdf") / "repo")
-    done = build(repo, "--format", "pdf")
-    assert done.returncode == 0, done.stdout + done.stderr
-    return repo
+    """The worked example, for the rebuild and reproducibility checks."""
+    return _built("dossier", tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=DOSSIERS, ids=lambda name: Path(name).name)
+def each_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each example in turn, for the page and layout checks of both documents."""
+    return _built(request.param, tmp_path_factory)
 
 
 def _words(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
@@ -43,8 +62,8 @@ def _words(path: Path, page: int) -> list[tuple[float, float, float, float, str]
     ]
 
 
-def test_every_document_has_a_pdf_with_embedded_fonts_and_bookmarks(pdf_build: Path) -> None:
-    documents = sorted((pdf_build / "build").rglob("*.md"))
+def test_every_document_has_a_pdf_with_embedded_fonts_and_bookmarks(each_build: Path) -> None:
+    documents = sorted((each_build / "build").rglob("*.md"))
     assert len(documents) > 50
     for markdown in documents:
         leaf = markdown.with_suffix(".pdf")
@@ -68,15 +87,18 @@ def test_in_the_ectd_tree_the_pdf_is_the_leaf(pdf_build: Path) -> None:
 
 
 def test_rebuilds_reuse_leaf_pdfs_without_their_docx(pdf_build: Path, tmp_path: Path) -> None:
-    """Nothing changed: no pandoc, no LibreOffice. One fact changed (in a working tree, so the
-    stamp stays): only the documents that show it are made again, leaves stay PDF only."""
+    """Nothing changed: no pandoc, no LibreOffice, each reused file counted once. One fact
+    changed (in a working tree, so the stamp stays): only the documents that show it are made
+    again, leaves stay PDF only."""
     repo = tmp_path / "repo"
     shutil.copytree(pdf_build, repo, symlinks=True)
     before = snapshot(repo / "build")
     done = build(repo, "--format", "pdf")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pandoc runs: 0, PDF conversions: 0" in done.stdout
-    assert snapshot(repo / "build") == before
+    assert snapshot(repo / "build") == before  # a -f all build is a -f pdf build
+    kept = [name for name in before if name.endswith((".docx", ".pdf"))]
+    assert f"reused unchanged: {len(kept)}" in done.stdout  # each file once
     process = repo / "dossier" / "drug-product" / "product.yaml"
     text = process.read_text(encoding="utf-8")
     process.write_text(text + "# edited\n", encoding="utf-8")
@@ -96,17 +118,23 @@ def test_rebuilds_reuse_leaf_pdfs_without_their_docx(pdf_build: Path, tmp_path: 
 
 
 def test_toc_is_filled_down_to_specification_and_bookmarks_follow_headings(
-    pdf_build: Path,
+    each_build: Path,
 ) -> None:
     for name, heading in (
         ("ind/module-3-quality", "3.2.S.4.1 Specification"),
         ("impd/impd-quality", "S.4.1 Specification"),
     ):
-        path = pdf_build / "build" / f"{name}.pdf"
+        path = each_build / "build" / f"{name}.pdf"
         text = subprocess.run(
             ["pdftotext", "-l", "3", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
-        assert re.search(re.escape(heading) + r"\.{5,}\d+", text), name
+        assert re.search(re.escape(heading) + r"\.{5,}\s*\d+", text), name
+        # each level of the table of contents sits further right than the one above it
+        number = heading.split()[0]
+        levels = [number.rsplit(".", 2)[0], number.rsplit(".", 1)[0], number]
+        words = [w for page in (1, 2, 3) for w in _words(path, page)]
+        starts = [next(x for x, _, _, _, word in words if word == level) for level in levels]
+        assert starts[0] < starts[1] < starts[2], (name, starts)
         # one table of contents: the updated index replaced the pre-filled entries
         whole = subprocess.run(
             ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
@@ -123,9 +151,9 @@ def test_toc_is_filled_down_to_specification_and_bookmarks_follow_headings(
             assert heading in titles
 
 
-def test_links_point_to_existing_destinations(pdf_build: Path) -> None:
+def test_links_point_to_existing_destinations(each_build: Path) -> None:
     for name in COMBINED:
-        with pikepdf.open(pdf_build / "build" / f"{name}.pdf") as document:
+        with pikepdf.open(each_build / "build" / f"{name}.pdf") as document:
             names = set()
             if "/Dests" in document.Root.get("/Names", {}):
                 tree = pikepdf.NameTree(document.Root.Names.Dests)
@@ -149,10 +177,10 @@ def test_links_point_to_existing_destinations(pdf_build: Path) -> None:
             assert links > 20, name
 
 
-def test_no_table_wider_than_the_page_and_no_word_broken(pdf_build: Path) -> None:
+def test_no_table_wider_than_the_page_and_no_word_broken(each_build: Path) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     for name in COMBINED:
-        path = pdf_build / "build" / f"{name}.pdf"
+        path = each_build / "build" / f"{name}.pdf"
         with pikepdf.open(path) as document:
             sizes = [(float(p.mediabox[2]), float(p.mediabox[3])) for p in document.pages]
         for page, (width, _) in enumerate(sizes, 1):
@@ -164,7 +192,7 @@ def test_no_table_wider_than_the_page_and_no_word_broken(pdf_build: Path) -> Non
         ).stdout
         for word in ("Criticality", "Justification", "Acceptance", "Responsibilities"):
             assert word in text, (name, word)
-        stem = OUTPUT / name.replace("/", "-")
+        stem = OUTPUT / f"{each_build.name}-{name.replace('/', '-')}"
         subprocess.run(
             ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "8", str(path), str(stem)], check=True
         )

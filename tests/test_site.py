@@ -365,3 +365,11 @@ def test_downloads_page_offers_the_json_and_fhir_exports(visit, served) -> None:
     assert any(link.endswith("fhir/SPEC-DP.sp4151.json") for link in links)
     assert any(link.endswith("fhir/not-mapped.json") for link in links)
     visit.assert_clean()
+
+
+def test_a_fact_page_shows_the_text_of_each_region(visit) -> None:
+    """The site shows the model, so a {us, eu} field shows both texts, labelled."""
+    page = visit.open("facts/stability-study/")
+    row = page.locator("tr", has_text="Commitment").first.inner_text()
+    assert "US: " in row and "reported to FDA" in row
+    assert "EU: " in row and "reported to the competent authorities" in row

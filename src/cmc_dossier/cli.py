@@ -273,7 +273,17 @@ class Format(StrEnum):
     md = "md"
     docx = "docx"
     pdf = "pdf"  # Markdown, DOCX and the PDF converted from it (LibreOffice)
-    all = "all"
+    all = "all"  # every format: the same as pdf
+
+
+# What each --format writes; without one, Markdown and DOCX (no LibreOffice needed).
+_FORMATS = {
+    None: ("md", "docx"),
+    Format.md: ("md",),
+    Format.docx: ("docx",),
+    Format.pdf: ("md", "docx", "pdf"),
+    Format.all: ("md", "docx", "pdf"),
+}
 
 
 def _progress_bar() -> Progress | None:
@@ -291,8 +301,15 @@ def build(
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path("build"),
     target: Annotated[Target, typer.Option("--target", "-t", help="Document set.")] = Target.all,
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="Markdown, DOCX or both.")
-    ] = Format.all,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, docx, or pdf (Markdown, DOCX and the PDF made from it; in the eCTD tree "
+            "the PDF is the leaf); all: every format, as pdf. Default: Markdown and DOCX.",
+            show_default=False,
+        ),
+    ] = None,
     draft: Annotated[
         bool, typer.Option("--draft", help="DRAFT watermark even on a clean commit.")
     ] = False,
@@ -306,7 +323,7 @@ def build(
     ] = None,
 ) -> None:
     """Validate, then build the IND Module 3, the IMPD, the Module 2.3 QOS and the M4Q(R2)
-    preview as Markdown and DOCX."""
+    preview as Markdown and DOCX (and PDF with -f pdf or -f all)."""
     from cmc_dossier.diagnostics.formatters import as_text
     from cmc_dossier.publish.pipeline import BuildOptions
     from cmc_dossier.publish.pipeline import build as run_build
@@ -318,9 +335,7 @@ def build(
         root=path,
         output=output,
         targets=DOCUMENT_TARGETS if target is Target.all else (target.value,),
-        formats={Format.all: ("md", "docx"), Format.pdf: ("md", "docx", "pdf")}.get(
-            output_format, (output_format.value,)
-        ),
+        formats=_FORMATS[output_format],
         draft=draft,
         templates=templates,
     )

@@ -17,7 +17,14 @@ from pydantic import BaseModel
 from cmc_dossier.assemble import validate_document
 from cmc_dossier.changes.snapshot import Snapshot
 from cmc_dossier.diagnostics import Diagnostic
-from cmc_dossier.model.base import FactBase, IdentifiedItem, MarkdownText, Range
+from cmc_dossier.model.base import (
+    REGIONS,
+    FactBase,
+    IdentifiedItem,
+    MarkdownText,
+    Range,
+    RegionalText,
+)
 from cmc_dossier.model.comparison import Direction, criterion_direction, span_direction
 from cmc_dossier.model.criteria import parse_criterion
 from cmc_dossier.model.manufacture import Duration
@@ -32,9 +39,13 @@ class FieldChange:
     new: Any
     direction: Direction | None = None
     prose: tuple[str, str] | None = None  # text at both revisions, where the field is prose
+    regional: bool = False  # one region's text of a {us, eu} field
 
     @property
     def name(self) -> str:
+        """The field changed; one region's text of a regional field is that field."""
+        if len(self.path) > 1 and self.path[-1] in REGIONS and self.regional:
+            return str(self.path[-2])
         return str(self.path[-1])
 
 
@@ -161,7 +172,10 @@ def field_changes(old: BaseModel, new: BaseModel, path: Path_ = ()) -> list[Fiel
         if before == after:
             continue
         here = (*path, key)
-        if (
+        if isinstance(before, RegionalText) and isinstance(after, RegionalText):
+            markdown = is_markdown(info.metadata, info.annotation)
+            found.extend(regional_changes(before, after, here, markdown))
+        elif (
             isinstance(before, BaseModel)
             and type(before) is type(after)
             and not isinstance(before, Range | Duration)
@@ -180,6 +194,19 @@ def field_changes(old: BaseModel, new: BaseModel, path: Path_ = ()) -> list[Fiel
                 else None
             )
             found.append(FieldChange(here, before, after, direction(key, before, after), prose))
+    return found
+
+
+def regional_changes(
+    before: RegionalText, after: RegionalText, path: Path_, markdown: bool = False
+) -> list[FieldChange]:
+    """Each region's text that changed, as prose where the field is prose."""
+    found = []
+    for region in REGIONS:
+        old, new = before.text(region), after.text(region)
+        if old != new:
+            prose = (old, new) if markdown and old is not None and new is not None else None
+            found.append(FieldChange((*path, region), old, new, None, prose, regional=True))
     return found
 
 
@@ -207,7 +234,8 @@ def _list_changes(before: list[Any], after: list[Any], path: Path_) -> list[Fiel
         pairs = list(zip(before[i1:i2], after[j1:j2], strict=False)) if i2 - i1 == j2 - j1 else []
         if pairs and all(isinstance(x, BaseModel) and type(x) is type(y) for x, y in pairs):
             for offset, (x, y) in enumerate(pairs):
-                found.extend(field_changes(x, y, (*path, j1 + offset)))
+                compare = regional_changes if isinstance(x, RegionalText) else field_changes
+                found.extend(compare(x, y, (*path, j1 + offset)))
             continue
         found += [FieldChange(path, value, None) for value in before[i1:i2]]
         found += [FieldChange(path, None, value) for value in after[j1:j2]]

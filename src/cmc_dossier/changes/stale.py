@@ -19,7 +19,7 @@ from cmc_dossier.changes.facts_diff import is_markdown
 from cmc_dossier.changes.impact import AssessedChange, ImpactReport
 from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
-from cmc_dossier.model.base import Range
+from cmc_dossier.model.base import REGIONS, Range
 from cmc_dossier.model.comparison import criterion_direction
 from cmc_dossier.model.control import Specification, SpecificationTest
 from cmc_dossier.model.criteria import parse_criterion
@@ -87,23 +87,49 @@ def old_value_patterns(old: Any, new: Any) -> list[str]:
     return [p for p in found if not re.search(p, new_text)]
 
 
-def _owner_key(content: bytes, line_start: int) -> str | None:
-    """The key whose value holds the line starting here: its own, or the nearest
-    less-indented one above it."""
+def _owner_key(content: bytes, line_start: int) -> tuple[str | None, int]:
+    """The key whose value holds the line starting here, with the start of its line: its
+    own, or the nearest less-indented one above it."""
     line_end = content.find(b"\n", line_start)
     line = content[line_start : line_end if line_end >= 0 else len(content)]
     found = _KEY.match(line)
     if found:
-        return found.group(2).decode()
+        return found.group(2).decode(), line_start
     indent = len(line) - len(line.lstrip())
     end = line_start - 1
     while end > 0:
         start = content.rfind(b"\n", 0, end) + 1
         found = _KEY.match(content[start:end])
         if found and len(found.group(1)) < indent:
-            return found.group(2).decode()
+            return found.group(2).decode(), start
         end = start - 1
-    return None
+    return None, 0
+
+
+def _field_key(content: bytes, line_start: int, key: str | None, key_line: int) -> str | None:
+    """The field a text belongs to: one region's text ({us, eu}) belongs to the field above."""
+    if key not in REGIONS:
+        return key
+    own, start = _owner_key(content, line_start)
+    if own != key or start != key_line:  # `field: {us: ...}` on one line
+        return own
+    parent, _ = _owner_key(content, _enclosing_line(content, key_line))
+    return parent
+
+
+def _enclosing_line(content: bytes, line_start: int) -> int:
+    """The start of the nearest less-indented line above this one."""
+    line_end = content.find(b"\n", line_start)
+    line = content[line_start : line_end if line_end >= 0 else len(content)]
+    indent = len(line) - len(line.lstrip())
+    end = line_start - 1
+    while end > 0:
+        start = content.rfind(b"\n", 0, end) + 1
+        text = content[start:end]
+        if text.strip() and len(text) - len(text.lstrip()) < indent:
+            return start
+        end = start - 1
+    return 0
 
 
 def quoting_old_value(
@@ -121,8 +147,12 @@ def quoting_old_value(
                 line_start = content.rfind(b"\n", 0, hit.start()) + 1
                 if path.suffix != ".md":
                     flow = _FLOW_KEY.search(content, line_start, hit.start())
-                    key = flow.group(1).decode() if flow else _owner_key(content, line_start)
-                    if key not in prose:
+                    key, key_line = (
+                        (flow.group(1).decode(), line_start)
+                        if flow
+                        else _owner_key(content, line_start)
+                    )
+                    if _field_key(content, line_start, key, key_line) not in prose:
                         continue
                 line = content.count(b"\n", 0, line_start) + 1
                 column = len(content[line_start : hit.start()].decode("utf-8", "replace")) + 1

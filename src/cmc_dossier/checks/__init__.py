@@ -11,6 +11,7 @@ from cmc_dossier.checks import (
     modality_controls,
     process,
     references,
+    regional,
     results,
     specifications,
     substrates,
@@ -24,6 +25,8 @@ Check = Callable[[Dossier], list[Diagnostic]]
 CHECKS: tuple[Check, ...] = (
     references.check_references,
     references.check_prose,
+    regional.check_regional_terms,
+    regional.check_regional_coverage,
     process.check_process_membership,
     process.check_ranges,
     process.check_critical_parameters,

@@ -68,10 +68,11 @@ def _prose_sources(dossier: Dossier) -> Iterator[tuple[str, Callable[[int], Loca
             yield text, partial(origin.locate_in_text, path, text)
         if isinstance(fact, Narrative) and fact.id in dossier.narrative_files:
             file, text = dossier.narrative_files[fact.id]
-            yield text, partial(_in_file, file, text)
+            yield text, partial(location_in_file, file, text)
 
 
-def _in_file(file: Path, text: str, offset: int) -> Location:
+def location_in_file(file: Path, text: str, offset: int) -> Location:
+    """The line and column of an offset in a narrative file's text."""
     before = text[:offset]
     return Location(file, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 

@@ -300,6 +300,25 @@ CODES: dict[str, Code] = {
             "which drug product batch) would be impossible. List the batches it was made from.",
         ),
         Code(
+            "DOS240",
+            _W,
+            "One region's wording in the other region's document",
+            "Text that the EU IMPD shows names a US-only term (FDA, 21 CFR, IND, a USP "
+            "reference without its Ph. Eur. counterpart, 'Drug Product'), or text that the US "
+            "IND shows names an EU-only one (competent authorities, member states, QP, IMPD). "
+            "A field with one text is shown in both documents. Give it one text per region, "
+            "`{us: ..., eu: ...}`: each document then shows its own and the model keeps both. "
+            "The terms and the source of each are data (data/regional-terms.yaml).",
+        ),
+        Code(
+            "DOS241",
+            _E,
+            "Regional text without a region the field needs",
+            "A `{us: ..., eu: ...}` mapping may leave a region out only where the field may "
+            "be left out (an optional field, an item of a list): that region's documents "
+            "then leave the text out. A required field needs a text for both regions.",
+        ),
+        Code(
             "DOS210",
             _E,
             "Included test is not a drug substance test",

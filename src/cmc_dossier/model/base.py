@@ -117,7 +117,42 @@ def Ref(*kinds: str) -> Any:
     return Annotated[str, Field(pattern=ID_PATTERN), RefTo(kinds)]
 
 
-Markdown = Annotated[str, Field(min_length=1), MarkdownText()]
+REGIONS = ("us", "eu")
+
+
+class RegionalText(StrictModel):
+    """Text that a region words differently: the US documents (IND, its Module 2 summary)
+    show `us`, the EU IMPD shows `eu`. The model keeps both; the diff and the site show both.
+    One region alone leaves the text out of the other region's documents where the field may
+    be left out (an optional field, an item of a list)."""
+
+    us: Text | None = Field(default=None, description="Shown in the US documents (IND, QOS)")
+    eu: Text | None = Field(default=None, description="Shown in the EU IMPD")
+
+    @model_validator(mode="after")
+    def _a_region(self) -> RegionalText:
+        if self.us is None and self.eu is None:
+            raise PydanticCustomError(
+                "missing_conditional", "regional text needs `us`, `eu` or both"
+            )
+        return self
+
+    def text(self, region: str) -> str | None:
+        return self.us if region == "us" else self.eu
+
+    def __str__(self) -> str:
+        """Both texts, for views that show the model rather than one region's document."""
+        return "; ".join(
+            f"{region.upper()}: {text}" for region in REGIONS if (text := self.text(region))
+        )
+
+
+# A prose or citation field holds one text for every region, or a {us, eu} mapping.
+Markdown = Annotated[Text | RegionalText, MarkdownText()]
+Citation = Annotated[
+    Text | RegionalText,
+    Field(description="One text for every region, or {us: ..., eu: ...} where they differ"),
+]
 
 
 class Ownership(StrictModel):

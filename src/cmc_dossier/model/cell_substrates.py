@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from cmc_dossier.model.base import (
+    Citation,
     FactBase,
     IsoDate,
     Markdown,
@@ -69,7 +70,9 @@ class SubstrateTest(StrictModel):
     """One test of a bank, seed, plasmid or donor, as reported."""
 
     test: Text = Field(description="e.g. 'In vitro adventitious virus assay (3 indicator cells)'")
-    guideline: Text | None = Field(default=None, description="e.g. 'ICH Q5A(R2)', 'Ph. Eur. 2.6.7'")
+    guideline: Citation | None = Field(
+        default=None, description="e.g. 'ICH Q5A(R2)', 'Ph. Eur. 2.6.7'"
+    )
     laboratory: OrUnknown(Ref("Site")) | None = None
     timing: Text | None = Field(
         default=None, description="When it is done, e.g. 'within 30 days before collection'"
@@ -117,7 +120,7 @@ class DonorEligibility(FactBase):
     material: Ref("Material")
     donor: DonorType
     collection_site: OrUnknown(Ref("Site")) | None = None
-    requirements: list[Text] = Field(
+    requirements: list[Citation] = Field(
         min_length=1,
         description="The rules applied, e.g. '21 CFR 1271.90(a)(1)', 'Directive 2006/17/EC'",
     )

@@ -8,6 +8,7 @@ from pydantic import Field, computed_field
 
 from cmc_dossier.model.base import (
     CarriesEstablishedCondition,
+    Citation,
     FactBase,
     IdentifiedItem,
     IsoDate,
@@ -53,7 +54,7 @@ class AnalyticalMethod(FactBase, CarriesEstablishedCondition):
     technique: Text
     purpose: Text
     type: MethodType
-    compendial_reference: Text | None = None
+    compendial_reference: Citation | None = None
     status: OrUnknown(MethodStatus)
     status_as_of_phase: Phase
     performed_at: list[Ref("Site")] = Field(min_length=1)
@@ -136,7 +137,7 @@ class ReferenceStandard(FactBase):
     kind: Literal["ReferenceStandard"]
     title: Text
     type: ReferenceStandardType
-    source: OrUnknown(Text)
+    source: OrUnknown(Citation)
     lot: OrUnknown(Text) | None = None
     qualification: OrUnknown(Markdown)
     storage: OrUnknown(Text) | None = None

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from cmc_dossier.model.base import (
     CarriesEstablishedCondition,
+    Citation,
     FactBase,
     Flag,
     IsoDate,
@@ -61,14 +62,14 @@ class Material(FactBase, CarriesEstablishedCondition):
     title: Text
     category: MaterialCategory
     function: Text | None = None
-    grade: OrUnknown(Text)
+    grade: OrUnknown(Citation)
     supplier: OrUnknown(Text)
     origin: Origin
     risk_class: OrUnknown(RiskClass)
-    risk_basis: OrUnknown(Text) | None = Field(
+    risk_basis: OrUnknown(Citation) | None = Field(
         default=None, description="e.g. 'USP <1043> Tier 2' or 'Ph. Eur. 5.2.12'"
     )
-    quality_standard: OrUnknown(Text) | None = None
+    quality_standard: OrUnknown(Citation) | None = None
     specification: Ref("Specification") | None = None
     affects: list[Ref("CQA")] = Field(
         default=[], description="Quality attributes the material can affect (comparability)"

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from cmc_dossier.model.base import (
     CarriesEstablishedCondition,
+    Citation,
     CountryCode,
     FactBase,
     Flag,
@@ -163,7 +164,7 @@ class QTPPElement(FactBase):
     aspect: QtppAspect
     title: Text
     target: OrUnknown(Markdown)
-    source: OrUnknown(Text) = Field(description="Source of the information or justification")
+    source: OrUnknown(Citation) = Field(description="Source of the information or justification")
 
 
 class CQA(FactBase):
@@ -230,7 +231,7 @@ class Component(StrictModel):
     material: Ref("Material", "DrugSubstance")
     function: Text
     quantity: OrUnknown(Text) = Field(description="Amount per unit as typed, e.g. '7.5 % (v/v)'")
-    quality_standard: OrUnknown(Text) | None = None
+    quality_standard: OrUnknown(Citation) | None = None
 
 
 class BatchFormula(StrictModel):

@@ -15,14 +15,15 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from cmc_dossier.model.base import Range
+from cmc_dossier.model.base import Range, RegionalText
 from cmc_dossier.model.manufacture import Duration
 from cmc_dossier.model.unknowns import Unknown
 
 PROSE_REFERENCE = re.compile(
     r"\[\[(3\.2\.[SPAR](?:\.[0-9]+)*|[A-Za-z][A-Za-z0-9._-]*?)(?::([a-z_]+))?\]\]"
 )
-_QUOTABLE = (str, Decimal, int, Range, Duration, Unknown)
+# a regional text is quoted in each document in that document's region's words
+_QUOTABLE = (str, Decimal, int, Range, Duration, Unknown, RegionalText)
 
 
 @dataclass(frozen=True, slots=True)

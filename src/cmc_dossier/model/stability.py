@@ -8,6 +8,7 @@ from pydantic import Field
 
 from cmc_dossier.model.base import (
     CarriesEstablishedCondition,
+    Citation,
     FactBase,
     Flag,
     Markdown,
@@ -67,7 +68,7 @@ class ContainerComponent(StrictModel):
     material_of_construction: OrUnknown(Text)
     supplier: OrUnknown(Text)
     product_contact: Flag
-    quality_standard: OrUnknown(Text) | None = None
+    quality_standard: OrUnknown(Citation) | None = None
 
 
 class ContainerClosure(FactBase, CarriesEstablishedCondition):

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from cmc_dossier.model.base import IdentifiedItem, MarkdownText, RefTo
+from cmc_dossier.model.base import REGIONS, IdentifiedItem, MarkdownText, RefTo, RegionalText
 from cmc_dossier.model.unknowns import Unknown
 
 Path = tuple[str | int, ...]
@@ -129,6 +129,10 @@ def _walk(value: Any, plan: _Plan, path: Path, found: _Found) -> None:
         return
     if isinstance(value, Unknown):
         found.unknowns.append((path, value))
+    elif isinstance(plan, _Leaf) and isinstance(value, RegionalText):
+        for region in REGIONS:  # each region's wording is prose of its own
+            if (text := value.text(region)) is not None:
+                found.leaf((*path, region), text, plan.marker, False)
     elif isinstance(plan, _Leaf):
         found.leaf(path, value, plan.marker, False)
     elif isinstance(plan, _Seq):

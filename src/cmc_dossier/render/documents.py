@@ -24,12 +24,14 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
 from cmc_dossier.model.prose import is_section, quotable_fields
+from cmc_dossier.model.regional import for_region
 from cmc_dossier.model.unknowns import Unknown
 from cmc_dossier.render import text
 from cmc_dossier.render.outline import (
     ECTD_ROOT,
     IMPD_CASE_TEXT,
     IMPD_PARTS,
+    REGION,
     Heading,
     cite,
     descendants,
@@ -135,6 +137,7 @@ class Renderer:
     gaps: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.dossier = for_region(self.dossier, REGION[self.target])
         self.view = DossierView(self.dossier)
         self._part: str | None = None  # S, P or A while a section of that part renders
         manifest = self.dossier.manifest
@@ -146,9 +149,11 @@ class Renderer:
             if self.target == "ind"
             else {**catalogue.wording["impd"], **catalogue.terms[self.product_type]}
         )
-        self._vocabulary = (
-            {} if self.target == "ind" else catalogue.vocabulary.get(self.product_type, {})
-        )
+        # Controlled terms in this target's words: the target's own, then the guideline's.
+        self._vocabulary = {
+            **catalogue.wording[self.target].get("vocabulary", {}),
+            **({} if self.target == "ind" else catalogue.vocabulary.get(self.product_type, {})),
+        }
         self._rendered: dict[str, list[tuple[Part, str]]] = {}
         loaders: list[jinja2.BaseLoader] = []
         if self.overrides is not None and self.overrides.is_dir():

@@ -13,6 +13,9 @@ import yaml
 from cmc_dossier.model.ctd import SECTION_BY_CODE, SECTIONS, CtdSection
 
 TARGETS = ("ind", "impd")
+# The region whose wording each Module 3 target shows (`RegionalText` keys): the IND is filed
+# with FDA, the IMPD with the EU member states (Regulation (EU) No 536/2014).
+REGION = {"ind": "us", "impd": "eu"}
 ECTD_ROOT = ("m3", "32-body-data")
 
 # Regulation (EU) 536/2014, Annex I, point 52, Table 1: which IMPD parts each case needs.

@@ -207,9 +207,6 @@ _TERMS = {
     "stability-indicating": "Stability-indicating",
     "process-related": "Process-related",
     "uv-c": "UV-C",
-    "process-design": "Process design (stage 1)",
-    "process-qualification": "Process qualification (stage 2)",
-    "continued-process-verification": "Continued process verification (stage 3)",
 }
 
 

@@ -76,7 +76,21 @@ def _t(value: object) -> Markdown:
 # Kind names whose words are not simply their capitals (ICH Q6A writes "in-process").
 _KIND_WORDS = {"InProcessControl": "In-process control"}
 # Field-name words shown as the abbreviations the guidelines use.
-_ABBREVIATIONS = {"cqa", "cqas", "qtpp", "gmp", "inn", "nor", "par", "id", "ids", "ec", "ctd"}
+_ABBREVIATIONS = {
+    "cqa",
+    "cqas",
+    "qtpp",
+    "gmp",
+    "inn",
+    "nor",
+    "par",
+    "id",
+    "ids",
+    "ec",
+    "ctd",
+    "us",
+    "eu",
+}
 
 
 def kind_words(kind: str) -> str:

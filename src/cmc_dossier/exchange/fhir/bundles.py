@@ -35,6 +35,7 @@ from cmc_dossier.model.product import (
     Organization,
     Site,
 )
+from cmc_dossier.model.regional import for_region
 from cmc_dossier.model.unknowns import known
 from cmc_dossier.vcs import revision_of
 
@@ -436,6 +437,7 @@ def fhir_export(
     from cmc_dossier.exchange.fhir.product import product_bundle
     from cmc_dossier.exchange.fhir.substance import substance_bundle
 
+    dossier = for_region(dossier, "us")  # FDA's PQ/CMC: the US wording of regional text
     timestamp = _timestamp(root)
     unmapped = Unmapped()
     bundles: dict[str, dict[str, Any] | None] = {}
