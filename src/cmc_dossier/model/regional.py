@@ -10,6 +10,7 @@ class from the type annotations.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from typing import Any, get_args
 
@@ -116,11 +117,9 @@ def for_region(dossier: Dossier, region: str) -> Dossier:
         for key, entry in dossier.index.items()
     }
     manifest = dossier.manifest
-    return Dossier(
-        replaced.get(id(manifest), manifest) if manifest else None,  # type: ignore[arg-type]
-        facts,
-        index,
-        dossier.origins,
-        dossier.narrative_files,
-        dossier.unreadable_ids,
+    return replace(
+        dossier,
+        manifest=replaced.get(id(manifest), manifest) if manifest else None,
+        facts=facts,
+        index=index,
     )
