@@ -289,11 +289,40 @@ def _cases(tmp: Path) -> dict[str, tuple[Path, list[str], tuple[str | None, int,
         "DOS613": (csv("c613.csv", head + "B-ENG-01,T-DP-VIABILITY,87 %\n"), [], (None, 2, 3)),
         "DOS614": (csv("c614.csv", head + "B-ENG-04,T-DP-VIABILITY,62 %\n"), [], (None, 2, 3)),
         "DOS615": (csv(broken_yaml.name, head + ok), [], (None, 0, 0)),
+        "DOS620": (
+            csv("c620.csv", head + 'VRD019-ENG-04,T-DP-APPEARANCE,"Conforms\nsee remark"\n'),
+            [],
+            (None, 2, 3),
+        ),
+        "DOS621": (
+            csv("c621.csv", "batch,test,result,Result\n" + ok[:-1] + ",x\n"),
+            [],
+            (None, 1, 4),
+        ),
+        "DOS622": (csv("c622.csv", head + ok), [], (None, 2, 1)),  # a second batch's number
+        "DOS623": (hidden_active(tmp / "c623.xlsx"), [], (None, 0, 0)),
     }
 
 
-# DOS616 is the FHIR export's, tested in test_exchange_fhir.py
-EXCHANGE_CODES = sorted(code for code in CODES if "DOS600" <= code <= "DOS615")
+def hidden_active(path: Path, rows: list[tuple] = ()) -> Path:
+    """A workbook whose active sheet (the one Excel opens at), 'Old', is hidden; the rows are
+    on it. XlsxWriter writes it as asked (openpyxl makes a visible sheet active on saving)."""
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Visible")
+    hidden = workbook.add_worksheet("Old")
+    for number, values in enumerate([("batch", "test", "result"), *rows]):
+        hidden.write_row(number, 0, values)
+    hidden.activate()
+    hidden.hide()
+    workbook.close()
+    return path
+
+
+# DOS616 is the FHIR export's, tested in test_exchange_fhir.py; DOS624 (a fact file changed
+# during the import) in test_a_fact_file_changed_after_the_check_is_not_replaced
+EXCHANGE_CODES = sorted(
+    code for code in CODES if "DOS600" <= code <= "DOS649" and code not in ("DOS616", "DOS624")
+)
 
 
 def test_every_exchange_code_has_a_case(tmp_path: Path) -> None:
@@ -307,6 +336,10 @@ def test_bad_sheet_is_reported_at_its_cell_and_nothing_is_written(code: str, exa
         path = example / "dossier" / "batches.yaml"
         path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
         git(example, "commit", "-qam", "CR line breaks")
+    if code == "DOS622":
+        with (example / "dossier" / "batches.yaml").open("a", encoding="utf-8") as handle:
+            handle.write(NEW_BATCH.replace("id: B-ENG-04", "id: B-ENG-05"))
+        git(example, "commit", "-qam", "a second batch numbered VRD019-ENG-04")
     done = run_cli("import", "results", str(sheet), *arguments, cwd=example)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
@@ -352,3 +385,26 @@ def test_a_lot_number_excel_turned_into_a_date_in_a_csv_is_refused(example: Path
 )
 def test_out_of_specification_judgement(criterion: str, result: str, expected: bool | None) -> None:
     assert outside(parse_criterion(criterion), result) == expected
+
+
+def test_the_active_sheet_is_read_and_a_hidden_one_only_when_named(example: Path) -> None:
+    """Excel opens a workbook at its active sheet; the first may be a hidden, stale one."""
+    workbook = xlsxwriter.Workbook(str(example / "two.xlsx"))
+    for name, result in (("Old", "Does not conform"), ("CoA", "Conforms")):
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, ("batch", "test", "result"))
+        sheet.write_row(1, 0, ("B-ENG-04", "T-DP-APPEARANCE", result))
+    workbook.worksheets()[0].hide()
+    workbook.worksheets()[1].activate()
+    workbook.close()
+    done = run_cli("import", "results", "two.xlsx", "--dry-run", cwd=example)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "+  T-DP-APPEARANCE: Conforms\n" in done.stdout
+
+    hidden_active(example / "hidden.xlsx", [("B-ENG-04", "T-DP-APPEARANCE", "Conforms")])
+    done = run_cli("import", "results", "hidden.xlsx", cwd=example)
+    assert done.returncode == 1 and "DOS623" in done.stdout, done.stdout + done.stderr
+    assert "the active sheet 'Old' is hidden" in done.stdout and "'Visible'" in done.stdout
+    named = run_cli("import", "results", "hidden.xlsx", "--sheet", "Old", "--dry-run", cwd=example)
+    assert named.returncode == 0, named.stdout + named.stderr
+    assert "+  T-DP-APPEARANCE: Conforms\n" in named.stdout
