@@ -419,6 +419,15 @@ def test_a_mapping_without_header_row_reads_the_first_row(example: Path) -> None
     done = run_cli("import", "results", "lot.csv", "--mapping", "m.yaml", "--dry-run", cwd=example)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "+  T-DP-IDENTITY: Conforms\n" in done.stdout
+    (example / "m.yaml").write_text(
+        "kind: batch-results\ncolumns: {batch: Lot, test: LOT, result: Res}\n", encoding="utf-8"
+    )
+    done = run_cli("import", "results", "lot.csv", "--mapping", "m.yaml", cwd=example)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (
+        "m.yaml:2:10: error DOS602: mapping `columns`: batch, test read the same header 'lot'"
+        in (done.stdout)
+    )
 
 
 def test_csv_records_are_counted_as_spreadsheet_rows_and_breaks_and_controls_refused(

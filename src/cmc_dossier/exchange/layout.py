@@ -106,4 +106,15 @@ def read_mapping(file: Path) -> tuple[Layout | None, list[Diagnostic]]:
         ]
     columns = (*REQUIRED[mapping.kind], *OPTIONAL)
     headers = {column: normalise(mapping.columns.get(column, column)) for column in columns}
+    shared = [c for c in columns if list(headers.values()).count(headers[c]) > 1]
+    if shared:
+        return None, [
+            diagnostic(
+                "DOS602",
+                f"mapping `columns`: {', '.join(shared)} read the same header "
+                f"{headers[shared[0]]!r}",
+                document.locate(("columns",)),
+                "each of our columns reads its own header",
+            )
+        ]
     return Layout(mapping.kind, mapping.sheet, int(mapping.header_row), headers), []
