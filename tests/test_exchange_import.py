@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -289,11 +290,40 @@ def _cases(tmp: Path) -> dict[str, tuple[Path, list[str], tuple[str | None, int,
         "DOS613": (csv("c613.csv", head + "B-ENG-01,T-DP-VIABILITY,87 %\n"), [], (None, 2, 3)),
         "DOS614": (csv("c614.csv", head + "B-ENG-04,T-DP-VIABILITY,62 %\n"), [], (None, 2, 3)),
         "DOS615": (csv(broken_yaml.name, head + ok), [], (None, 0, 0)),
+        "DOS620": (
+            csv("c620.csv", head + 'VRD019-ENG-04,T-DP-APPEARANCE,"Conforms\nsee remark"\n'),
+            [],
+            (None, 2, 3),
+        ),
+        "DOS621": (
+            csv("c621.csv", "batch,test,result,Result\n" + ok[:-1] + ",x\n"),
+            [],
+            (None, 1, 4),
+        ),
+        "DOS622": (csv("c622.csv", head + ok), [], (None, 2, 1)),  # a second batch's number
+        "DOS623": (hidden_active(tmp / "c623.xlsx"), [], (None, 0, 0)),
     }
 
 
-# DOS616 is the FHIR export's, tested in test_exchange_fhir.py
-EXCHANGE_CODES = sorted(code for code in CODES if "DOS600" <= code <= "DOS615")
+def hidden_active(path: Path, rows: list[tuple] = ()) -> Path:
+    """A workbook whose active sheet (the one Excel opens at), 'Old', is hidden; the rows are
+    on it. XlsxWriter writes it as asked (openpyxl makes a visible sheet active on saving)."""
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Visible")
+    hidden = workbook.add_worksheet("Old")
+    for number, values in enumerate([("batch", "test", "result"), *rows]):
+        hidden.write_row(number, 0, values)
+    hidden.activate()
+    hidden.hide()
+    workbook.close()
+    return path
+
+
+# DOS616 is the FHIR export's, tested in test_exchange_fhir.py; DOS624 (a fact file changed
+# during the import) in test_a_fact_file_changed_after_the_check_is_not_replaced
+EXCHANGE_CODES = sorted(
+    code for code in CODES if "DOS600" <= code <= "DOS649" and code not in ("DOS616", "DOS624")
+)
 
 
 def test_every_exchange_code_has_a_case(tmp_path: Path) -> None:
@@ -307,6 +337,10 @@ def test_bad_sheet_is_reported_at_its_cell_and_nothing_is_written(code: str, exa
         path = example / "dossier" / "batches.yaml"
         path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
         git(example, "commit", "-qam", "CR line breaks")
+    if code == "DOS622":
+        with (example / "dossier" / "batches.yaml").open("a", encoding="utf-8") as handle:
+            handle.write(NEW_BATCH.replace("id: B-ENG-04", "id: B-ENG-05"))
+        git(example, "commit", "-qam", "a second batch numbered VRD019-ENG-04")
     done = run_cli("import", "results", str(sheet), *arguments, cwd=example)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
@@ -352,3 +386,170 @@ def test_a_lot_number_excel_turned_into_a_date_in_a_csv_is_refused(example: Path
 )
 def test_out_of_specification_judgement(criterion: str, result: str, expected: bool | None) -> None:
     assert outside(parse_criterion(criterion), result) == expected
+
+
+def test_the_active_sheet_is_read_and_a_hidden_one_only_when_named(example: Path) -> None:
+    """Excel opens a workbook at its active sheet; the first may be a hidden, stale one."""
+    workbook = xlsxwriter.Workbook(str(example / "two.xlsx"))
+    for name, result in (("Old", "Does not conform"), ("CoA", "Conforms")):
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, ("batch", "test", "result"))
+        sheet.write_row(1, 0, ("B-ENG-04", "T-DP-APPEARANCE", result))
+    workbook.worksheets()[0].hide()
+    workbook.worksheets()[1].activate()
+    workbook.close()
+    done = run_cli("import", "results", "two.xlsx", "--dry-run", cwd=example)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "+  T-DP-APPEARANCE: Conforms\n" in done.stdout
+
+    hidden_active(example / "hidden.xlsx", [("B-ENG-04", "T-DP-APPEARANCE", "Conforms")])
+    done = run_cli("import", "results", "hidden.xlsx", cwd=example)
+    assert done.returncode == 1 and "DOS623" in done.stdout, done.stdout + done.stderr
+    assert "the active sheet 'Old' is hidden" in done.stdout and "'Visible'" in done.stdout
+    named = run_cli("import", "results", "hidden.xlsx", "--sheet", "Old", "--dry-run", cwd=example)
+    assert named.returncode == 0, named.stdout + named.stderr
+    assert "+  T-DP-APPEARANCE: Conforms\n" in named.stdout
+
+
+def test_a_mapping_without_header_row_reads_the_first_row(example: Path) -> None:
+    (example / "m.yaml").write_text(
+        "kind: batch-results\ncolumns: {batch: Lot, test: Test, result: Res}\n", encoding="utf-8"
+    )
+    (example / "lot.csv").write_text("Lot,Test,Res\nB-ENG-04,T-DP-IDENTITY,Conforms\n")
+    done = run_cli("import", "results", "lot.csv", "--mapping", "m.yaml", "--dry-run", cwd=example)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "+  T-DP-IDENTITY: Conforms\n" in done.stdout
+    (example / "m.yaml").write_text(
+        "kind: batch-results\ncolumns: {batch: Lot, test: LOT, result: Res}\n", encoding="utf-8"
+    )
+    done = run_cli("import", "results", "lot.csv", "--mapping", "m.yaml", cwd=example)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (
+        "m.yaml:2:10: error DOS602: mapping `columns`: batch, test read the same header 'lot'"
+        in (done.stdout)
+    )
+
+
+def test_csv_records_are_counted_as_spreadsheet_rows_and_breaks_and_controls_refused(
+    example: Path,
+) -> None:
+    """A quoted line break belongs to its cell: the record is one row, and the rows after it
+    keep their numbers. A break or a control character in a cell the import reads is refused;
+    in a column it does not read (a remark) it is left alone."""
+    (example / "ml.csv").write_bytes(
+        b"batch,test,result,remark\r\n"
+        b'B-ENG-04,T-DP-IDENTITY,Conforms,"checked\r\ntwice"\r\n'
+        b'B-ENG-04,T-DP-APPEARANCE,"Conforms\r\n(slightly turbid)",\r\n'
+        b"B-ENG-04,T-DP-STERILITY,No\x00 growth,\r\n"
+        b"B-ENG-04,T-DP-MYCOPLASMA,Not\x1b detected,\r\n"
+        b"VRD019-ENG-40,T-DP-RCL,Not detected,\r\n"
+    )
+    done = run_cli("import", "results", "ml.csv", cwd=example)
+    assert done.returncode == 1, done.stdout + done.stderr
+    reported = [line.split(" error ")[0].split(":", 1)[1] + " " + line.split()[2]
+                for line in done.stdout.splitlines() if " error " in line]  # fmt: skip
+    assert reported == ["3:3: DOS620:", "4:3: DOS620:", "5:3: DOS620:", "6:1: DOS608:"]
+    assert "line break U+000D" in done.stdout and "control character U+0000" in done.stdout
+    assert "control character U+001B" in done.stdout
+    assert git(example, "status", "--porcelain", "--", "dossier") == ""
+
+
+def test_a_result_in_another_unit_or_none_is_refused_at_its_cell(example: Path) -> None:
+    """T-DP-VIABILITY is '≥ 70 %', T-DP-ENDOTOXIN '≤ 0.5 EU/mL': a result in another unit
+    would be stored unjudged, one without a unit read as if in the criterion's."""
+    rows = [
+        ("T-DP-VIABILITY", "62"),  # bare: would skip the out-of-specification check
+        ("T-DP-VIABILITY", "0.62 fraction"),
+        ("T-DP-ENDOTOXIN", "< 0.10"),
+        ("T-DP-ENDOTOXIN", "0.05 IU/mL"),
+    ]
+    sheet = "".join(f"B-ENG-04,{test},{result}\n" for test, result in rows)
+    (example / "units.csv").write_text("batch,test,result\n" + sheet, encoding="utf-8")
+    done = run_cli("import", "results", "units.csv", cwd=example)
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = [line for line in done.stdout.splitlines() if "DOS611" in line]
+    assert [line.split(":")[1:3] for line in lines] == [
+        ["2", "3"],
+        ["3", "3"],
+        ["4", "3"],
+        ["5", "3"],
+    ]
+    assert "result '62' is a bare number but T-DP-VIABILITY is specified in '%'" in lines[0]
+    assert "is in 'IU/mL' but T-DP-ENDOTOXIN is specified in 'EU/mL'" in lines[3]
+    assert "a bare number is not taken to be in that unit" in done.stdout
+
+    (example / "ok.csv").write_text(
+        "batch,test,result\nB-ENG-04,T-DP-VIABILITY,91 %\n"
+        "B-ENG-04,T-DP-ENDOTOXIN,< 0.10 EU/mL (LOQ)\n",
+        encoding="utf-8",
+    )
+    done = run_cli("import", "results", "ok.csv", "--dry-run", cwd=example)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "+  T-DP-ENDOTOXIN: < 0.10 EU/mL (LOQ)\n" in done.stdout
+
+
+@pytest.mark.parametrize("field", ["batch_number", "id"])
+def test_a_lot_naming_two_batches_is_refused_with_both(field: str, example: Path) -> None:
+    """Another batch numbered like B-ENG-04's number, or numbered like its ID."""
+    other = NEW_BATCH.replace("id: B-ENG-04", "id: B-ENG-05")
+    if field == "id":
+        other = other.replace("batch_number: VRD019-ENG-04", "batch_number: B-ENG-04")
+    with (example / "dossier" / "batches.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(other)
+    lot = "VRD019-ENG-04" if field == "batch_number" else "B-ENG-04"
+    (example / "amb.csv").write_text(f"batch,test,result\n{lot},T-DP-IDENTITY,Conforms\n")
+    done = run_cli("import", "results", "amb.csv", cwd=example)
+    assert done.returncode == 1, done.stdout + done.stderr
+    first = "ID" if field == "id" else "batch number"
+    assert (
+        f"amb.csv:2:1: error DOS622: row 2, column 1: '{lot}' names 2 batches: "
+        f"B-ENG-04 ({first}), B-ENG-05 (batch number)"
+    ) in done.stdout
+    assert (
+        "T-DP-IDENTITY"
+        not in (example / "dossier" / "batches.yaml").read_text().split("id: B-ENG-04")[1]
+    )
+
+
+def test_imports_into_one_dossier_wait_for_each_other(example: Path) -> None:
+    """Both imports add a result to B-ENG-04 in batches.yaml: the second waits for the
+    first's lock and reads what it wrote, so neither result is lost."""
+    from cmc_dossier.outputs import source_lock
+
+    for test in ("T-DP-IDENTITY", "T-DP-APPEARANCE"):
+        (example / f"{test}.csv").write_text(f"batch,test,result\nB-ENG-04,{test},Conforms\n")
+    executable = Path(sys.executable).with_name("dossier")
+    with source_lock(example / "dossier"):
+        runs = [
+            subprocess.Popen(
+                [str(executable), "import", "results", f"{test}.csv"],
+                cwd=example,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for test in ("T-DP-IDENTITY", "T-DP-APPEARANCE")
+        ]
+        for run in runs:  # each says it waits, and writes nothing while the lock is held
+            assert run.stderr.readline().startswith("waiting for another dossier run")
+        assert git(example, "status", "--porcelain", "--", "dossier") == ""
+    for run in runs:
+        stdout, stderr = run.communicate(timeout=120)
+        assert run.returncode == 0, stdout + stderr
+    batch = validate_folder(example / "dossier").dossier.get("B-ENG-04", object)
+    assert batch.results == {"T-DP-IDENTITY": "Conforms", "T-DP-APPEARANCE": "Conforms"}
+
+
+def test_a_fact_file_changed_after_the_check_is_not_replaced(example: Path) -> None:
+    from cmc_dossier.exchange.results_import import import_results, write_changes
+
+    (example / "r.csv").write_text("batch,test,result\nB-ENG-04,T-DP-IDENTITY,Conforms\n")
+    outcome = import_results(example / "dossier", example / "r.csv", None)
+    assert not outcome.blocked and len(outcome.changes) == 1
+    [file] = outcome.changes
+    edited = file.read_text(encoding="utf-8") + "# edited meanwhile\n"
+    file.write_text(edited, encoding="utf-8")
+    [problem] = write_changes(outcome.changes)
+    assert problem.code == "DOS624" and problem.location.file == file
+    assert file.read_text(encoding="utf-8") == edited
+    assert CODES["DOS624"].explanation

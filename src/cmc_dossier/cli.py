@@ -808,6 +808,10 @@ def import_results(
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="YAML mapping for a partner's own layout.")
     ] = None,
+    sheet_name: Annotated[
+        str | None,
+        typer.Option("--sheet", help="XLSX sheet to read (default: the mapping's, or the active)."),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the change as a diff; write nothing.")
     ] = False,
@@ -825,7 +829,8 @@ def import_results(
     from cmc_dossier.diagnostics.formatters import as_text
     from cmc_dossier.exchange.layout import read_mapping
     from cmc_dossier.exchange.results_import import import_results as run_import
-    from cmc_dossier.outputs import replace_file
+    from cmc_dossier.exchange.results_import import write_changes
+    from cmc_dossier.outputs import source_lock
 
     layout = None
     if mapping is not None:
@@ -833,25 +838,27 @@ def import_results(
         if layout is None:
             echo(as_text(problems))
             raise typer.Exit(EXIT_ERRORS)
-    outcome = run_import(path, sheet, layout, accept_out_of_specification)
-    if outcome.diagnostics:
-        echo(as_text(outcome.diagnostics))
-    if outcome.blocked or (outcome.out_of_specification and not accept_out_of_specification):
-        echo("import stopped; no fact file was changed", err=True)
-        raise typer.Exit(EXIT_ERRORS)
-    for file, (old, new) in outcome.changes.items():
-        if dry_run:
-            name = str(file)
-            echo(
-                "".join(
-                    difflib.unified_diff(
-                        old.splitlines(True), new.splitlines(True), f"a/{name}", f"b/{name}"
-                    )
-                ),
-                nl=False,
-            )
-        else:
-            replace_file(file, new.encode("utf-8"))  # as built: line breaks and all
+    with source_lock(path):  # another import into this folder waits until this one wrote
+        outcome = run_import(path, sheet, layout, accept_out_of_specification, sheet_name)
+        if outcome.diagnostics:
+            echo(as_text(outcome.diagnostics))
+        if outcome.blocked or (outcome.out_of_specification and not accept_out_of_specification):
+            echo("import stopped; no fact file was changed", err=True)
+            raise typer.Exit(EXIT_ERRORS)
+        if not dry_run and (problems := write_changes(outcome.changes)):
+            echo(as_text(problems))
+            echo("import stopped; no fact file was changed", err=True)
+            raise typer.Exit(EXIT_ERRORS)
+    for file, (old, new) in outcome.changes.items() if dry_run else ():
+        name = str(file)
+        echo(
+            "".join(
+                difflib.unified_diff(
+                    old.splitlines(True), new.splitlines(True), f"a/{name}", f"b/{name}"
+                )
+            ),
+            nl=False,
+        )
     verb = "would add" if dry_run else "added"
     echo(
         f"{outcome.kind}: {verb} {outcome.added} results in {len(outcome.changes)} files; "

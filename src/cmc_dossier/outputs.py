@@ -46,6 +46,25 @@ def output_lock(folder: Path, on_wait: Callable[[Path], None] = _say_waiting) ->
         )
     folder.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    with _held(descriptor, folder, on_wait):
+        yield
+
+
+@contextmanager
+def source_lock(folder: Path, on_wait: Callable[[Path], None] = _say_waiting) -> Iterator[None]:
+    """Hold the lock of a dossier folder while its fact files are read, checked and edited
+    (`dossier import results`): the folder itself is locked, so no lock file appears among
+    the facts under version control. A missing folder is left to the reader to report."""
+    if not folder.is_dir():
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    with _held(descriptor, folder, on_wait):
+        yield
+
+
+@contextmanager
+def _held(descriptor: int, folder: Path, on_wait: Callable[[Path], None]) -> Iterator[None]:
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

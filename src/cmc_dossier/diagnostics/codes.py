@@ -666,8 +666,12 @@ CODES: dict[str, Code] = {
             "DOS611",
             _E,
             "Unit differs from the specification",
-            "The unit column differs from the unit of the test's acceptance criterion. "
-            "Results are never converted; report them in the specification's unit.",
+            "The unit column, or the unit typed after a numeric result (`5000 ppm`), differs "
+            "from the unit of the test's limit or range; a bare number where the criterion "
+            "has a unit is a mismatch too, never taken to be in that unit. A remark in "
+            "brackets after the unit (`< 2.5 ppm (LOQ)`) is not part of it, and a criterion "
+            "written `pH 6.5–7.5` takes a bare number. Results are never converted; report "
+            "them in the specification's unit.",
         ),
         Code(
             "DOS612",
@@ -717,6 +721,51 @@ CODES: dict[str, Code] = {
             "code is guessed. A value maps when its words name exactly one code of the list, "
             "or it is a synonym with a basis in data/pqcmc-terms.yaml; type the IG's term "
             "(e.g. 'Film-coated tablet', 'Oral use', 'Filler', '120.0 mg') to have it coded.",
+        ),
+        Code(
+            "DOS620",
+            _E,
+            "Control character or line break in an imported cell",
+            "A cell the import reads (batch, test, result, unit, study, condition, time point) "
+            "holds a control character (NUL, tab, escape, a C1 control) or a line break "
+            "(typed with Alt+Enter, or inside quotes in a CSV). A value in a fact file is one "
+            "line of visible text and the loader refuses control characters (DOS019); the "
+            "cell is not cleaned up silently. Delete the character and import again.",
+        ),
+        Code(
+            "DOS621",
+            _E,
+            "Two columns with the same header",
+            "The header row has two columns whose headers read the same (case, spaces and "
+            "underscores ignored) where the import needs one of them. Which one holds the "
+            "values cannot be told; both cells are named. Keep one column, or name another "
+            "header in a mapping file.",
+        ),
+        Code(
+            "DOS622",
+            _E,
+            "Lot names more than one batch",
+            "The batch cell is the batch number of two Batch facts, or the batch number of "
+            "one and the ID of another. The import does not pick one; both batches are "
+            "named. Make each batch number unique and different from other batches' IDs.",
+        ),
+        Code(
+            "DOS623",
+            _E,
+            "Active sheet of the workbook is hidden",
+            "Without --sheet or the mapping's `sheet`, the import reads the sheet Excel opens "
+            "at (the active one). That sheet is hidden (or a chart sheet), so which sheet was "
+            "meant cannot be told and hidden data is easily out of date. Name the sheet; the "
+            "visible sheets are listed.",
+        ),
+        Code(
+            "DOS624",
+            _E,
+            "Fact file changed while the results were imported",
+            "Imports into one dossier folder wait for each other (a lock on the folder), and "
+            "each fact file is compared with what was checked just before it is replaced. "
+            "This file changed in between (an editor or another tool wrote it), so it was "
+            "not replaced, and no other file either. Import again.",
         ),
         Code(
             "DOS700",

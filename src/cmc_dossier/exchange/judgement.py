@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from cmc_dossier.model.criteria import ParsedCriterion
 
-_RESULT = re.compile(
+# A result written as a plain number and its unit ("< 0.10 EU/mL", "90 %").
+PLAIN_RESULT = re.compile(
     r"^\s*(?P<cmp>≤|≥|<=|>=|<|>)?\s*(?P<value>[-+]?(?:\d+(?:\.\d+)?|\.\d+))\s*(?P<unit>.*?)\s*$"
 )
 _CONTRARY = {
@@ -63,7 +64,7 @@ def outside(criterion: ParsedCriterion | None, result: str) -> bool | None:
             return None
         return bool(re.match(contrary, result.strip(), re.IGNORECASE)) or None
     bounds = _interval(criterion)
-    match = _RESULT.match(result)
+    match = PLAIN_RESULT.match(result)
     if bounds is None or match is None or _unit(match.group("unit")) != _unit(criterion.unit):
         return None
     low, high, low_open, high_open = bounds

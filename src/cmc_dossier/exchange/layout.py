@@ -38,7 +38,7 @@ class ColumnMapping(StrictModel):
     """A partner's layout: which of its headers holds each of our columns."""
 
     kind: ResultKind
-    sheet: Text | None = Field(default=None, description="XLSX sheet (default: the first)")
+    sheet: Text | None = Field(default=None, description="XLSX sheet (default: the active one)")
     header_row: Number = Field(default=1, description="Row of the headers, 1-based")
     columns: dict[Column, Text] = Field(default={}, description="our column → partner header")
 
@@ -96,7 +96,7 @@ def read_mapping(file: Path) -> tuple[Layout | None, list[Diagnostic]]:
                 )
             )
         return None, problems
-    if mapping.header_row != mapping.header_row.to_integral_value() or mapping.header_row < 1:
+    if mapping.header_row % 1 or mapping.header_row < 1:  # the default is the int 1
         return None, [
             diagnostic(
                 "DOS602",
@@ -106,4 +106,15 @@ def read_mapping(file: Path) -> tuple[Layout | None, list[Diagnostic]]:
         ]
     columns = (*REQUIRED[mapping.kind], *OPTIONAL)
     headers = {column: normalise(mapping.columns.get(column, column)) for column in columns}
+    shared = [c for c in columns if list(headers.values()).count(headers[c]) > 1]
+    if shared:
+        return None, [
+            diagnostic(
+                "DOS602",
+                f"mapping `columns`: {', '.join(shared)} read the same header "
+                f"{headers[shared[0]]!r}",
+                document.locate(("columns",)),
+                "each of our columns reads its own header",
+            )
+        ]
     return Layout(mapping.kind, mapping.sheet, int(mapping.header_row), headers), []

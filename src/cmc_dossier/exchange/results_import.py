@@ -19,15 +19,17 @@ import yaml
 from cmc_dossier.diagnostics import Diagnostic, Location, Severity
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.diagnostics.hints import did_you_mean
-from cmc_dossier.exchange.judgement import decimals, outside
+from cmc_dossier.exchange.judgement import PLAIN_RESULT, decimals, outside
 from cmc_dossier.exchange.layout import REQUIRED, Layout, default_layout, normalise
 from cmc_dossier.exchange.spreadsheet import Cell, Table, read_table
 from cmc_dossier.exchange.yaml_edit import FactFile, NotEditable, child, key_position
 from cmc_dossier.loader import RawDocument, SourceFile, load_source, read_folder
+from cmc_dossier.model.comparison import same_unit
 from cmc_dossier.model.control import Batch, Specification, SpecificationTest
-from cmc_dossier.model.criteria import ParsedCriterion
+from cmc_dossier.model.criteria import ParsedCriterion, read_result
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.stability import StabilityStudy
+from cmc_dossier.outputs import replace_file
 from cmc_dossier.validation import validate_documents
 
 # Text Excel (or a person) made of a lot number or a value: 2026-03-01, 3/1/2026, 1-Oct, Oct-21
@@ -39,6 +41,13 @@ _DATE_LIKE = re.compile(
 )
 _STABILITY_GROUP = ("batch", "condition", "time_point")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
+# C0 and C1 controls (NUL, tab, line breaks, escape) and the Unicode line and paragraph
+# separators: a value is one line of visible text; the loader refuses such characters in a
+# fact file (DOS019), and a line break would change how the value reads.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A remark after a result's unit, "< 2.5 ppm (LOQ)": not part of the unit.
+_REMARK = re.compile(r"\s*\([^()]*\)$")
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
 
 
 @dataclass(frozen=True)
@@ -81,20 +90,39 @@ class _Pending:
 
 
 def _columns(table: Table, layout: Layout) -> tuple[dict[str, int], list[Diagnostic]]:
-    found = {normalise(cell.text): cell.column for cell in table.header if cell.text.strip()}
-    columns = {c: found[h] for c, h in layout.headers.items() if h in found}
+    """Our column → its index; a header the layout uses must head one column only."""
+    found: dict[str, Cell] = {}
+    problems: list[Diagnostic] = []
+    wanted = set(layout.headers.values())
+    for cell in table.header:
+        header = normalise(cell.text)
+        first = found.setdefault(header, cell) if header else cell
+        if first is not cell and header in wanted:
+            problems.append(
+                diagnostic(
+                    "DOS621",
+                    f"{cell.place}: a second column headed {cell.text.strip()!r} "
+                    f"(first at {first.place})",
+                    cell.location(table.file),
+                    "keep one column per header (or map another header in a mapping file); "
+                    "which of the two holds the values cannot be told",
+                    related=(first.location(table.file),),
+                )
+            )
+    columns = {c: found[h].column for c, h in layout.headers.items() if h in found}
     missing = [c for c in REQUIRED[layout.kind] if c not in columns]
     if not missing:
-        return columns, []
+        return columns, problems
     where = Cell("", table.sheet, layout.header_row, 1)
     headers = ", ".join(repr(layout.headers[c]) for c in missing)
     return columns, [
+        *problems,
         diagnostic(
             "DOS601",
             f"{where.place}: no column {headers} in the header row for {layout.kind}",
             where.location(table.file),
             "use the documented headers (see README, Data exchange) or a mapping file (--mapping)",
-        )
+        ),
     ]
 
 
@@ -105,11 +133,11 @@ class _Matcher:
         self.dossier = dossier
         self.file = file
         self.problems = problems
-        self.batches: dict[str, Batch] = {}
+        self.batches: dict[str, list[Batch]] = {}  # ID or batch number → the batches it names
         self.criteria: dict[str, ParsedCriterion | None] = {}
         for batch in dossier.of_kind(Batch):
-            self.batches.setdefault(batch.batch_number, batch)
-            self.batches[batch.id] = batch
+            for name in dict.fromkeys((batch.id, batch.batch_number)):
+                self.batches.setdefault(name, []).append(batch)
 
     def criterion(self, test: SpecificationTest) -> ParsedCriterion | None:
         """The parsed criterion, once per test rather than once per row."""
@@ -144,8 +172,28 @@ class _Matcher:
             return True
         return False
 
+    def control(self, cell: Cell) -> bool:
+        """Report a control character or line break in the cell; True when reported."""
+        found = _CONTROL.search(cell.text)
+        if found is None:
+            return False
+        character = found.group()
+        what = "line break" if character in _LINE_BREAKS else "control character"
+        self.report(
+            "DOS620",
+            cell,
+            f"{what} U+{ord(character):04X} in the cell",
+            "a value is one line of visible text: delete the character (a line break typed "
+            "in the cell, a NUL or escape left by an export) and import again",
+        )
+        return True
+
     def batch(self, cell: Cell, allowed: list[str] | None = None) -> Batch | None:
-        found = self.batches.get(cell.text.strip())
+        named = self.batches.get(cell.text.strip(), [])
+        if len(named) > 1:
+            self.ambiguous(cell, named)
+            return None
+        found = named[0] if named else None
         if found is not None and (allowed is None or found.id in allowed):
             return found
         if self.mangled(cell, "batch"):
@@ -161,6 +209,20 @@ class _Matcher:
             did_you_mean(cell.text.strip(), names) or "give the Batch fact's ID or batch number",
         )
         return None
+
+    def ambiguous(self, cell: Cell, batches: list[Batch]) -> None:
+        lot = cell.text.strip()
+        names = ", ".join(f"{b.id} ({'ID' if b.id == lot else 'batch number'})" for b in batches)
+        self.problems.append(
+            diagnostic(
+                "DOS622",
+                f"{cell.place}: {lot!r} names {len(batches)} batches: {names}",
+                cell.location(self.file),
+                "a lot must name one batch: give batch numbers that no other batch uses as "
+                "its number or ID, then import again",
+                related=tuple(self.dossier.origins[b.id].start for b in batches),
+            )
+        )
 
     def test(self, cell: Cell, specification_id: str | None) -> SpecificationTest | None:
         specification = self.dossier.get(specification_id or "", Specification)
@@ -216,6 +278,8 @@ def _value(matcher: _Matcher, row: Row, test: SpecificationTest) -> str | None:
                 "format the column as Text and type the result as reported (e.g. 1.10)",
             )
             return None
+    if _other_unit(matcher, cell, test, criterion, result):
+        return None
     if outside(criterion, result):
         matcher.report(
             "DOS614",
@@ -226,6 +290,40 @@ def _value(matcher: _Matcher, row: Row, test: SpecificationTest) -> str | None:
             "with --accept-out-of-specification",
         )
     return result
+
+
+def _other_unit(
+    matcher: _Matcher,
+    cell: Cell,
+    test: SpecificationTest,
+    criterion: ParsedCriterion | None,
+    result: str,
+) -> bool:
+    """Report a numeric result whose unit (typed in the cell, or none) is not the unit of
+    its limit or range: it would be stored unjudged and read as if in the criterion's unit.
+    A remark in brackets after the unit is not part of it; a criterion written `pH 6.5–7.5`
+    takes a bare number. True when reported."""
+    if criterion is None or criterion.form not in ("limit", "range"):
+        return False
+    plain = PLAIN_RESULT.match(result)
+    if plain and plain.group("unit") == criterion.unit:  # the usual case, without the full
+        return False  # reading (decimals, powers, labels): a tenth of the time on 50,000 rows
+    reading = read_result(result)
+    if reading is None:
+        return False
+    unit = _REMARK.sub("", reading.unit or "") or None
+    if same_unit(criterion.unit, unit) or (criterion.unit == "pH" and unit is None):
+        return False
+    expected = criterion.unit or "no unit"
+    matcher.report(
+        "DOS611",
+        cell,
+        f"result {result!r} is {f'in {unit!r}' if unit else 'a bare number'} "
+        f"but {test.id} is specified in {expected!r} ({test.acceptance_criterion})",
+        "report the result in the specification's unit, typed with the value or in a unit "
+        "column; a bare number is not taken to be in that unit, and no conversion is made",
+    )
+    return True
 
 
 def decimals_in(text: str) -> int:
@@ -459,15 +557,19 @@ def import_results(
     sheet_file: Path,
     layout: Layout | None,
     accept_out_of_specification: bool = False,
+    sheet: str | None = None,
 ) -> ImportResult:
-    """Check every row, then plan the edits; nothing is written here."""
+    """Check every row, then plan the edits; nothing is written here. `sheet` (--sheet)
+    overrides the mapping's; without either, an XLSX is read at its active sheet."""
     documents, read_problems = read_folder(root)
     validation = validate_documents(documents, root, read_problems)
     if validation.errors or validation.dossier is None:
         return ImportResult(layout.kind if layout else "unknown", validation.errors)
     dossier = validation.dossier
     table, problems = read_table(
-        sheet_file, layout.sheet if layout else None, layout.header_row if layout else 1
+        sheet_file,
+        sheet or (layout.sheet if layout else None),
+        layout.header_row if layout else 1,
     )
     if table is None:
         return ImportResult(layout.kind if layout else "unknown", problems)
@@ -492,6 +594,8 @@ def import_results(
         )
         if any(cell.refused for cell in row.cells.values()):
             continue  # already reported where the sheet was read
+        if sum(matcher.control(cell) for cell in row.cells.values()):
+            continue
         empty = [c for c in REQUIRED[layout.kind] if not row.text(c)]
         if empty:
             for column in empty:
@@ -522,3 +626,29 @@ def import_results(
     old = {document.source.name: document.source.text for document in documents}
     outcome.changes = {path: (old[path], text) for path, (text, _) in sorted(edited.items())}
     return outcome
+
+
+def write_changes(changes: dict[Path, tuple[str, str]]) -> list[Diagnostic]:
+    """Replace the edited fact files, none unless each still holds the text that was
+    checked (call under the folder's `source_lock`, which other imports wait for)."""
+    changed = [file for file, (old, _) in changes.items() if _current(file) != old]
+    if changed:
+        return [
+            diagnostic(
+                "DOS624",
+                f"{file} changed after it was read for the import; no fact file was replaced",
+                Location(file),
+                "import again; an editor or another tool wrote the file meanwhile",
+            )
+            for file in changed
+        ]
+    for file, (_, new) in changes.items():
+        replace_file(file, new.encode("utf-8"))  # as built: line breaks and all
+    return []
+
+
+def _current(file: Path) -> str | None:
+    try:
+        return file.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -10,6 +10,7 @@ reproduced. Every problem names the sheet, row and column.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -119,7 +120,9 @@ def _read_csv(file: Path, header_row: int) -> tuple[Table | None, list[Diagnosti
     delimiter = max(",;\t", key=first_line.count)
     problems: list[Diagnostic] = []
     rows: list[list[Cell]] = []
-    reader = csv.reader(text.splitlines(), delimiter=delimiter, strict=True)
+    # A quoted cell may hold a line break: records are read from the text as a whole and
+    # counted as the spreadsheet counts its rows, one per record.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for number, values in enumerate(reader, 1):
             cells = [
@@ -228,6 +231,21 @@ def _merged_ranges(workbook: Any, worksheet: Any) -> list[str]:
         ]
 
 
+def _hidden(file: Path, workbook: Any, worksheet: Any) -> Diagnostic:
+    """The sheet Excel opens at (the active one) is hidden or a chart: which one was meant
+    cannot be told, and data on a hidden sheet is easily out of date."""
+    visible = [s.title for s in workbook.worksheets if s.sheet_state == "visible"]
+    state = "a chart sheet" if worksheet not in workbook.worksheets else "hidden"
+    title = getattr(worksheet, "title", "")
+    return diagnostic(
+        "DOS623",
+        f"the active sheet {title!r} is {state}",
+        Location(file),
+        f"name the sheet to read with --sheet or the mapping's `sheet`; visible sheets: "
+        f"{', '.join(map(repr, visible)) or 'none'}",
+    )
+
+
 def _read_xlsx(
     file: Path, sheet: str | None, header_row: int
 ) -> tuple[Table | None, list[Diagnostic]]:
@@ -250,7 +268,12 @@ def _read_xlsx(
                     f"sheets in this workbook: {', '.join(workbook.sheetnames)}",
                 )
             ]
-        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        if sheet is not None:
+            worksheet = workbook[sheet]
+        else:
+            worksheet = workbook.active
+            if worksheet not in workbook.worksheets or worksheet.sheet_state != "visible":
+                return None, [_hidden(file, workbook, worksheet)]
         name = worksheet.title
         problems: list[Diagnostic] = []
         merged = [(range_boundaries(ref), ref) for ref in _merged_ranges(workbook, worksheet)]

@@ -68,7 +68,7 @@ def span_direction(old_low: Bound, old_high: Bound, new_low: Bound, new_high: Bo
     return "shifted"
 
 
-def _same_unit(criterion: str | None, result: str | None) -> bool:
+def same_unit(criterion: str | None, result: str | None) -> bool:
     """ "%" reads against "% of label claim"; anything else must be written alike."""
     if criterion == result:
         return True
@@ -83,7 +83,7 @@ def meets(criterion: ParsedCriterion | None, result: ReportedResult | None) -> b
     """
     if criterion is None or result is None or criterion.form not in ("limit", "range"):
         return None
-    if not _same_unit(criterion.unit, result.unit):
+    if not same_unit(criterion.unit, result.unit):
         return None
     if criterion.label and result.label and criterion.label.lower() != result.label.lower():
         return None
