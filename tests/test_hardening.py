@@ -93,10 +93,17 @@ def test_ctrl_c_says_what_was_kept(small_repo: Path) -> None:
     assert run_cli("build", "dossier", cwd=small_repo).returncode == 0
     before = snapshot(small_repo / "build")
     _rename(small_repo, SPONSOR, f"{SPONSOR} B")
+    store = small_repo / "build" / ".documents"
+    published = set(store.iterdir())
     run = subprocess.Popen(
         _dossier_command("build", "dossier"), cwd=small_repo, stderr=subprocess.PIPE, text=True
     )
-    time.sleep(1.0)
+    # interrupt once the build is writing its new generation (a fixed delay could land
+    # before Python installs its handler on a loaded machine: killed, exit -2)
+    deadline = time.monotonic() + 60
+    while set(store.iterdir()) == published and run.poll() is None:
+        assert time.monotonic() < deadline, "the build never started a generation"
+        time.sleep(0.02)
     run.send_signal(signal.SIGINT)
     _, error = run.communicate(timeout=120)
     if run.returncode == 0:
