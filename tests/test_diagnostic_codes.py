@@ -208,6 +208,14 @@ CASES: dict[str, Case] = {
             "input_batches: [B-1]  # <- DOS221\n"
         }
     ),
+    "DOS222": Case(
+        files={
+            "broken.yaml": "kind: Batch\nid: B-1\nbatch_number: L1\nproduct: DP-1\nscale: 1 kg\n"
+            "use: [clinical]\nsite: SITE-1\nmanufacture_date: 2025-01\n---\n"
+            "kind: Batch\nid: B-2\nbatch_number: L1  # <- DOS222\nproduct: DP-1\n"
+            "scale: 1 kg\nuse: [clinical]\nsite: SITE-1\nmanufacture_date: 2025-02\n"
+        }
+    ),
     "DOS210": Case(
         files={
             "broken.yaml": "kind: Specification\nid: SPEC-DP-2\ntitle: Second\n"

@@ -34,6 +34,7 @@ CHECKS: tuple[Check, ...] = (
     results.check_stability_results,
     results.check_results_meet_criteria,
     results.check_batch_genealogy,
+    results.check_batch_numbers,
     criteria.check_criteria,
     substrates.check_derivation,
     substrates.check_viral_clearance_evaluated,

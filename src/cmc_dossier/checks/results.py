@@ -167,3 +167,27 @@ def _path_back_to(start: str, inputs: dict[str, list[str]]) -> list[str] | None:
                 seen.add(parent)
                 pending.append((parent, [*path, parent]))
     return None
+
+
+def check_batch_numbers(dossier: Dossier) -> list[Diagnostic]:
+    """Two batches of one product under one batch number: a certificate of analysis or an
+    imported result naming that lot cannot say which batch it is."""
+    first: dict[tuple[str, str], Batch] = {}
+    found = []
+    for batch in dossier.of_kind(Batch):
+        key = (batch.product, batch.batch_number)
+        if key not in first:
+            first[key] = batch
+            continue
+        found.append(
+            diagnostic(
+                "DOS222",
+                f"batch '{batch.id}' has the batch number '{batch.batch_number}' of batch "
+                f"'{first[key].id}' of the same product",
+                dossier.locate(batch.id, ("batch_number",)),
+                hint="give each batch its own number as on its certificate of analysis; "
+                "one batch is one fact",
+                related=(dossier.locate(first[key].id, ("batch_number",)),),
+            )
+        )
+    return found

@@ -300,6 +300,15 @@ CODES: dict[str, Code] = {
             "which drug product batch) would be impossible. List the batches it was made from.",
         ),
         Code(
+            "DOS222",
+            _W,
+            "Two batches share a batch number",
+            "Two batches of the same product carry the same `batch_number`. A certificate "
+            "of analysis, a result import or a reviewer naming that lot cannot tell which "
+            "batch is meant (result import refuses such a lot, DOS622). Give each batch the "
+            "number on its own certificate, or merge the two facts if they are one batch.",
+        ),
+        Code(
             "DOS240",
             _W,
             "One region's wording in the other region's document",
