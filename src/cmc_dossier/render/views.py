@@ -261,11 +261,9 @@ def _sites(view: DossierView, activities: set[str], *applies_to: str) -> list[di
                 tests_at[site_id].append(test.test)
     controls_at: dict[str, list[str]] = defaultdict(list)
     for stage in applies_to:
-        for process in view.processes(stage):
-            for operation in view.operations(process):
-                for control in view.by_operation.get(operation.id, {}).get("controls", []):
-                    if site_id := control_site(view.dossier, control):
-                        controls_at[site_id].append(control.title)
+        for control in _controls(view, stage)["controls"]:
+            if site_id := control_site(view.dossier, control):
+                controls_at[site_id].append(control.title)
     rows = []
     for site in view.all(Site):
         makes = [a for a in site.activities if a in activities]
