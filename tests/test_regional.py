@@ -101,6 +101,16 @@ def test_one_regions_wording_in_the_eu_text_is_flagged_there(dossier_from) -> No
     assert "reword the `eu` text" in (found.hint or "")
 
 
+def test_fdas_process_validation_stage_2_term_is_flagged_in_the_impd(dossier_from) -> None:
+    """FDA's "process performance qualification" is not the EU guidelines' term."""
+    wording = "the Ph. Eur. monograph requires"
+    root = dossier_from(
+        files={"regional.yaml": REGIONAL_CQA.replace(wording, "PPQ batches confirm")}
+    )
+    (found,) = [d for d in validate_folder(root).diagnostics if d.code == "DOS240"]
+    assert "'PPQ'" in found.message and "Annex 15" in (found.hint or "")
+
+
 @pytest.mark.parametrize("dual", ["Ph. Eur. 2.6.1; USP <71>", "Ph. Eur. 2.9.40 / USP <905>"])
 def test_a_usp_chapter_beside_its_ph_eur_one_is_not_us_only(dossier_from, dual: str) -> None:
     root = dossier_from(files={"regional.yaml": REGIONAL_CQA.split("rationale:")[0]})
@@ -119,6 +129,7 @@ def test_the_examples_keep_us_citations_in_the_ind_only(folder: str) -> None:
     ind = Renderer(result.dossier, "ind").combined().markdown
     impd = Renderer(result.dossier, "impd").combined().markdown
     assert "21 CFR" not in impd and not re.search(r"\bINDs?\b", impd)
+    assert not re.search(r"(?i)process performance qualification|\bPPQ\b", impd)
     assert "competent authorities" not in ind and "member states" not in ind
     assert "FDA" in ind
 
