@@ -111,6 +111,14 @@ def test_fdas_process_validation_stage_2_term_is_flagged_in_the_impd(dossier_fro
     assert "'PPQ'" in found.message and "Annex 15" in (found.hint or "")
 
 
+def test_a_term_inside_a_referenced_id_is_not_wording(dossier_from) -> None:
+    wording = "the Ph. Eur. monograph requires"
+    root = dossier_from(
+        files={"regional.yaml": REGIONAL_CQA.replace(wording, "[[PA-PPQ]] and [[SITE-FDA]] ask")}
+    )
+    assert not [d for d in validate_folder(root).diagnostics if d.code == "DOS240"]
+
+
 @pytest.mark.parametrize("dual", ["Ph. Eur. 2.6.1; USP <71>", "Ph. Eur. 2.9.40 / USP <905>"])
 def test_a_usp_chapter_beside_its_ph_eur_one_is_not_us_only(dossier_from, dual: str) -> None:
     root = dossier_from(files={"regional.yaml": REGIONAL_CQA.split("rationale:")[0]})

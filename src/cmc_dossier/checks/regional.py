@@ -23,6 +23,7 @@ from cmc_dossier.model.base import REGIONS, FactBase, RegionalText
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
+from cmc_dossier.model.prose import PROSE_REFERENCE
 from cmc_dossier.model.regional import regional_fields
 from cmc_dossier.model.sections import FactSections
 from cmc_dossier.model.walk import Path
@@ -43,6 +44,10 @@ class RegionalTerm:
     basis: str
 
     def found_in(self, text: str) -> re.Match[str] | None:
+        """A match in the words, not in a `[[ID]]` reference (an ID such as PA-PPQ or
+        SITE-FDA-1 is a name, not wording); references are blanked so positions hold."""
+        if "[[" in text:
+            text = PROSE_REFERENCE.sub(lambda found: " " * len(found.group(0)), text)
         if self.unless is not None and self.unless.search(text):
             return None
         return self.pattern.search(text)
