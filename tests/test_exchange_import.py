@@ -302,6 +302,11 @@ def _cases(tmp: Path) -> dict[str, tuple[Path, list[str], tuple[str | None, int,
         ),
         "DOS622": (csv("c622.csv", head + ok), [], (None, 2, 1)),  # a second batch's number
         "DOS623": (hidden_active(tmp / "c623.xlsx"), [], (None, 0, 0)),
+        "DOS625": (
+            workbook("c625.xlsx", lambda s: setattr(s.row_dimensions[3], "hidden", True)),
+            mapped,
+            ("CoA", 3, 1),
+        ),
     }
 
 
@@ -317,6 +322,24 @@ def hidden_active(path: Path, rows: list[tuple] = ()) -> Path:
     hidden.hide()
     workbook.close()
     return path
+
+
+def test_a_row_excel_hides_is_refused_and_an_empty_hidden_row_is_not(example: Path) -> None:
+    """As Excel writes a filter's or a user's hidden rows (`<row hidden="1">`, XlsxWriter)."""
+    rows = [("batch", "test", "result"), ("B-ENG-04", "T-DP-APPEARANCE", "Conforms")]
+    for name, hide in (("data.xlsx", 2), ("empty.xlsx", 4)):
+        workbook = xlsxwriter.Workbook(str(example / name))
+        sheet = workbook.add_worksheet("Results")
+        for number, values in enumerate(rows):
+            sheet.write_row(number, 0, values)
+        sheet.set_row(hide - 1, None, None, {"hidden": True})
+        workbook.close()
+    done = run_cli("import", "results", "data.xlsx", cwd=example)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    assert any(":2:1:" in line and "DOS625" in line for line in done.stdout.splitlines())
+    assert git(example, "status", "--porcelain", "--", "dossier") == ""
+    done = run_cli("import", "results", "empty.xlsx", "--dry-run", cwd=example)
+    assert done.returncode == 0 and "DOS625" not in done.stdout, done.stdout + done.stderr
 
 
 # DOS616 is the FHIR export's, tested in test_exchange_fhir.py; DOS624 (a fact file changed

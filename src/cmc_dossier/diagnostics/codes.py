@@ -777,6 +777,15 @@ CODES: dict[str, Code] = {
             "not replaced, and no other file either. Import again.",
         ),
         Code(
+            "DOS625",
+            _E,
+            "Row hidden in the workbook",
+            "A row the import would read is hidden in Excel (hidden by hand or filtered out). "
+            "Hidden rows often hold superseded or invalidated results, and a reviewer looking "
+            "at the sheet does not see them, so the import does not take them silently. Show "
+            "the row to import it, or delete it; nothing is written.",
+        ),
+        Code(
             "DOS700",
             _W,
             "Method status below what the phase expects",

@@ -219,16 +219,23 @@ def _xlsx_cell(file: Path, where: Cell, cell: object) -> tuple[Cell | None, Diag
     return Cell(str(value), sheet, row, column), None
 
 
-def _merged_ranges(workbook: Any, worksheet: Any) -> list[str]:
-    """The sheet's merged ranges (`<mergeCell ref=...>`), which read-only mode does not read:
-    lxml picks them out of the sheet part openpyxl resolved from the workbook."""
+def _sheet_marks(workbook: Any, worksheet: Any) -> tuple[list[str], set[int]]:
+    """The sheet's merged ranges (`<mergeCell ref=...>`) and hidden rows (`<row hidden="1">`,
+    also how a filter hides rows), which read-only mode does not read: lxml picks them out of
+    the sheet part openpyxl resolved from the workbook."""
     from lxml import etree
 
+    merged: list[str] = []
+    hidden: set[int] = set()
+    tags = (f"{{{_SHEET_NAMESPACE}}}mergeCell", f"{{{_SHEET_NAMESPACE}}}row")
     with workbook._archive.open(worksheet._worksheet_path) as source:
-        return [
-            element.get("ref")
-            for _, element in etree.iterparse(source, tag=f"{{{_SHEET_NAMESPACE}}}mergeCell")
-        ]
+        for _, element in etree.iterparse(source, tag=tags):
+            if element.tag == tags[0]:
+                merged.append(element.get("ref"))
+            elif element.get("hidden") in ("1", "true") and element.get("r"):
+                hidden.add(int(element.get("r")))
+            element.clear()
+    return merged, hidden
 
 
 def _hidden(file: Path, workbook: Any, worksheet: Any) -> Diagnostic:
@@ -276,7 +283,8 @@ def _read_xlsx(
                 return None, [_hidden(file, workbook, worksheet)]
         name = worksheet.title
         problems: list[Diagnostic] = []
-        merged = [(range_boundaries(ref), ref) for ref in _merged_ranges(workbook, worksheet)]
+        merged_ranges, hidden_rows = _sheet_marks(workbook, worksheet)
+        merged = [(range_boundaries(ref), ref) for ref in merged_ranges]
         for (min_col, min_row, _, _), ref in sorted(merged, key=lambda m: (m[0][1], m[0][0])):
             problems.append(
                 _problem(
@@ -300,6 +308,17 @@ def _read_xlsx(
                 cells.append(found)  # type: ignore[arg-type]
             if any(cell.text.strip() for cell in cells):
                 rows.append(cells)
+                if row_number in hidden_rows:
+                    problems.append(
+                        _problem(
+                            "DOS625",
+                            file,
+                            Cell("", name, row_number, 1),
+                            "a hidden or filtered-out row",
+                            "a row hidden in Excel often holds a superseded or invalidated "
+                            "result: show the row to import it, or delete it",
+                        )
+                    )
     finally:
         workbook.close()
     return _split(file, name, rows, header_row), problems
