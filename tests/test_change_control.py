@@ -4,6 +4,10 @@ temporary git repositories. Expected categories are written out from the regulat
 
 from __future__ import annotations
 
+import fcntl
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,6 +102,34 @@ def test_old_established_condition_form_is_diagnosed_and_migrated(tmp_path: Path
         "    us-ind: {relaxation: information-amendment, deletion: information-amendment, " in text
     )
     assert run_cli("validate", "dossier", cwd=repo).returncode == 0
+
+
+def test_migration_waits_for_a_run_holding_the_dossier_folder(tmp_path: Path) -> None:
+    """An import holds the folder's lock from reading to writing; the migration waits."""
+    repo = committed_repo(tmp_path / "repo")
+    edit(
+        repo, SPEC,
+        "    us-ind: {relaxation: information-amendment, deletion: information-amendment, "
+        "replacement: information-amendment}\n",
+        "    us-ind: information-amendment\n",
+    )  # fmt: skip
+    holder = os.open(repo / "dossier", os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        waiting = subprocess.Popen(
+            [str(Path(sys.executable).parent / "dossier"), "migrate-established-conditions",
+             "dossier"],
+            cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert waiting.stderr is not None
+        said = waiting.stderr.readline()  # blocks until the migration reaches the lock
+        assert "waiting for another dossier run" in said, said
+        assert waiting.poll() is None
+        assert "us-ind: information-amendment\n" in (repo / "dossier" / SPEC).read_text()
+    finally:
+        os.close(holder)
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and "rewrote 1 declaration(s)" in out, out + err
 
 
 def test_migration_changes_only_the_declaration_and_keeps_crlf(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cmc_dossier.loader.discover import FACT_SUFFIXES
 from cmc_dossier.model.vocabulary import CONTEXTS
-from cmc_dossier.outputs import replace_file
+from cmc_dossier.outputs import replace_file, source_lock
 
 MIGRATED_KINDS = ("relaxation", "deletion", "replacement")
 _REPORTING = re.compile(r"^(?P<indent> *)(- )?reporting:\s*(#.*)?$")
@@ -60,12 +60,15 @@ def migrate_text(file: Path, text: str) -> tuple[str, list[Rewrite]]:
 
 
 def migrate_folder(folder: Path, write: bool) -> list[Rewrite]:
-    """Every old-form declaration under `folder`; written back only when `write`."""
+    """Every old-form declaration under `folder`; written back only when `write`, under the
+    folder's lock, so a result import (which holds it from reading to writing) is never
+    overwritten with what it read before."""
     rewrites: list[Rewrite] = []
-    for path in sorted(p for p in folder.rglob("*") if p.suffix in FACT_SUFFIXES):
-        text = path.read_bytes().decode("utf-8")  # not read_text: CRLF must come back CRLF
-        migrated, found = migrate_text(path, text)
-        if found and write:
-            replace_file(path, migrated.encode("utf-8"))
-        rewrites += found
+    with source_lock(folder):
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in FACT_SUFFIXES):
+            text = path.read_bytes().decode("utf-8")  # not read_text: CRLF must come back CRLF
+            migrated, found = migrate_text(path, text)
+            if found and write:
+                replace_file(path, migrated.encode("utf-8"))
+            rewrites += found
     return rewrites
