@@ -258,6 +258,13 @@ def test_text_output_cannot_form_a_workflow_command(hostile: str) -> None:
     assert inert(hostile).replace(WORD_JOINER, "") == hostile
 
 
+def test_terminal_control_sequences_are_shown_not_obeyed() -> None:
+    """An old revision's fact may hold an escape sequence (OSC retitles the terminal, CSI
+    moves the cursor); printed, it is shown as text. Tabs and line breaks stay."""
+    hostile = "a\x1b]0;pwned\x07b\x1b[2Jc\x9bd\x00e\rf\tg\nh"
+    assert inert(hostile) == "a\\x1b]0;pwned\\x07b\\x1b[2Jc\\x9bd\\x00e\\x0df\tg\nh"
+
+
 def test_a_file_named_like_a_workflow_command_stays_inert_in_validate(dossier_from) -> None:
     root = dossier_from(files={"::warning title=x::pwned.yaml": "kind: Nonsense\nid: X\n"})
     done = run_cli("validate", ".", cwd=root)
