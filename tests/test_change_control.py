@@ -328,7 +328,10 @@ def test_shelf_life_extension_within_the_stated_protocol(repo: Path) -> None:
     edit(repo, STABILITY, "period: {value: 6, unit: months}", "period: {value: 9, unit: months}")
     commit(repo, "extend")
     change = only(diff_json(repo), "shelf-life-extended")
-    assert change["conditions"] == CART | {"shelf_life_protocol": "within-extension-protocol"}
+    assert change["conditions"] == CART | {
+        "shelf_life_protocol": "within-extension-protocol",
+        "stability_subject": "drug-product",
+    }
     # 314.70(d)/601.12(d): extension under an approved protocol goes to the annual report;
     # C/2025/5045 Q.I.d.1(a)5: fully in line with an approved stability protocol, IA
     assert categories(change)[2:] == ("annual-report", "IA")
@@ -342,7 +345,10 @@ def test_shelf_life_extension_beyond_the_stated_protocol(repo: Path) -> None:
     edit(repo, STABILITY, "period: {value: 6, unit: months}", "period: {value: 2, unit: years}")
     commit(repo, "extend far")
     change = only(diff_json(repo), "shelf-life-extended")
-    assert change["conditions"] == CART | {"shelf_life_protocol": "outside-extension-protocol"}
+    assert change["conditions"] == CART | {
+        "shelf_life_protocol": "outside-extension-protocol",
+        "stability_subject": "drug-product",
+    }
     # C/2025/5045 Q.I.d.1(a)4: not in line with an approved protocol, IB
     assert categories(change)[1:] == ("substantial", "PAS", "IB")
 
@@ -624,6 +630,21 @@ def test_a_changed_extension_plan_is_a_protocol_change(repo: Path) -> None:
     # C/2025/5045 Q.I.d.1(c): change to an approved stability protocol, IA
     assert change["change_type"] == "stability-protocol-changed"
     assert categories(change)[2:] == ("PAS", "IA")
+
+
+def test_a_shorter_shelf_life_of_the_product_and_of_the_substance(tmp_path: Path) -> None:
+    repo = _example_repo(tmp_path, "small-molecule-tablet")
+    edit(repo, STABILITY, "period: {value: 30, unit: months}", "period: {value: 24, unit: months}")
+    edit(repo, STABILITY, "period: {value: 18, unit: months}", "period: {value: 12, unit: months}")
+    commit(repo, "shorter retest period and shelf life")
+    changes = diff_json(repo)["changes"]
+    by_subject = {c["conditions"]["stability_subject"]: c for c in changes}
+    assert {c["change_type"] for c in changes} == {"shelf-life-reduced"}
+    # pre-2026 B.II.f.1(a): a shorter shelf life of the finished product, IA_IN; B.I.d.1(a)1:
+    # a shorter re-test period of the active substance, IA
+    assert categories(by_subject["drug-product"])[3] == "IA_IN"
+    assert categories(by_subject["drug-substance"])[3] == "IA"
+    assert "B.I.d.1(a)1" in by_subject["drug-substance"]["impacts"]["eu-post-approval"]["basis"]
 
 
 def test_case_and_hyphenation_of_a_test_name_are_editorial(repo: Path) -> None:

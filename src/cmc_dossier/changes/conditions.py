@@ -1,5 +1,6 @@
 """The facts a rule's `when` columns read: criticality, where a new value lies, a material's
-role, how a method or site changed, whether a shelf-life extension follows its protocol.
+role, how a method or site changed, whether a shelf-life extension follows its protocol and
+what the shelf life is of.
 
 Ranges and protocols are read at the base revision: what the filed dossier states decides,
 not what the branch claims.
@@ -81,6 +82,15 @@ def _shelf_life(study: StabilityStudy | None, new: StabilityStudy | None) -> str
     return "within-extension-protocol" if within else "outside-extension-protocol"
 
 
+def _stability_subject(subject: str, base: Dossier, head: Dossier) -> str:
+    for dossier in (head, base):
+        if dossier.get(subject, DrugProduct) is not None:
+            return "drug-product"
+        if dossier.get(subject, DrugSubstance) is not None:
+            return "drug-substance"
+    return "other"
+
+
 def _component(change: FactChange, fc: FieldChange) -> ContainerComponent | None:
     """The container component a field change is about: added, removed or edited in place."""
     for value in (fc.new, fc.old):
@@ -154,6 +164,7 @@ def conditions(
             old if isinstance(old, StabilityStudy) else None,
             new if isinstance(new, StabilityStudy) else None,
         )
+        found["stability_subject"] = _stability_subject(fact.subject, base, head)
     elif isinstance(fact, ContainerClosure) and fc is not None and fc.path[0] == "components":
         component = _component(change, fc)
         if component is not None:

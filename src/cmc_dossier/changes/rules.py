@@ -46,6 +46,10 @@ BankTier = Literal["master", "working", "other"]
 ViralClearanceStep = Literal["clearance-step", "other-step"]
 MethodChange = Literal["replaced", "transferred", "edited"]
 ShelfLifeProtocol = Literal["within-extension-protocol", "outside-extension-protocol"]
+# What a stability study's shelf life is of: the EU variation classes differ (a shorter
+# re-test period of the active substance is IA, a shorter shelf life of the finished product
+# IA_IN); an intermediate or other material is "other".
+StabilitySubject = Literal["drug-substance", "drug-product", "other"]
 SiteActivityClass = Literal[
     "drug-substance-manufacture", "drug-product-manufacture", "starting-material-manufacture",
     "testing", "batch-certification-or-importation", "packaging", "storage", "other",
@@ -68,6 +72,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "viral_clearance_step": get_args(ViralClearanceStep),
     "method_change": get_args(MethodChange),
     "shelf_life_protocol": get_args(ShelfLifeProtocol),
+    "stability_subject": get_args(StabilitySubject),
     "site_activity": get_args(SiteActivityClass),
     "attribute_criticality": get_args(Criticality),
 }
