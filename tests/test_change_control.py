@@ -643,6 +643,9 @@ def test_a_shorter_shelf_life_of_the_product_and_of_the_substance(tmp_path: Path
     # pre-2026 B.II.f.1(a): a shorter shelf life of the finished product, IA_IN; B.I.d.1(a)1:
     # a shorter re-test period of the active substance, IA
     assert categories(by_subject["drug-product"])[3] == "IA_IN"
+    # FDA, Changes to an Approved NDA or ANDA (2004), section X: a shorter expiration dating
+    # period for increased assurance is a changes-being-effected supplement
+    assert categories(by_subject["drug-product"])[2] == "CBE-0"
     assert categories(by_subject["drug-substance"])[3] == "IA"
     assert "B.I.d.1(a)1" in by_subject["drug-substance"]["impacts"]["eu-post-approval"]["basis"]
 
