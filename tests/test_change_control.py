@@ -333,8 +333,10 @@ def test_shelf_life_extension_within_the_stated_protocol(repo: Path) -> None:
         "stability_subject": "drug-product",
     }
     # 314.70(d)/601.12(d): extension under an approved protocol goes to the annual report;
-    # C/2025/5045 Q.I.d.1(a)5: fully in line with an approved stability protocol, IA
-    assert categories(change)[2:] == ("annual-report", "IA")
+    # C/2025/5045 Q.II.f.1(b): the finished product's shelf life extended on real-time data,
+    # IB (the IA_IN of (b)1 is for non-biological immediate-release film-coated tablets only;
+    # an active substance's extension in line with its protocol, Q.I.d.1(a)5, is IA)
+    assert categories(change)[2:] == ("annual-report", "IB")
     # in the CTA the team declared its own category for a relaxation of this study: it stands
     assert change["impacts"]["eu-cta"]["category"] == "substantial"
     assert change["impacts"]["eu-cta"]["established_condition"] is True
