@@ -49,6 +49,8 @@ def regional_fields(fact: BaseModel) -> Iterator[tuple[Path, str | RegionalText,
 def _texts(
     value: Any, path: Path, omissible: bool
 ) -> Iterator[tuple[Path, str | RegionalText, bool]]:
+    if value is None:  # most optional fields: nothing to look into
+        return
     if isinstance(value, str | RegionalText):
         yield path, value, omissible
     elif isinstance(value, BaseModel):
