@@ -9,7 +9,7 @@ that present their section.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from importlib.resources import files
@@ -97,14 +97,13 @@ def check_regional_terms(dossier: Dossier) -> list[Diagnostic]:
     found = []
     view = FactSections(dossier)
     for fact in dossier.facts:
-        home = _home(view, dossier, fact.id)
-        if home is None or home not in SECTION_BY_CODE:
-            continue  # not presented in a document
-        presenting = SECTION_BY_CODE[home].targets
+        presenting: Iterable[str] | None = None  # looked up once a text names a term
         for text, regions, where, one_text in _texts(dossier, fact):
             words = _words(text)
             if _any_term().search(words) is None:
                 continue
+            if presenting is None:
+                presenting = _presenting(view, dossier, fact.id)
             for term in regional_terms():
                 readers = [r for r in regions if r != term.region and _TARGET[r] in presenting]
                 match = term.found_in(words) if readers else None
@@ -135,13 +134,15 @@ def _texts(
         yield text, REGIONS, partial(location_in_file, file, text), True
 
 
-def _home(view: FactSections, dossier: Dossier, fact_id: str) -> str | None:
-    """The section presenting a fact; None where it names a fact that does not exist (the
-    reference checks report that, and no document is built)."""
+def _presenting(view: FactSections, dossier: Dossier, fact_id: str) -> Iterable[str]:
+    """The targets whose documents present a fact; none where it is not presented, or where
+    it names a fact that does not exist (the reference checks report that, and no document
+    is built)."""
     try:
-        return view.home(dossier.index[fact_id])
+        home = view.home(dossier.index[fact_id])
     except KeyError:
-        return None
+        return ()
+    return SECTION_BY_CODE[home].targets if home in SECTION_BY_CODE else ()
 
 
 def _hint(term: RegionalTerm, reader: str, one_text: bool) -> str:
