@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -73,3 +74,23 @@ def test_schema_forbids_unknown_fields_and_offers_enums_to_editors() -> None:
 def test_example_tree_has_no_stray_files() -> None:
     allowed = {".yaml", ".md"}
     assert {p.suffix for p in Path(EXAMPLE).rglob("*") if p.is_file()} <= allowed
+
+
+def test_validation_leaves_the_cyclic_collector_as_it_found_it() -> None:
+    """Off while reading and checking, on again after, nothing left frozen: a dossier that
+    is dropped (each `--serve` rebuild) stays collectable; what a caller froze stays frozen."""
+    assert gc.isenabled()
+    result = validate_folder(REPO / "dossier")
+    assert result.dossier is not None
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        validate_folder(REPO / "dossier")
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        gc.disable()
+        validate_folder(REPO / "dossier")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -12,7 +12,7 @@ from cmc_dossier.diagnostics.hints import did_you_mean
 from cmc_dossier.model.ctd import SECTION_BY_CODE
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.model.product import Narrative
-from cmc_dossier.model.prose import find_references, is_section, quotable_fields
+from cmc_dossier.model.prose import find_references, is_quotable, is_section, quotable_fields
 from cmc_dossier.model.strategy import ANY_FACT
 
 
@@ -105,16 +105,15 @@ def check_prose(dossier: Dossier) -> list[Diagnostic]:
                     )
                 )
                 continue
-            if reference.field is None:
+            if reference.field is None or is_quotable(entry.value, reference.field):
                 continue
             fields = quotable_fields(entry.value)
-            if reference.field not in fields:
-                found.append(
-                    diagnostic(
-                        "DOS203",
-                        f"{entry.kind} '{entry.id}' has no field '{reference.field}' to quote",
-                        where(reference.offset),
-                        hint="fields that can be quoted: " + ", ".join(sorted(fields)),
-                    )
+            found.append(
+                diagnostic(
+                    "DOS203",
+                    f"{entry.kind} '{entry.id}' has no field '{reference.field}' to quote",
+                    where(reference.offset),
+                    hint="fields that can be quoted: " + ", ".join(sorted(fields)),
                 )
+            )
     return found

@@ -9,7 +9,7 @@ that present their section.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from importlib.resources import files
@@ -43,14 +43,19 @@ class RegionalTerm:
     instead: str
     basis: str
 
-    def found_in(self, text: str) -> re.Match[str] | None:
-        """A match in the words, not in a `[[ID]]` reference (an ID such as PA-PPQ or
-        SITE-FDA-1 is a name, not wording); references are blanked so positions hold."""
-        if "[[" in text:
-            text = PROSE_REFERENCE.sub(lambda found: " " * len(found.group(0)), text)
-        if self.unless is not None and self.unless.search(text):
+    def found_in(self, words: str) -> re.Match[str] | None:
+        """A match in `words`, a text as `_words` gives it."""
+        if self.unless is not None and self.unless.search(words):
             return None
-        return self.pattern.search(text)
+        return self.pattern.search(words)
+
+
+def _words(text: str) -> str:
+    """The text without its `[[ID]]` references (an ID such as PA-PPQ or SITE-FDA-1 is a
+    name, not wording); they are blanked, so positions hold."""
+    if "[[" not in text:
+        return text
+    return PROSE_REFERENCE.sub(lambda found: " " * len(found.group(0)), text)
 
 
 @cache
@@ -72,6 +77,12 @@ def regional_terms() -> tuple[RegionalTerm, ...]:
     )
 
 
+@cache
+def _any_term() -> re.Pattern[str]:
+    """Every term's pattern in one: most texts name none, and one search over them says so."""
+    return re.compile("|".join(f"(?:{term.pattern.pattern})" for term in regional_terms()))
+
+
 def _shown(value: str | RegionalText, path: Path) -> Iterator[tuple[str, Path, tuple[str, ...]]]:
     """(text, its path, the regions whose documents show it)."""
     if isinstance(value, str):
@@ -86,14 +97,16 @@ def check_regional_terms(dossier: Dossier) -> list[Diagnostic]:
     found = []
     view = FactSections(dossier)
     for fact in dossier.facts:
-        home = _home(view, dossier, fact.id)
-        if home is None or home not in SECTION_BY_CODE:
-            continue  # not presented in a document
-        presenting = SECTION_BY_CODE[home].targets
+        presenting: Iterable[str] | None = None  # looked up once a text names a term
         for text, regions, where, one_text in _texts(dossier, fact):
+            words = _words(text)
+            if _any_term().search(words) is None:
+                continue
+            if presenting is None:
+                presenting = _presenting(view, dossier, fact.id)
             for term in regional_terms():
                 readers = [r for r in regions if r != term.region and _TARGET[r] in presenting]
-                match = term.found_in(text) if readers else None
+                match = term.found_in(words) if readers else None
                 if match is None:
                     continue
                 found.append(
@@ -121,13 +134,15 @@ def _texts(
         yield text, REGIONS, partial(location_in_file, file, text), True
 
 
-def _home(view: FactSections, dossier: Dossier, fact_id: str) -> str | None:
-    """The section presenting a fact; None where it names a fact that does not exist (the
-    reference checks report that, and no document is built)."""
+def _presenting(view: FactSections, dossier: Dossier, fact_id: str) -> Iterable[str]:
+    """The targets whose documents present a fact; none where it is not presented, or where
+    it names a fact that does not exist (the reference checks report that, and no document
+    is built)."""
     try:
-        return view.home(dossier.index[fact_id])
+        home = view.home(dossier.index[fact_id])
     except KeyError:
-        return None
+        return ()
+    return SECTION_BY_CODE[home].targets if home in SECTION_BY_CODE else ()
 
 
 def _hint(term: RegionalTerm, reader: str, one_text: bool) -> str:

@@ -88,6 +88,7 @@ _SUPERSCRIPT_POWER = re.compile(r"10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _SPACE_OR_COMMA = re.compile(r"\s|,")
 _TIMES_POWER = re.compile(r"(?:([-+]?[\d.]+)[x×·])?10\^([-+]?\d+)")
 _NEGATION = re.compile(r"(?i).*\b(?:not|no)")
+_PLAIN_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,8 @@ def decimal_commas(text: str) -> list[tuple[int, str]]:
     A comma is read as a thousands separator only in groups of three after a leading group
     that does not start with 0 (`6,000`, `12,500.5`); anything else is ambiguous.
     """
+    if "," not in text:  # most texts: nothing to look for
+        return []
     return [
         (match.start(), match.group())
         for match in _DECIMAL_COMMA.finditer(text)
@@ -126,6 +129,8 @@ def decimal_commas(text: str) -> list[tuple[int, str]]:
 
 
 def _decimal(text: str) -> Decimal:
+    if _PLAIN_DECIMAL.fullmatch(text):  # most numbers: no power, group or minus sign to read
+        return Decimal(text)
     exponent = _SUPERSCRIPT_POWER.sub(r"10^\1", text).translate(_SUPERSCRIPTS)
     compact = _SPACE_OR_COMMA.sub("", exponent).replace("−", "-")
     power = _TIMES_POWER.fullmatch(compact)

@@ -50,9 +50,17 @@ class Dossier:
     contents: dict[str, Contents]  # by fact ID: its references, prose, unknowns and items
     narrative_files: dict[str, tuple[Path, str]] = field(default_factory=dict)
     unreadable_ids: frozenset[str] = frozenset()
+    _of_kind: dict[type, tuple[FactBase, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def of_kind(self, cls: type[F]) -> Iterator[F]:
-        return (fact for fact in self.facts if isinstance(fact, cls))
+        """The facts of a kind (or its subclasses) in file order. Each kind is picked out of
+        the facts once: the checks ask for the same few kinds dozens of times."""
+        found = self._of_kind.get(cls)
+        if found is None:
+            found = self._of_kind[cls] = tuple(f for f in self.facts if isinstance(f, cls))
+        return iter(found)  # type: ignore[arg-type]
 
     def get(self, fact_id: str, cls: type[F]) -> F | None:
         entry = self.index.get(fact_id)

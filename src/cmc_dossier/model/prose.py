@@ -43,11 +43,18 @@ def is_section(target: str) -> bool:
     return target.startswith("3.2.")
 
 
+def is_quotable(value: BaseModel, name: str) -> bool:
+    """Whether prose may quote field `name` of a fact: it holds a single value."""
+    if name not in type(value).model_fields:
+        return False
+    item = getattr(value, name)
+    return isinstance(item, _QUOTABLE) and not isinstance(item, bool)
+
+
 def quotable_fields(value: BaseModel) -> dict[str, str]:
     """The single values of a fact that prose may quote, as they are shown everywhere."""
-    shown: dict[str, str] = {}
-    for name in type(value).model_fields:
-        item = getattr(value, name)
-        if isinstance(item, _QUOTABLE) and not isinstance(item, bool):
-            shown[name] = str(item)
-    return shown
+    return {
+        name: str(getattr(value, name))
+        for name in type(value).model_fields
+        if is_quotable(value, name)
+    }

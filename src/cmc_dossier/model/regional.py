@@ -40,26 +40,33 @@ def _regional_fields(cls: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
     )
 
 
+_Found = list[tuple[Path, str | RegionalText, bool]]
+
+
 def regional_fields(fact: BaseModel) -> Iterator[tuple[Path, str | RegionalText, bool]]:
     """The value of every field that may hold regional text: (path, one text for both regions
     or the mapping, whether a region may leave it out)."""
-    yield from _texts(fact, (), False)
+    found: _Found = []
+    _texts(fact, (), False, found)
+    return iter(found)
 
 
-def _texts(
-    value: Any, path: Path, omissible: bool
-) -> Iterator[tuple[Path, str | RegionalText, bool]]:
+def _texts(value: Any, path: Path, omissible: bool, found: _Found) -> None:
+    """Collected into one list: nested generators cost a frame per level, for every fact the
+    checks read."""
+    if value is None:  # most optional fields: nothing to look into
+        return
     if isinstance(value, str | RegionalText):
-        yield path, value, omissible
+        found.append((path, value, omissible))
     elif isinstance(value, BaseModel):
         for key, name, optional in _regional_fields(type(value)):
-            yield from _texts(getattr(value, name), (*path, key), optional)
+            _texts(getattr(value, name), (*path, key), optional, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _texts(item, (*path, index), True)
+            _texts(item, (*path, index), True, found)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _texts(item, (*path, key), False)
+            _texts(item, (*path, key), False, found)
 
 
 def _chosen(value: Any, region: str) -> Any:

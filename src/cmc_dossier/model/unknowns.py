@@ -98,6 +98,8 @@ class NotApplicable(Unknown):
 
 
 def _which(value: Any) -> str:
+    if isinstance(value, str):  # most values; first, as asking a pydantic class is slower
+        return KNOWN_TAG
     if isinstance(value, dict):
         if "to-be-provided" in value:
             return TO_BE_PROVIDED_TAG

@@ -127,6 +127,10 @@ def _walk(value: Any, plan: _Plan, path: Path, found: _Found) -> None:
     """Collect every reference, prose text, unknown and identified item the plan reaches."""
     if value is None:
         return
+    if isinstance(value, str):  # most values; first, as asking a pydantic class is slower
+        if isinstance(plan, _Leaf):
+            found.leaf(path, value, plan.marker, False)
+        return
     if isinstance(value, Unknown):
         found.unknowns.append((path, value))
     elif isinstance(plan, _Leaf) and isinstance(value, RegionalText):
