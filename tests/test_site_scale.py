@@ -179,3 +179,24 @@ def test_serve_watches_the_dossier_not_the_pages_it_generates(tmp_path: Path) ->
     finally:
         server.server_close()
     assert watched == {str((repo / "dossier").absolute())}
+
+
+def _listed(nav: list) -> set[str]:
+    """The pages a navigation tree lists."""
+    found: set[str] = set()
+    for item in nav:
+        for value in item.values():
+            found |= _listed(value) if isinstance(value, list) else {value}
+    return found
+
+
+def test_the_navigation_every_page_carries_does_not_list_per_fact_pages(synthetic: Path) -> None:
+    site = site_for(synthetic)
+    listed = _listed(site.nav)
+    per_cqa = {page for page in site.pages if page.startswith("gaps/cqa-")}
+    assert len(per_cqa) > 100 and not listed & per_cqa
+    for page in per_cqa:  # each is reached from the gaps page instead
+        assert f"]({page.removeprefix('gaps/')})" in site.pages["gaps/index.md"]
+    facts = {page for page in listed if page.startswith("facts/")}
+    assert len(facts) == len({re.sub(r"/index\.md$", ".md", page) for page in facts})
+    assert all(page.count("/") == 1 or page.endswith("/index.md") for page in facts)
