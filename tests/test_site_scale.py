@@ -3,6 +3,7 @@ incremental builds that rewrite only what changed yet equal a full build byte fo
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -101,6 +102,11 @@ def _html_times(site: Path) -> dict[str, int]:
     }
 
 
+def _files(site: Path) -> dict[str, int]:
+    """Each file of the published site by its inode: the same number is the same file."""
+    return {str(path.relative_to(site)): path.stat().st_ino for path in site.rglob("*")}
+
+
 def test_one_edited_criterion_rewrites_only_changed_pages_and_equals_a_full_build(
     tmp_path: Path,
 ) -> None:
@@ -108,6 +114,10 @@ def test_one_edited_criterion_rewrites_only_changed_pages_and_equals_a_full_buil
     site = build_site(repo)
     first = snapshot(site)
     written = _html_times(site)
+    files = _files(site)
+    published = tmp_path / "published-3-2-p-5-1.html"  # the published page's own bytes
+    os.link(site / "ind" / "3-2-p-5-1" / "index.html", published)
+    shown = published.read_bytes()
     spec = repo / "dossier" / "drug-product" / "specification.yaml"
     spec.write_text(
         spec.read_text(encoding="utf-8").replace("≥ 70 %", "≥ 75 %", 1), encoding="utf-8"
@@ -120,6 +130,11 @@ def test_one_edited_criterion_rewrites_only_changed_pages_and_equals_a_full_buil
     assert "ind/3-2-p-5-1/index.html" in rewritten
     assert rewritten == changed  # a page is written again only when its bytes change
     assert len(rewritten) < len(written) / 5
+    # Unchanged pages are the published files, linked; the rebuilt ones are new files, and
+    # the published generation was never written in place.
+    now = _files(site)
+    assert {page for page in written if now[page] == files[page]} == set(written) - rewritten
+    assert published.read_bytes() == shown and "≥ 75 %" not in shown.decode("utf-8")
     assert second["search/search_index.json"] != first["search/search_index.json"]
     # Built from nothing, the same dossier gives the same bytes.
     shutil.rmtree(repo / "build")
@@ -144,3 +159,44 @@ def test_a_layout_change_rebuilds_every_page(tmp_path: Path) -> None:
     incremental = snapshot(site)
     shutil.rmtree(repo / "build")
     assert snapshot(build_site(repo)) == incremental
+
+
+def test_serve_watches_the_dossier_not_the_pages_it_generates(tmp_path: Path) -> None:
+    """The plugin writes the generated pages during a build: watched, they would start a
+    second build after every edit, holding the browser's request until it ends."""
+    from mkdocs.config.base import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    repo = site_repo(tmp_path / "repo")
+    (repo / "build" / "site-src").mkdir(parents=True)
+    config = load_config(config_file=str(repo / "mkdocs.yml"))
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        server.watch(config.docs_dir)
+        server.watch(str(repo / "dossier"))
+        config.plugins.on_serve(server, config=config, builder=lambda: None)
+        watched = set(server._watched_paths)  # mkdocs' record of what it polls
+    finally:
+        server.server_close()
+    assert watched == {str((repo / "dossier").absolute())}
+
+
+def _listed(nav: list) -> set[str]:
+    """The pages a navigation tree lists."""
+    found: set[str] = set()
+    for item in nav:
+        for value in item.values():
+            found |= _listed(value) if isinstance(value, list) else {value}
+    return found
+
+
+def test_the_navigation_every_page_carries_does_not_list_per_fact_pages(synthetic: Path) -> None:
+    site = site_for(synthetic)
+    listed = _listed(site.nav)
+    per_cqa = {page for page in site.pages if page.startswith("gaps/cqa-")}
+    assert len(per_cqa) > 100 and not listed & per_cqa
+    for page in per_cqa:  # each is reached from the gaps page instead
+        assert f"]({page.removeprefix('gaps/')})" in site.pages["gaps/index.md"]
+    facts = {page for page in listed if page.startswith("facts/")}
+    assert len(facts) == len({re.sub(r"/index\.md$", ".md", page) for page in facts})
+    assert all(page.count("/") == 1 or page.endswith("/index.md") for page in facts)

@@ -1,11 +1,14 @@
 """The only module that knows mkdocs: a plugin that writes the generated pages, build, serve.
 
-Builds are incremental: the new site starts as a copy of the published one and mkdocs
-rebuilds, in its `dirty` mode, only the pages whose Markdown was rewritten (pages are
-written only when their bytes change, so unchanged pages keep their time stamps). Whatever
-else a page shows (navigation, the set of pages, configuration, theme, versions) is the
-layout; when the layout changed since the published site, the whole site is rebuilt. The
-search index keeps the published entries of the pages not rebuilt.
+Builds are incremental: mkdocs builds, in its `dirty` mode, into an empty new generation
+only the pages whose Markdown was rewritten since the published site was built (pages are
+written only when their bytes change, so unchanged pages keep their time stamps); every
+other file of the published site is then hard-linked into the new generation. mkdocs
+writes its files in place, so it must never write into a file shared with the published
+site: nothing is linked until it has finished. Whatever else a page shows (navigation, the
+set of pages, configuration, theme, versions) is the layout; when the layout changed since
+the published site, the whole site is rebuilt and nothing is linked. The search index keeps
+the published entries of the pages not rebuilt.
 
 mkdocs-material has announced its end of life (May 2027) with Zensical, which reads
 mkdocs.yml, as successor; replacing this module is all a switch should take.
@@ -16,9 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from importlib.metadata import version
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -30,8 +35,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
@@ -97,9 +103,16 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
     # The repository folder when the packaged default configuration is used (its own folder
     # is inside the installed package).
     repository: Path | None = None
+    # The theme's Jinja environment of the last build in this process, by what compiles it.
+    environments: dict[str, Environment] = {}
+
+    # The published site a `dossier site` build starts from (None: mkdocs' own site folder,
+    # as in `--serve`); `whole` once the layout says every page must be built.
+    published: Path | None = None
+    whole = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        site = Path(config.site_dir)
+        site = self.published or Path(config.site_dir)
         self.published_search = _read_json(site / SEARCH_INDEX)
         self.rebuilt: set[str] = set()
         self.order: list[str] = []
@@ -116,23 +129,71 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
             config.watch.append(str(root))
         return config
 
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """A file is built when it changed since the published site was built (mkdocs' own
+        test, against the published copy rather than the empty new generation)."""
+        if self.published is not None:
+            for file in files:
+                file.is_modified = partial(self._modified, file)  # type: ignore[method-assign]
+        return files
+
+    def _modified(self, file: File) -> bool:
+        if self.whole or file.abs_src_path is None or self.published is None:
+            return True
+        published = self.published / file.dest_uri
+        return (
+            not published.is_file()
+            or published.stat().st_mtime < Path(file.abs_src_path).stat().st_mtime
+        )
+
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """A site built with another layout is rebuilt whole: its pages are deleted, so
         mkdocs sees every page as modified."""
         pages = files.documentation_pages()
         self.order = [_location(file.url) for file in pages]
         self.layout = _layout(config, nav, [file.src_uri for file in pages])
-        site = Path(config.site_dir)
-        layout_file = site / LAYOUT_FILE
+        layout_file = (self.published or Path(config.site_dir)) / LAYOUT_FILE
         if not layout_file.is_file() or layout_file.read_text(encoding="utf-8") != self.layout:
-            clean_directory(str(site))
+            if self.published is None:
+                clean_directory(config.site_dir)
+            self.whole = True
             self.published_search = None
         return nav
 
+    @event_priority(-100)  # after any other plugin changed the environment
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-        """The theme's templates compiled once, not at every build and live reload."""
-        env.bytecode_cache = bytecode_cache(template_cache())
-        return env
+        """The theme's templates compiled once: across processes through the bytecode cache,
+        and within one `--serve` process by keeping the environment that holds them (with
+        this build's filters and globals) while nothing that changes compilation differs."""
+        key = json.dumps(
+            [
+                getattr(env.loader, "searchpath", None),
+                sorted(env.extensions),
+                sorted(env.filters),
+                sorted(env.tests),
+                sorted(env.globals),
+            ]
+        )
+        kept = DossierPlugin.environments.get(key)
+        if kept is None:
+            env.bytecode_cache = bytecode_cache(template_cache())
+            env.auto_reload = True  # an edited theme override is read again when reused
+            DossierPlugin.environments = {key: env}
+            return env
+        kept.filters.update(env.filters)
+        kept.tests.update(env.tests)
+        kept.globals.update(env.globals)
+        kept.policies.update(env.policies)
+        return kept
+
+    def on_serve(
+        self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]
+    ) -> LiveReloadServer:
+        """The generated pages are not watched: this plugin writes them during a build, and a
+        change there would start a second build that holds every request until it ends.
+        The dossier, which they are made from, is watched instead (on_config)."""
+        server.unwatch(config.docs_dir)
+        return server
 
     def on_page_context(
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
@@ -278,10 +339,12 @@ def build_site(
 
 def _publish(config: MkDocsConfig) -> Path:
     final = Path(config.site_dir)
+    plugin = config.plugins["cmc-dossier"]
+    assert isinstance(plugin, DossierPlugin)
     with Generations(final.parent, f".{final.name}.generations", (final.name,)) as generations:
-        config.site_dir = str(generations.staging / final.name)
-        if final.is_dir():  # a copy, never links: mkdocs rewrites files in place
-            shutil.copytree(final, config.site_dir, symlinks=True)
+        staging = generations.staging / final.name
+        config.site_dir = str(staging)
+        plugin.published = final.resolve() if final.is_dir() else None
         # The plugins are told it is not a dirty build: the search plugin then indexes the
         # rebuilt pages only, and ours merges the published entries of the others.
         config.plugins.on_startup(command="build", dirty=False)
@@ -289,8 +352,29 @@ def _publish(config: MkDocsConfig) -> Path:
             build(config, dirty=True)
         finally:
             config.plugins.on_shutdown()
+        if plugin.published is not None and not plugin.whole:
+            _link_missing(plugin.published, staging)
         generations.commit()
     return final
+
+
+def _link_missing(published: Path, staging: Path) -> None:
+    """Every file of the published site the build did not write, hard-linked (copied where
+    the file system cannot link): unchanged pages cost one link each, not a copy."""
+    for place, _, names in os.walk(published):
+        target = staging / Path(place).relative_to(published)
+        for name in names:
+            source, destination = Path(place) / name, target / name
+            if destination.exists() or destination.is_symlink():
+                continue
+            target.mkdir(parents=True, exist_ok=True)
+            if source.is_symlink():
+                destination.symlink_to(source.readlink())
+                continue
+            try:
+                os.link(source, destination)
+            except OSError:
+                shutil.copy2(source, destination)
 
 
 def serve_site(config_file: Path | None, dossier: Path, address: str) -> None:

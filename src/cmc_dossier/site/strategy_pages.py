@@ -147,6 +147,8 @@ def strategy_pages(
             f"- **Controls:** {_t(', '.join(controls.get(cqa.id, [])) or '—')}\n\n"
             "## Gaps\n\n" + _rows(mentions) + "\n"
         )
+    # The CQA pages are reached from the gaps page: listed in the navigation, which every
+    # page carries, they made each page 0.5 MB of HTML at 1,500 CQAs (10,000 facts).
     nav.append(
         {
             "CMC strategy": [
@@ -154,7 +156,6 @@ def strategy_pages(
                 {"Roadmap": "roadmap.md"},
                 {"Responsibilities": "responsibilities.md"},
                 {"Gaps": "gaps/index.md"},
-                *({c.id: cqa_page(c.id)} for c in cqas),
             ]
         }
     )
