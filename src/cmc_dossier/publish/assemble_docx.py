@@ -62,6 +62,11 @@ _SECTION_START = re.compile(
 )
 _TRAILING_END = re.compile(rb'<w:bookmarkEnd w:id="(\d+)"/>\s*\Z')
 _INDENT = b"\n    "  # pandoc's indentation of the body's elements
+# pandoc puts an empty paragraph between two adjacent tables (Word would join them); a table
+# starts with its caption when it has one.
+_ENDS_WITH_TABLE = re.compile(rb"</w:tbl>\s*\Z")
+_STARTS_WITH_TABLE = re.compile(rb'<w:tbl>|<w:p><w:pPr><w:pStyle w:val="TableCaption"/>')
+_TABLE_SEPARATOR = b"<w:p/>" + _INDENT
 
 
 class AssemblyError(RuntimeError):
@@ -332,6 +337,9 @@ def assemble(parts: list[bytes]) -> dict[str, bytes]:
     package.count_bookmarks(document[start:end])
     bodies = [document[start:end], *(package.body(_entries(part)) for part in parts[1:])]
     bodies = _sections_closed(bodies)
+    for index in range(1, len(bodies)):
+        if _ENDS_WITH_TABLE.search(bodies[index - 1]) and _STARTS_WITH_TABLE.match(bodies[index]):
+            bodies[index] = _TABLE_SEPARATOR + bodies[index]
     entries = package.finished()
     entries[DOCUMENT] = document[:start] + b"".join(bodies) + document[end:]
     return entries
