@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from docx_canonical import canonical, entries
@@ -108,6 +108,32 @@ def test_cuts_are_kept_by_an_edit_elsewhere() -> None:
     assert sum(a != b for a, b in zip(parts, changed, strict=False)) <= 2
     assert changed[:middle] == parts[:middle]
     assert changed[-3:] == parts[-3:]
+
+
+def test_every_kind_of_cut_assembles_to_the_whole() -> None:
+    """A part after every candidate: headings of each level, tables after tables (pandoc's
+    empty paragraph between them), subheadings, lists, links across parts, a paragraph
+    right after a cut and sections still open across several parts."""
+    table = "| Test | Criterion |\n|------|-----------|\n| Purity | ≥ 95 % |\n\n: Table {n}"
+    blocks = ["# Top {#top}", "See [the end](#end) and [sub](#sub-2)."]
+    for n in range(1, 4):
+        blocks += [
+            f"## Section {n} {{#sec-{n}}}",
+            "- one\n- two",
+            table.format(n=f"{n}-1"),
+            table.format(n=f"{n}-2"),
+            '::: {custom-style="Subheading"}\nSub\n:::',
+            "Text after the subheading; back to [top](#top).",
+            f"### Sub {n} {{#sub-{n}}}",
+            "1. first\n2. second",
+            "**Lead.** A paragraph.",
+            f"#### Deep {n} {{#deep-{n}}}",
+            table.format(n=f"{n}-3"),
+        ]
+    blocks += ["# End {#end}", "The end."]
+    markdown = "\n\n".join(blocks) + "\n"
+    document = Document(PurePosixPath("combined"), "Combined", markdown)
+    assert _check(document, 1, 1) == 23  # before each heading, table and subheading
 
 
 def test_a_small_document_is_one_part() -> None:

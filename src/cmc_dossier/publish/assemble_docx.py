@@ -2,8 +2,8 @@
 
 pandoc converts a whole document in one process (7 s for the 2.4 MiB IND Module 3 of a
 10k-fact dossier) and cannot merge DOCX files. So a document is cut into parts at blank
-lines before a block our renderer starts (a heading, a pipe table, a fenced div, a bold
-lead-in), outside any fenced div; each part is converted on its own and cached by its
+lines before a block our renderer starts (a heading, a pipe table, a subheading's div),
+outside any fenced div; each part is converted on its own and cached by its
 content, and the parts' WordprocessingML is joined here: the first part's package (styles,
 header, footer, title, table of contents), the bodies in order, each part's bookmark ids,
 list numbers, relationship ids (hyperlinks, images) and footnote ids renumbered so none
@@ -32,10 +32,12 @@ MIN_PART = 24 * 1024
 MAX_PART = 96 * 1024
 CUT_ONE_IN = 4  # a candidate past MIN_PART becomes a cut when its chunk's digest says so
 
-# A block that never continues the one before it: an ATX heading, a pipe table, a fenced div
-# or a bold lead-in, starting after a blank line (user text is escaped, so none of these
-# starts a line of it).
-_CANDIDATE = re.compile(rb"\n\n(?=#{1,6} |\| |::: \{|\*\*[^*\s])")
+# A block that never continues the one before it and converts alone as in the whole: an
+# ATX heading, a pipe table or a custom-style div (a subheading), after a blank line (user
+# text is escaped, so none of these starts a line of it). Not a paragraph: pandoc styles the
+# first paragraph of a document (or after a heading) "First Paragraph", so a part starting
+# with one would differ from the whole.
+_CANDIDATE = re.compile(rb'\n\n(?=#{1,6} |\| |::: \{custom-style=")')
 _FENCE = re.compile(rb"^:::+[ \t]*(\S?)", re.MULTILINE)
 
 DOCUMENT = "word/document.xml"

@@ -1,8 +1,10 @@
-"""One pandoc call per document, styled by a reference document, made reproducible.
+"""DOCX from pandoc, styled by a reference document, made reproducible.
 
 A DOCX is made in two steps. `convert` runs pandoc (with SOURCE_DATE_EPOCH fixed at 0) and
 the page layout: its bytes depend only on what `conversion_key` digests, so a conversion is
-reused across commits. `stamp_docx` then applies what changes with every commit: the
+reused across commits. A large document is instead converted in parts (`convert_part`, each
+cached by its own key) and `assembled` (`publish/assemble_docx.py`), so an edit re-runs
+pandoc only for the part showing it. `stamp_docx` then applies what changes with every commit: the
 @@TOKENS@@ of the reference document's header and footer (product, title, version, commit),
 the draft watermark, the commit as a custom document property and the commit time as the
 created/modified dates; the archive is re-zipped with fixed entry times, so a commit always

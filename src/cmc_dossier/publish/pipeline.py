@@ -3,7 +3,8 @@
 Output goes to a staging folder beside the target folder and replaces it only when every
 document is written, so a failed build leaves the previous output as it was. Conversions
 are cached by what they are made from (`publish/cache.py`): pandoc runs only for a document
-whose Markdown, reference document or title changed, LibreOffice only for a PDF whose
+whose Markdown, reference document or title changed (for a large document, converted in
+parts and assembled, only for the parts whose Markdown changed), LibreOffice only for a PDF whose
 conversion or visible stamp changed. What changes with every commit (commit id, dates) is
 stamped onto the cached conversion; an output file whose key (conversion and stamp) is the
 previous build's is linked from it. When the build makes PDF, the PDF is the granular eCTD
