@@ -105,7 +105,7 @@ def test_cuts_are_kept_by_an_edit_elsewhere() -> None:
     unit = next(u for u in ("°C", "%", "mL") if u in parts[middle])
     edited = parts[middle].replace(unit, unit + " ", 1)
     changed = split("\n".join([*parts[:middle], edited, *parts[middle + 1 :]]), 2048, 8192)
-    assert sum(a != b for a, b in zip(parts, changed, strict=False)) <= 2
+    assert len(set(changed) - set(parts)) <= 2  # the edited part, perhaps merged with one
     assert changed[:middle] == parts[:middle]
     assert changed[-3:] == parts[-3:]
 
