@@ -9,8 +9,9 @@
 4. The daily loop at 10k facts inside git: generate, `git init` and commit, `dossier build`
    (every format: md and docx, with `--pdf` also the PDF), an empty commit and build (only
    stamps change), edit one acceptance criterion, commit, build again; prints each time
-   with its pandoc runs and PDF conversions, and the ratio rebuild/full build. One run each
-   (a full build is minutes).
+   with its CPU seconds (the build's and pandoc's), the load average, its pandoc runs (a
+   large document's parts counted one by one) and PDF conversions, the parts converted and
+   reused, and the ratio rebuild/full build. One run each (a full build is minutes).
 Best of N for 1 to 3. Usage: python benchmarks/bench_build.py [--pdf] [--only-loop]
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -100,7 +102,10 @@ def _git(repo: Path, *args: str) -> None:
 
 
 def _timed_build(work: Path, pdf: bool) -> tuple[float, str]:
+    """Wall time, and the build's counts with its CPU seconds (its own and its children's:
+    pandoc, LibreOffice) and the load average it ran under."""
     command = [str(Path(sys.executable).with_name("dossier")), "build", "dossier", "-o", "build"]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         command + (["--format", "pdf"] if pdf else []),
@@ -110,12 +115,18 @@ def _timed_build(work: Path, pdf: bool) -> tuple[float, str]:
         check=True,
     )
     elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
     counts = re.search(r"pandoc runs: \d+, PDF conversions: \d+.*", done.stdout)
     assert counts, done.stdout
+    summary = f"{cpu:.2f} s CPU, load {os.getloadavg()[0]:.1f}; {counts[0]}"
+    parts = re.search(r"document parts: .*", done.stdout)
+    if parts:
+        summary += f"; {parts[0]}"
     converted = re.search(r"converted by pandoc: (.*)", done.stdout)
     if converted and len(converted[1]) < 2000:  # name the few documents of a rebuild
-        return elapsed, f"{counts[0]}; {converted[1]}"
-    return elapsed, counts[0]
+        return elapsed, f"{summary}; {converted[1]}"
+    return elapsed, summary
 
 
 def daily_loop(root: Path, pdf: bool) -> None:

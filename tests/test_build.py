@@ -19,6 +19,7 @@ from build_helpers import (
 )
 from conftest import MODALITIES
 
+from cmc_dossier.publish.assemble_docx import split
 from cmc_dossier.render.outline import outline
 
 IND_DS = "m3/32-body-data/32s-drug-sub/vrd-019-ds-castellan-cell"
@@ -405,10 +406,19 @@ def _markdown_of(folder: Path) -> dict[str, str]:
     return {name[:-3]: digest for name, digest in snapshot(folder).items() if name.endswith(".md")}
 
 
-def test_an_edited_criterion_reconverts_only_the_documents_showing_it(example_copy: Path) -> None:
+def _parts_to_convert(before: str, after: str) -> tuple[int, int]:
+    """Of a document's parts after an edit: (those pandoc must convert, those it has)."""
+    had = {(index == 0, part) for index, part in enumerate(split(before))}
+    now = {(index == 0, part) for index, part in enumerate(split(after))}
+    return len(now - had), len(now & had)
+
+
+def test_an_edited_criterion_reconverts_only_the_parts_showing_it(example_copy: Path) -> None:
     """A new commit changes every document's stamp, yet pandoc runs exactly for the documents
-    whose Markdown changed; the result equals a build that converted everything afresh."""
+    whose Markdown changed, and of a large document (converted in parts) only for the parts
+    that changed; the result equals a build that converted everything afresh."""
     before = _markdown_of(example_copy / "build")
+    texts = {name: (example_copy / "build" / f"{name}.md").read_text() for name in before}
     specification = example_copy / "dossier" / "drug-substance" / "specification.yaml"
     text = specification.read_text(encoding="utf-8")
     specification.write_text(text.replace("≥ 15 % CAR+", "≥ 20 % CAR+", 1), encoding="utf-8")
@@ -419,16 +429,23 @@ def test_an_edited_criterion_reconverts_only_the_documents_showing_it(example_co
     showing = {name for name in after if after[name] != before.get(name)}
     assert f"ind/{IND_DS}/32s4-contr-drug-sub/32s41-spec/specification" in showing
     assert {"ind/module-3-quality", "impd/impd-quality"} <= showing and len(showing) < 10
+    new = {name: (example_copy / "build" / f"{name}.md").read_text() for name in showing}
+    in_parts = {name for name in showing if len(split(new[name])) > 1}
+    assert {"ind/module-3-quality", "impd/impd-quality"} <= in_parts
+    parts = [_parts_to_convert(texts[name], new[name]) for name in sorted(in_parts)]
+    converted, reused = sum(c for c, _ in parts), sum(r for _, r in parts)
+    assert 0 < converted < reused  # most of each large document came from the cache
     counts = build_counts(done.stdout)
-    assert counts["pandoc"] == len(showing) and counts["pdf"] == 0
+    assert counts["pandoc"] == len(showing - in_parts) + converted and counts["pdf"] == 0
+    assert f"document parts: {converted} converted by pandoc, {reused} reused" in done.stdout
     # each of the 81 DOCX counted once: converted, or restamped with the new commit
-    assert counts["pandoc"] + counts["restamped"] == 81 and counts["reused"] == 0
+    assert len(showing) + counts["restamped"] == 81 and counts["reused"] == 0
     listed = re.search(r"converted by pandoc: (.*)", done.stdout)
     assert listed and set(listed[1].split(", ")) == showing
     # the cache keeps one conversion per document: the replaced ones are dropped
     assert len([p for p in (example_copy / "build/.cache/docx").rglob("*") if p.is_file()]) == 81
     fresh = build(example_copy, output="fresh")
-    assert build_counts(fresh.stdout)["pandoc"] == 81
+    assert "0 reused from the cache" in fresh.stdout
     assert snapshot(example_copy / "build") == snapshot(example_copy / "fresh")
 
 

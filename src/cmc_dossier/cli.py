@@ -367,6 +367,11 @@ def build(
         shown = ", ".join(report.converted[:10])
         more = len(report.converted) - 10
         echo(f"converted by pandoc: {shown}" + (f" and {more} more" if more > 0 else ""))
+    if report.parts_converted or report.parts_reused:
+        echo(
+            f"document parts: {report.parts_converted} converted by pandoc, "
+            f"{report.parts_reused} reused from the cache"
+        )
 
 
 @app.command()

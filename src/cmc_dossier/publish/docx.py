@@ -1,8 +1,10 @@
-"""One pandoc call per document, styled by a reference document, made reproducible.
+"""DOCX from pandoc, styled by a reference document, made reproducible.
 
 A DOCX is made in two steps. `convert` runs pandoc (with SOURCE_DATE_EPOCH fixed at 0) and
 the page layout: its bytes depend only on what `conversion_key` digests, so a conversion is
-reused across commits. `stamp_docx` then applies what changes with every commit: the
+reused across commits. A large document is instead converted in parts (`convert_part`, each
+cached by its own key) and `assembled` (`publish/assemble_docx.py`), so an edit re-runs
+pandoc only for the part showing it. `stamp_docx` then applies what changes with every commit: the
 @@TOKENS@@ of the reference document's header and footer (product, title, version, commit),
 the draft watermark, the commit as a custom document property and the commit time as the
 created/modified dates; the archive is re-zipped with fixed entry times, so a commit always
@@ -23,14 +25,15 @@ from xml.sax.saxutils import escape as xml_escape
 
 import pypandoc
 
+from cmc_dossier.publish import layout
+from cmc_dossier.publish.assemble_docx import assemble
 from cmc_dossier.publish.cache import content_key
-from cmc_dossier.publish.layout import finish
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Every CTD heading level (3.2.P.2.1.1 is level 5 in the IND), so the TOC lists 3.2.S.4.1.
 TOC_DEPTH = 6
 LAYOUT_VERSION = "layout-3"  # bump when publish/layout.py changes what it writes
-PACKING_VERSION = "packed-1"  # bump when `convert` packs its output differently
+PACKING_VERSION = "packed-2"  # bump when `convert` packs or assembles its output differently
 # Our own Markdown is plain pandoc Markdown; these reader extensions could only ever add
 # meaning to user text, so they are off even though the text is escaped.
 READER = (
@@ -41,6 +44,7 @@ _DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 # A page without the commit (the PDF) drops the token with our reference's label before it.
 _COMMIT_LABEL = re.compile(r"\s*\|\s*Commit @@COMMIT@@|@@COMMIT@@")
 _STAMPED_PARTS = re.compile(r"word/(?:header|footer)\d*\.xml|docProps/(?:core|custom)\.xml")
+DOCUMENT = "word/document.xml"
 _BASE, _PARTS = "base.docx", "parts/"  # the two halves of a packed conversion
 _PROPERTY_ID = re.compile(r'\bpid="(\d+)"')
 _WATERMARK = re.compile(r"<w:p\b(?:(?!<w:p\b).)*?cmc-dossier-draft-watermark.*?</w:p>", re.DOTALL)
@@ -75,19 +79,18 @@ def _fixed(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def deterministic_zip(
-    data: bytes, replace: dict[str, bytes] | None = None, leave_out: frozenset[str] = frozenset()
-) -> bytes:
-    """Re-zip with fixed timestamps, keeping entry order; optionally replace some entries
-    and leave some out."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+def zipped(entries: dict[str, bytes]) -> bytes:
+    """Entries zipped in order with fixed timestamps."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename not in leave_out:
-                content = (replace or {}).get(info.filename, source.read(info.filename))
-                target.writestr(_fixed(info.filename), content)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(_fixed(name), data)
     return out.getvalue()
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Re-zip with fixed timestamps, keeping entry order."""
+    return zipped(_entries(data))
 
 
 def _stamped(part: bytes, stamp: Stamp) -> bytes:
@@ -106,17 +109,19 @@ def _stamped(part: bytes, stamp: Stamp) -> bytes:
     return text.encode("utf-8")
 
 
-def conversion_key(markdown: str, reference: bytes, stamp: Stamp) -> str:
+def conversion_key(markdown: str, reference: bytes, stamp: Stamp, heading: bool = True) -> str:
     """Everything a conversion's bytes depend on: the Markdown, the reference document,
     pandoc's version and command (reader extensions, title, product, table of contents) and
-    the layout step. Never the commit, version, draft mark or dates, stamped afterwards."""
-    command = pandoc_command("reference.docx", stamp)[1:]
+    the layout step. Never the commit, version, draft mark or dates, stamped afterwards.
+    `heading` False: a later part of a document, converted without title and contents."""
+    command = pandoc_command("reference.docx", stamp, heading)[1:]
     versions = (pandoc_version(), LAYOUT_VERSION, PACKING_VERSION)
     return content_key(markdown, reference, *versions, *command)
 
 
-def pandoc_command(reference_path: str, stamp: Stamp) -> list[str]:
-    """The one pandoc invocation of a document (Markdown on stdin, DOCX on stdout)."""
+def pandoc_command(reference_path: str, stamp: Stamp, heading: bool = True) -> list[str]:
+    """The one pandoc invocation of a document or of its first part (Markdown on stdin,
+    DOCX on stdout); `heading` False: a later part, without title, subtitle and contents."""
     return [
         pypandoc.get_pandoc_path(),
         "--from",
@@ -125,11 +130,9 @@ def pandoc_command(reference_path: str, stamp: Stamp) -> list[str]:
         "docx",
         "--reference-doc",
         reference_path,
-        *(["--toc", f"--toc-depth={TOC_DEPTH}"] if stamp.toc else []),
-        "--metadata",
-        f"title={stamp.title}",
-        "--metadata",
-        f"subtitle={stamp.product}",
+        *(["--toc", f"--toc-depth={TOC_DEPTH}"] if stamp.toc and heading else []),
+        *(["--metadata", f"title={stamp.title}"] if heading else []),
+        *(["--metadata", f"subtitle={stamp.product}"] if heading else []),
         "--metadata",
         "toc-title=Table of Contents",
         "--output",
@@ -137,13 +140,9 @@ def pandoc_command(reference_path: str, stamp: Stamp) -> list[str]:
     ]
 
 
-def convert(markdown: str, reference_path: str, stamp: Stamp) -> bytes:
-    """One pandoc process and the page layout, packed for `stamp_docx`: the DOCX without
-    the parts a stamp fills (a complete archive, compressed once) and those parts as pandoc
-    wrote them (@@TOKENS@@, the watermark, dates for epoch 0), side by side in an
-    uncompressed container, so stamping never re-compresses the document."""
+def _pandoc(markdown: str, reference_path: str, stamp: Stamp, heading: bool = True) -> bytes:
     done = subprocess.run(
-        pandoc_command(reference_path, stamp),
+        pandoc_command(reference_path, stamp, heading),
         input=markdown.encode("utf-8"),
         capture_output=True,
         # pandoc decodes its arguments (the title) in the locale's encoding: under LC_ALL=C
@@ -153,16 +152,54 @@ def convert(markdown: str, reference_path: str, stamp: Stamp) -> bytes:
     )
     if done.returncode != 0:
         raise PandocError(done.stderr.decode("utf-8", errors="replace").strip())
-    archive = zipfile.ZipFile(io.BytesIO(done.stdout))
-    layout = finish(archive.read("word/document.xml"), TOC_DEPTH if stamp.toc else None)
-    parts = {n: archive.read(n) for n in archive.namelist() if _STAMPED_PARTS.fullmatch(n)}
-    base = deterministic_zip(done.stdout, {"word/document.xml": layout}, frozenset(parts))
+    return done.stdout
+
+
+def _entries(docx: bytes) -> dict[str, bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(docx))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _packed(entries: dict[str, bytes]) -> bytes:
+    """A laid-out DOCX packed for `stamp_docx`: the DOCX without the parts a stamp fills
+    (a complete archive, compressed once) and those parts as pandoc wrote them (@@TOKENS@@,
+    the watermark, dates for epoch 0), side by side in an uncompressed container, so
+    stamping never re-compresses the document."""
+    base = zipped({n: d for n, d in entries.items() if not _STAMPED_PARTS.fullmatch(n)})
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as container:
         container.writestr(zipfile.ZipInfo(_BASE, FIXED_TIME), base)
-        for name, data in parts.items():
-            container.writestr(zipfile.ZipInfo(f"{_PARTS}{name}", FIXED_TIME), data)
+        for name, data in entries.items():
+            if _STAMPED_PARTS.fullmatch(name):
+                container.writestr(zipfile.ZipInfo(f"{_PARTS}{name}", FIXED_TIME), data)
     return packed.getvalue()
+
+
+def _toc_depth(stamp: Stamp) -> int | None:
+    return TOC_DEPTH if stamp.toc else None
+
+
+def convert(markdown: str, reference_path: str, stamp: Stamp) -> bytes:
+    """One pandoc process and the page layout, packed for `stamp_docx`."""
+    entries = _entries(_pandoc(markdown, reference_path, stamp))
+    entries[DOCUMENT] = layout.finish(entries[DOCUMENT], _toc_depth(stamp))
+    return _packed(entries)
+
+
+def convert_part(markdown: str, reference_path: str, stamp: Stamp, heading: bool) -> bytes:
+    """One part of a document through pandoc, its tables fitted (cached as it is, then
+    joined by `assembled`); `heading`: the first part, with title and contents."""
+    entries = _entries(_pandoc(markdown, reference_path, stamp, heading))
+    entries[DOCUMENT] = layout.fit_tables(entries[DOCUMENT])
+    return zipped(entries)
+
+
+def assembled(parts: list[bytes], stamp: Stamp) -> bytes:
+    """A document's conversion from its converted parts, laid out as a whole and packed
+    for `stamp_docx` like `convert`'s."""
+    entries = assemble(parts)
+    entries[DOCUMENT] = layout.arrange(entries[DOCUMENT], _toc_depth(stamp))
+    return _packed(entries)
 
 
 def _with_commit(custom: bytes, commit: str) -> bytes:

@@ -129,17 +129,30 @@ def _break(sect: etree._Element, landscape: bool) -> etree._Element:
     return paragraph
 
 
-def _lay_out_tables(body: etree._Element) -> None:
+def _fit_tables(body: etree._Element) -> None:
+    """Each table of the body fitted to the portrait text width, or to the landscape width
+    when its longest words do not fit portrait. Local to each table, so a document's parts
+    can be fitted one by one (`fit_tables`) and `arrange` then sees the same tables."""
     sect = _section(body)
     portrait, landscape = _text_width(sect), _text_width(sect, landscape=True)
-    children = list(body)
-    wide = set()
-    for element in children:
+    for element in body:
         if element.tag == _w("tbl"):
             needed = sum(_minimum(c) for c in _columns(element))
-            if needed > portrait:
-                wide.add(id(element))
             _fit(element, landscape if needed > portrait else portrait)
+
+
+def _is_wide(table: etree._Element, portrait: int) -> bool:
+    """A fitted table wider than the portrait text width (`_fit` gives a table that fits
+    portrait at most that width, a wide one at least its minimum, above it)."""
+    return int(table.find("w:tblPr/w:tblW", NS).get(_w("w"))) > portrait
+
+
+def _lay_out_tables(body: etree._Element) -> None:
+    """Fitted wide tables in landscape sections."""
+    sect = _section(body)
+    portrait = _text_width(sect)
+    children = list(body)
+    wide = {id(e) for e in children if e.tag == _w("tbl") and _is_wide(e, portrait)}
     # group each run of wide tables (with the captions and sub-headings between them)
     index = 0
     while index < len(children):
@@ -260,13 +273,41 @@ def _unlink_missing(body: etree._Element) -> None:
             parent.remove(link)
 
 
-def finish(document_xml: bytes, toc_depth: int | None) -> bytes:
-    """The laid-out word/document.xml; `toc_depth` None: the document has no TOC."""
+def _parsed(document_xml: bytes) -> tuple[etree._Element, etree._Element]:
     root = etree.fromstring(document_xml)
-    body = root.find("w:body", NS)
+    return root, root.find("w:body", NS)
+
+
+def _serialised(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _arrange(body: etree._Element, toc_depth: int | None) -> None:
     _lay_out_tables(body)
     if toc_depth:
         _cover_first(body)
         _fill_toc(body, toc_depth)
     _unlink_missing(body)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def fit_tables(document_xml: bytes) -> bytes:
+    """The tables of one part of a document fitted (the costly, local half of `finish`)."""
+    root, body = _parsed(document_xml)
+    _fit_tables(body)
+    return _serialised(root)
+
+
+def arrange(document_xml: bytes, toc_depth: int | None) -> bytes:
+    """The whole-document half of `finish`, for a document assembled from fitted parts:
+    landscape sections, cover, table of contents, dead links unwrapped."""
+    root, body = _parsed(document_xml)
+    _arrange(body, toc_depth)
+    return _serialised(root)
+
+
+def finish(document_xml: bytes, toc_depth: int | None) -> bytes:
+    """The laid-out word/document.xml; `toc_depth` None: the document has no TOC."""
+    root, body = _parsed(document_xml)
+    _fit_tables(body)
+    _arrange(body, toc_depth)
+    return _serialised(root)

@@ -3,7 +3,8 @@
 Output goes to a staging folder beside the target folder and replaces it only when every
 document is written, so a failed build leaves the previous output as it was. Conversions
 are cached by what they are made from (`publish/cache.py`): pandoc runs only for a document
-whose Markdown, reference document or title changed, LibreOffice only for a PDF whose
+whose Markdown, reference document or title changed (for a large document, converted in
+parts and assembled, only for the parts whose Markdown changed), LibreOffice only for a PDF whose
 conversion or visible stamp changed. What changes with every commit (commit id, dates) is
 stamped onto the cached conversion; an output file whose key (conversion and stamp) is the
 previous build's is linked from it. When the build makes PDF, the PDF is the granular eCTD
@@ -32,8 +33,17 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.outputs import Generations
 from cmc_dossier.publish import pdf
+from cmc_dossier.publish.assemble_docx import split
 from cmc_dossier.publish.cache import ConversionCache, content_key
-from cmc_dossier.publish.docx import PandocError, Stamp, conversion_key, convert, stamp_docx
+from cmc_dossier.publish.docx import (
+    PandocError,
+    Stamp,
+    assembled,
+    conversion_key,
+    convert,
+    convert_part,
+    stamp_docx,
+)
 from cmc_dossier.render.documents import Document, template_cache
 from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
 from cmc_dossier.validation import validate_folder
@@ -66,6 +76,10 @@ class BuildReport:
     restamped: int = 0  # made from a cached conversion with this build's stamp
     reused: int = 0  # the previous build's file, unchanged
     converted: list[str] = field(default_factory=list)  # documents pandoc ran for
+    # a large document is converted in parts (`publish/assemble_docx.py`): its parts pandoc
+    # ran for, and those taken from the cache, in the documents it converted
+    parts_converted: int = 0
+    parts_reused: int = 0
 
     @property
     def failed(self) -> bool:
@@ -126,6 +140,7 @@ class _Output:
     key: str
     docx: str = ""  # the DOCX conversion it is made from (for a PDF: through its DOCX)
     pdf: str = ""  # a PDF's cached conversion
+    parts: tuple[tuple[str, str], ...] = ()  # a large document's parts: (key, Markdown)
 
 
 def _on_pages(stamp: Stamp) -> Stamp:
@@ -151,13 +166,24 @@ def _planned(
             continue
         stamp = stamp_of(document)
         conversion = conversion_key(document.markdown, reference, stamp)
+        parts = split(document.markdown)
+        keyed = (
+            tuple(
+                (conversion_key(part, reference, stamp, heading=index == 0), part)
+                for index, part in enumerate(parts)
+            )
+            if len(parts) > 1
+            else ()
+        )
         if _keeps_docx(document, formats):
             key = content_key(conversion, repr(stamp), str(epoch))
-            planned[f"{relative}.docx"] = _Output(document, "docx", key, conversion)
+            planned[f"{relative}.docx"] = _Output(document, "docx", key, conversion, parts=keyed)
         if "pdf" in formats:
             leaf = pdf.cache_key(conversion, repr(_on_pages(stamp)))
             key = content_key(leaf, stamp.commit or "", str(epoch))
-            planned[f"{relative}.pdf"] = _Output(document, "pdf", key, conversion, leaf)
+            planned[f"{relative}.pdf"] = _Output(
+                document, "pdf", key, conversion, leaf, parts=keyed
+            )
     return planned
 
 
@@ -307,10 +333,18 @@ def _publish(
         else:
             stale[name] = output
     docx_cache = ConversionCache(options.output, "docx", target)
+    parts_cache = ConversionCache(options.output, "docx-parts", target)
     pdf_cache = ConversionCache(options.output, "pdf", target)
     pdfs = {name: pdf_cache.get(o.pdf) for name, o in stale.items() if o.suffix == "pdf"}
     conversions, fresh = _conversions(
-        target, stale, pdfs, docx_cache, reference_path, stamp_of, report, progress
+        target,
+        stale,
+        pdfs,
+        (docx_cache, parts_cache),
+        reference_path,
+        stamp_of,
+        report,
+        progress,
     )
     to_convert = [(name, o) for name, o in stale.items() if o.suffix == "pdf" and not pdfs[name]]
     pdfs.update(_convert_pdfs(to_convert, conversions, pdf_cache, stamp_of))
@@ -331,6 +365,7 @@ def _publish(
         list(pool.map(finish, stale.items()))
     if "docx" in options.formats:
         docx_cache.keep_only({o.docx for o in planned.values() if o.docx})
+        parts_cache.keep_only({key for o in planned.values() for key, _ in o.parts})
     if "pdf" in options.formats:
         pdf_cache.keep_only({o.pdf for o in planned.values() if o.pdf})
     _write(staging / CACHE_FILE, json.dumps(keys, indent=1, sort_keys=True).encode())
@@ -341,33 +376,68 @@ def _conversions(
     target: str,
     stale: dict[str, _Output],
     pdfs: dict[str, bytes | None],
-    cache: ConversionCache,
+    caches: tuple[ConversionCache, ConversionCache],
     reference_path: Path,
     stamp_of: Callable[[Document], Stamp],
     report: BuildReport,
     progress: Progress | None,
 ) -> tuple[dict[str, bytes], set[str]]:
     """The DOCX conversions the stale files need (a DOCX to stamp, a PDF to convert): from
-    the cache, else from pandoc (run side by side), then cached; with the keys pandoc made."""
+    the cache, else made and cached: a document by one pandoc process, a large one assembled
+    from its parts, of which pandoc converts only those not cached (all side by side); with
+    the keys made."""
+    cache, parts_cache = caches
     needed = {o.docx: o for name, o in stale.items() if o.suffix == "docx" or not pdfs[name]}
     found = {key: cache.get(key) for key in needed}
     conversions = {key: data for key, data in found.items() if data is not None}
     pending = [output for key, output in needed.items() if found[key] is None]
-
-    def run(output: _Output) -> None:
-        data = convert(output.document.markdown, str(reference_path), stamp_of(output.document))
-        cache.put(output.docx, data)
-        conversions[output.docx] = data
-
-    done = 0
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for _ in pool.map(run, pending):
-            done += 1
-            if progress:
-                progress(target, done, len(pending))
-    report.pandoc_runs += len(pending)
+    parts: dict[str, bytes | None] = {
+        key: parts_cache.get(key) for output in pending for key, _ in output.parts
+    }
+    report.parts_reused += sum(data is not None for data in parts.values())
+    jobs: dict[str, Callable[[], None]] = {}
+    for output in pending:
+        stamp = stamp_of(output.document)
+        for index, (key, markdown) in enumerate(output.parts):
+            if parts[key] is None and key not in jobs:
+                jobs[key] = lambda k=key, m=markdown, s=stamp, first=index == 0: _part(
+                    parts_cache, parts, k, convert_part(m, str(reference_path), s, first)
+                )
+        if not output.parts:
+            jobs[output.docx] = lambda o=output, s=stamp: _part(
+                cache, conversions, o.docx, convert(o.document.markdown, str(reference_path), s)
+            )
+    _run(list(jobs.values()), target, progress)
+    report.pandoc_runs += len(jobs)
+    report.parts_converted += len(jobs) - sum(not o.parts for o in pending)
+    assemblies = [
+        lambda o=output: _part(
+            cache,
+            conversions,
+            o.docx,
+            assembled([parts[key] or b"" for key, _ in o.parts], stamp_of(o.document)),
+        )
+        for output in pending
+        if output.parts
+    ]
+    _run(assemblies, target, None)
     report.converted += [f"{target}/{output.document.path}" for output in pending]
     return conversions, {output.docx for output in pending}
+
+
+def _part(cache: ConversionCache, made: dict[str, bytes | None], key: str, data: bytes) -> None:
+    """A conversion made: cached and kept for this build."""
+    cache.put(key, data)
+    made[key] = data
+
+
+def _run(work: list[Callable[[], None]], target: str, progress: Progress | None) -> None:
+    done = 0
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for _ in pool.map(lambda job: job(), work):
+            done += 1
+            if progress:
+                progress(target, done, len(work))
 
 
 def _convert_pdfs(

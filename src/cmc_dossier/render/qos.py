@@ -175,14 +175,18 @@ class SummaryRenderer:
         )
 
     def _component(self, component: Component) -> list[str]:
+        """One component's headings, each with an explicit id (a section may sit in two
+        subsections): pandoc's own ids would differ when the document is converted in parts
+        (`publish/assemble_docx.py`), as a repeated title is numbered in order."""
         title = component.title
         if component.component == "drug-substance" and (name := self.view.all_substances()):
             title += f" [{name}]"
         if component.component == "drug-product" and (name := self.view.product_name()):
             title += f" [{name}]"
-        blocks = [f"## {self._escape(title)}"]
-        for subsection in component.subsections:
-            blocks.append(f"### {self._escape(subsection.title)}")
+        anchor = f"m4q-r2-{component.component}"
+        blocks = [f"## {self._escape(title)} {{#{anchor}}}"]
+        for number, subsection in enumerate(component.subsections, start=1):
+            blocks.append(f"### {self._escape(subsection.title)} {{#{anchor}-{number}}}")
             if not subsection.sections:
                 blocks.append(
                     "No M4Q(R1) Module 3 section is placed here; the facts hold nothing for "
@@ -191,11 +195,13 @@ class SummaryRenderer:
             for code in subsection.sections:
                 section = Module3Heading(SECTION_BY_CODE[code], "ind")
                 shown = self._escape(f"{section.title} (M4Q(R1) {code})")
-                blocks.append(f"#### {shown}\n\n{self.module3.section_body(section)}".rstrip())
+                identifier = f"{anchor}-{number}-{code.replace('.', '-').lower()}"
+                body = self.module3.section_body(section)
+                blocks.append(f"#### {shown} {{#{identifier}}}\n\n{body}".rstrip())
         return blocks
 
     def _module_3(self) -> Document:
-        blocks = [self.preview_notice(), "# Module 3: Quality, by component"]
+        blocks = [self.preview_notice(), "# Module 3: Quality, by component {#m4q-r2-module-3}"]
         for component in self.catalogue.components:
             blocks.extend(self._component(component))
         return Document(

@@ -1,0 +1,347 @@
+"""A large document's DOCX assembled from separately converted parts of its Markdown.
+
+pandoc converts a whole document in one process (7 s for the 2.4 MiB IND Module 3 of a
+10k-fact dossier) and cannot merge DOCX files. So a document is cut into parts at blank
+lines before a block our renderer starts (a heading, a pipe table, a subheading's div),
+outside any fenced div; each part is converted on its own and cached by its
+content, and the parts' WordprocessingML is joined here: the first part's package (styles,
+header, footer, title, table of contents), the bodies in order, each part's bookmark ids,
+list numbers, relationship ids (hyperlinks, images) and footnote ids renumbered so none
+collides, its images and list definitions merged in. The result, laid out, is what pandoc
+gives for the whole Markdown up to those ids (tests/test_assemble_docx.py holds it to that).
+
+Cuts are content-defined (the chunk before a candidate decides, by its digest, whether to
+cut there), so an edit changes the part holding it and leaves the others' boundaries, and
+with them their cached conversions, as they were.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+
+from lxml import etree
+
+# Part sizes from pandoc's cost on this machine: about 0.2 s per process plus about 4.5 ms
+# per KiB of Markdown, so a part of about 30 KiB costs twice the fixed cost (measured with
+# slices of the 10k-fact IND Module 3, 16 to 256 KiB).
+MIN_PART = 24 * 1024
+MAX_PART = 96 * 1024
+CUT_ONE_IN = 4  # a candidate past MIN_PART becomes a cut when its chunk's digest says so
+
+# A block that never continues the one before it and converts alone as in the whole: an
+# ATX heading, a pipe table or a custom-style div (a subheading), after a blank line (user
+# text is escaped, so none of these starts a line of it). Not a paragraph: pandoc styles the
+# first paragraph of a document (or after a heading) "First Paragraph", so a part starting
+# with one would differ from the whole.
+_CANDIDATE = re.compile(rb'\n\n(?=#{1,6} |\| |::: \{custom-style=")')
+_FENCE = re.compile(rb"^:::+[ \t]*(\S?)", re.MULTILINE)
+
+DOCUMENT = "word/document.xml"
+NUMBERING = "word/numbering.xml"
+FOOTNOTES = "word/footnotes.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+_RELATIONSHIPS = {
+    DOCUMENT: "word/_rels/document.xml.rels",
+    FOOTNOTES: "word/_rels/footnotes.xml.rels",
+}
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/"
+RELS = _PACKAGE + "relationships"
+TYPES = _PACKAGE + "content-types"
+_BOOKMARK = re.compile(rb'(<w:bookmark(?:Start|End) w:id=")(\d+)(")')
+_NUMBER = re.compile(rb'(<w:numId w:val=")(\d+)(")')
+_RELATIONSHIP = re.compile(rb'( r:(?:id|embed|link|pict)=")([^"]+)(")')
+_FOOTNOTE = re.compile(rb'(<w:footnoteReference w:id=")(\d+)(")')
+# pandoc bookmarks a heading's whole section: the start before the heading, the end where
+# the next heading of its level or above (or the document) begins.
+_SECTION_START = re.compile(
+    rb'<w:bookmarkStart w:id="(\d+)" w:name="[^"]*"/>\s*'
+    rb'<w:p><w:pPr><w:pStyle w:val="Heading([1-9])"/>'
+)
+_TRAILING_END = re.compile(rb'<w:bookmarkEnd w:id="(\d+)"/>\s*\Z')
+_INDENT = b"\n    "  # pandoc's indentation of the body's elements
+# pandoc puts an empty paragraph between two adjacent tables (Word would join them); a table
+# starts with its caption when it has one.
+_ENDS_WITH_TABLE = re.compile(rb"</w:tbl>\s*\Z")
+_STARTS_WITH_TABLE = re.compile(rb'<w:tbl>|<w:p><w:pPr><w:pStyle w:val="TableCaption"/>')
+_TABLE_SEPARATOR = b"<w:p/>" + _INDENT
+
+
+class AssemblyError(RuntimeError):
+    pass
+
+
+def _w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+def _cuts(markdown: bytes) -> list[int]:
+    """Offsets of the blank lines a part may end at: candidates outside fenced divs."""
+    fences = [(m.start(), bool(m.group(1))) for m in _FENCE.finditer(markdown)]
+    cuts, depth, index = [], 0, 0
+    for candidate in _CANDIDATE.finditer(markdown):
+        while index < len(fences) and fences[index][0] < candidate.start():
+            depth = depth + 1 if fences[index][1] else max(depth - 1, 0)
+            index += 1
+        if depth == 0:
+            cuts.append(candidate.start())
+    return cuts
+
+
+def split(markdown: str, smallest: int = MIN_PART, largest: int = MAX_PART) -> list[str]:
+    """The Markdown in parts that convert alone as they do in the whole; one part when the
+    document is small. Joining the parts with blank lines gives the document back."""
+    data = markdown.encode("utf-8")
+    if len(data) < 2 * smallest:
+        return [markdown]
+    parts, start, previous = [], 0, 0
+    for cut in _cuts(data):
+        size = cut - start
+        chunk = data[previous:cut]
+        previous = cut + 2
+        if size >= largest or (size >= smallest and zlib.crc32(chunk) % CUT_ONE_IN == 0):
+            if len(data) - cut < smallest:
+                break
+            parts.append(data[start:cut].decode("utf-8") + "\n")
+            start = cut + 2
+    parts.append(data[start:].decode("utf-8"))
+    return parts
+
+
+def _entries(docx: bytes) -> dict[str, bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(docx))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _body(document_xml: bytes) -> tuple[int, int]:
+    """Where the body's content starts (its first element) and ends (its own w:sectPr)."""
+    opening = document_xml.index(b"<w:body>") + len(b"<w:body>")
+    return document_xml.index(b"<", opening), document_xml.rindex(b"<w:sectPr")
+
+
+def _renumbered(data: bytes, pattern: re.Pattern[bytes], new: Callable[[bytes], bytes]) -> bytes:
+    return pattern.sub(lambda m: m.group(1) + new(m.group(2)) + m.group(3), data)
+
+
+class _Package:
+    """The first part's package, growing as the other parts are merged into it."""
+
+    def __init__(self, entries: dict[str, bytes]) -> None:
+        self.entries = entries
+        self.relationships = {
+            source: etree.fromstring(entries[rels])
+            for source, rels in _RELATIONSHIPS.items()
+            if rels in entries
+        }
+        self.numbering = etree.fromstring(entries[NUMBERING]) if NUMBERING in entries else None
+        self.footnotes = etree.fromstring(entries[FOOTNOTES]) if FOOTNOTES in entries else None
+        self.types = etree.fromstring(entries[CONTENT_TYPES])
+        self.bookmarks = 0
+        self.changed: dict[str, etree._Element] = {}
+        self.abstracts: dict[bytes, str] = {}
+        if self.numbering is not None:
+            for abstract in self.numbering.findall(_w("abstractNum")):
+                self.abstracts.setdefault(_definition(abstract), abstract.get(_w("abstractNumId")))
+
+    def relationship_ids(self, source: str, entries: dict[str, bytes]) -> dict[bytes, bytes]:
+        """Each relationship of a part's `source` under an id of the package: the same id
+        when the package has it with the same target, else a new one."""
+        rels = _RELATIONSHIPS[source]
+        if rels not in entries:
+            return {}
+        if source not in self.relationships:
+            raise AssemblyError(f"a later part has {rels} and the first has none")
+        own = self.relationships[source]
+        known = {r.get("Id"): _relation(r) for r in own}
+        taken = {int(i[3:]) for i in known if i.startswith("rId") and i[3:].isdigit()}
+        mapping = {}
+        for relation in etree.fromstring(entries[rels]):
+            old = relation.get("Id")
+            if known.get(old) == _relation(relation):
+                mapping[old.encode()] = old.encode()
+                continue
+            number = max(taken, default=0) + 1
+            taken.add(number)
+            relation.set("Id", f"rId{number}")
+            own.append(relation)
+            self.changed[rels] = own
+            known[f"rId{number}"] = _relation(relation)
+            mapping[old.encode()] = f"rId{number}".encode()
+            target = relation.get("Target")
+            if relation.get("TargetMode") != "External" and f"word/{target}" not in self.entries:
+                self._add_media(f"word/{target}", entries)
+        return mapping
+
+    def _add_media(self, name: str, entries: dict[str, bytes]) -> None:
+        if name not in entries:
+            raise AssemblyError(f"a part refers to {name}, which it does not hold")
+        self.entries[name] = entries[name]
+        extension = name.rsplit(".", 1)[-1].lower()
+        defaults = {d.get("Extension", "").lower() for d in self.types if d.tag.endswith("Default")}
+        if extension not in defaults:
+            for default in etree.fromstring(entries[CONTENT_TYPES]):
+                if default.get("Extension", "").lower() == extension:
+                    self.types.insert(0, default)
+                    self.changed[CONTENT_TYPES] = self.types
+
+    def list_numbers(self, entries: dict[str, bytes], used: set[bytes]) -> dict[bytes, bytes]:
+        """Each list a part's body uses under a new number of the package, its definition
+        merged with an equal one already there."""
+        if not used:
+            return {}
+        if self.numbering is None or NUMBERING not in entries:
+            raise AssemblyError("a part has lists and no numbering definitions")
+        numbering = etree.fromstring(entries[NUMBERING])
+        abstracts = {a.get(_w("abstractNumId")): a for a in numbering.findall(_w("abstractNum"))}
+        existing = self.numbering.findall(_w("num"))
+        next_number = max((int(n.get(_w("numId"))) for n in existing), default=0) + 1
+        mapping = {}
+        for number in numbering.findall(_w("num")):
+            old = number.get(_w("numId")).encode()
+            if old not in used:
+                continue
+            reference = number.find(_w("abstractNumId"))
+            reference.set(_w("val"), self._abstract(abstracts[reference.get(_w("val"))]))
+            number.set(_w("numId"), str(next_number))
+            self.numbering.append(number)
+            self.changed[NUMBERING] = self.numbering
+            mapping[old] = str(next_number).encode()
+            next_number += 1
+        return mapping
+
+    def _abstract(self, abstract: etree._Element) -> str:
+        definition = _definition(abstract)
+        if definition not in self.abstracts:
+            number = max((int(i) for i in self.abstracts.values()), default=989) + 1
+            abstract.set(_w("abstractNumId"), str(number))
+            nsid = abstract.find(_w("nsid"))
+            if nsid is not None:
+                nsid.set(_w("val"), f"{number:08X}")
+            last = self.numbering.findall(_w("abstractNum"))[-1]
+            last.addnext(abstract)
+            self.abstracts[definition] = str(number)
+        return self.abstracts[definition]
+
+    def footnote_ids(
+        self, entries: dict[str, bytes], rename: dict[bytes, bytes]
+    ) -> dict[bytes, bytes]:
+        """A part's footnotes appended under new ids (their own links renumbered too)."""
+        if FOOTNOTES not in entries:
+            return {}
+        notes = [n for n in etree.fromstring(entries[FOOTNOTES]) if int(n.get(_w("id"), "0")) > 0]
+        if not notes:
+            return {}
+        if self.footnotes is None:
+            raise AssemblyError("a later part has footnotes and the first has none")
+        next_id = max(int(n.get(_w("id"), "0")) for n in self.footnotes) + 1
+        mapping = {}
+        for note in notes:
+            mapping[note.get(_w("id")).encode()] = str(next_id).encode()
+            note.set(_w("id"), str(next_id))
+            data = _renumbered(etree.tostring(note), _RELATIONSHIP, lambda i: rename.get(i, i))
+            self.footnotes.append(etree.fromstring(data))
+            self.changed[FOOTNOTES] = self.footnotes
+            next_id += 1
+        return mapping
+
+    def body(self, entries: dict[str, bytes]) -> bytes:
+        """A later part's body content (without its section properties), its ids
+        renumbered after those of the parts before it."""
+        document = entries[DOCUMENT]
+        start, end = _body(document)
+        content = document[start:end]
+        relationships = self.relationship_ids(DOCUMENT, entries)
+        footnote_rels = self.relationship_ids(FOOTNOTES, entries)
+        numbers = self.list_numbers(entries, {m.group(2) for m in _NUMBER.finditer(content)})
+        footnotes = self.footnote_ids(entries, footnote_rels)
+        offset = self.bookmarks
+        self.count_bookmarks(content)
+        content = _renumbered(content, _BOOKMARK, lambda i: str(int(i) + offset).encode())
+        content = _renumbered(content, _NUMBER, lambda i: numbers.get(i, i))
+        content = _renumbered(content, _RELATIONSHIP, lambda i: relationships.get(i, i))
+        return _renumbered(content, _FOOTNOTE, lambda i: footnotes.get(i, i))
+
+    def count_bookmarks(self, content: bytes) -> None:
+        """Bookmark ids of the next part start after the highest of this one."""
+        ids = [int(m.group(2)) for m in _BOOKMARK.finditer(content)]
+        self.bookmarks += max(ids, default=-1) + 1
+
+    def finished(self) -> dict[str, bytes]:
+        """The entries, with the merged parts serialised where a later part changed them."""
+        for name, root in self.changed.items():
+            self.entries[name] = _xml(root)
+        return self.entries
+
+
+def _section_ends(ids: list[bytes]) -> bytes:
+    return b"".join(b'<w:bookmarkEnd w:id="' + i + b'"/>' + _INDENT for i in ids)
+
+
+def _sections_closed(bodies: list[bytes]) -> list[bytes]:
+    """Each section's bookmark ended where it ends in the whole document: pandoc closed the
+    sections still open at the end of a part there; they end before the next heading of
+    their level or above in a later part (or at the end of the last)."""
+    still_open: list[tuple[bytes, int]] = []  # outermost first
+    closed = []
+    for index, body in enumerate(bodies):
+        if still_open:
+            pieces, position = [], 0
+            for heading in _SECTION_START.finditer(body):
+                level = int(heading.group(2))
+                ending = []
+                while still_open and still_open[-1][1] >= level:
+                    ending.append(still_open.pop()[0])
+                if ending:
+                    pieces += [body[position : heading.start()], _section_ends(ending)]
+                    position = heading.start()
+            body = b"".join([*pieces, body[position:]])
+        if index == len(bodies) - 1:
+            body += _section_ends([i for i, _ in reversed(still_open)])
+        else:
+            levels = {m.group(1): int(m.group(2)) for m in _SECTION_START.finditer(body)}
+            ended = []
+            while (last := _TRAILING_END.search(body)) and last.group(1) in levels:
+                ended.append(last.group(1))
+                body = body[: last.start()]
+            still_open += [(i, levels[i]) for i in ended]  # the last ended is outermost
+        closed.append(body)
+    return closed
+
+
+def _relation(relation: etree._Element) -> tuple[str | None, ...]:
+    return relation.get("Type"), relation.get("Target"), relation.get("TargetMode")
+
+
+def _definition(abstract: etree._Element) -> bytes:
+    """A list definition without its own ids, to find an equal one."""
+    copy = etree.fromstring(etree.tostring(abstract))
+    copy.attrib.pop(_w("abstractNumId"), None)
+    for nsid in copy.findall(_w("nsid")):
+        copy.remove(nsid)
+    return etree.tostring(copy, method="c14n")
+
+
+def _xml(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def assemble(parts: list[bytes]) -> dict[str, bytes]:
+    """The archive entries of one DOCX from the parts' DOCX in order (the first converted
+    with the title and table of contents), in the first part's entry order; its body's
+    tables fitted as the parts had them, the rest of the layout still to do."""
+    package = _Package(_entries(parts[0]))
+    document = package.entries[DOCUMENT]
+    start, end = _body(document)
+    package.count_bookmarks(document[start:end])
+    bodies = [document[start:end], *(package.body(_entries(part)) for part in parts[1:])]
+    bodies = _sections_closed(bodies)
+    for index in range(1, len(bodies)):
+        if _ENDS_WITH_TABLE.search(bodies[index - 1]) and _STARTS_WITH_TABLE.match(bodies[index]):
+            bodies[index] = _TABLE_SEPARATOR + bodies[index]
+    entries = package.finished()
+    entries[DOCUMENT] = document[:start] + b"".join(bodies) + document[end:]
+    return entries

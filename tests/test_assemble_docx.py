@@ -1,0 +1,141 @@
+"""A document assembled from separately converted parts is the whole document's conversion.
+
+For the worked example, the AAV and tablet examples and a generated dossier, every combined
+document (and the largest eCTD leaf) is converted once whole by pandoc and once in parts
+(cut smaller than the build does, so many cuts are crossed); after canonicalising only ids
+(tests/docx_canonical.py) every entry of the two DOCX is equal. Real pandoc throughout.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path, PurePosixPath
+
+import pytest
+from docx_canonical import canonical, entries
+
+from cmc_dossier.publish.assemble_docx import MIN_PART, assemble, split
+from cmc_dossier.publish.docx import Stamp, assembled, convert, convert_part
+from cmc_dossier.render.documents import Document
+from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
+from cmc_dossier.validation import validate_folder
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = str(REPO / "src/cmc_dossier/templates/reference-a4.docx")
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+
+def _documents(root: Path) -> list[Document]:
+    """Every combined document of every target, and the largest granular leaf."""
+    dossier = validate_folder(root).dossier
+    assert dossier is not None
+    combined, leaves = [], []
+    for target in DOCUMENT_TARGETS:
+        for document in renderer_for(dossier, target).documents():
+            (leaves if len(document.path.parts) > 1 else combined).append(document)
+    return [*combined, max(leaves, key=lambda d: len(d.markdown))]
+
+
+def _stamp(document: Document) -> Stamp:
+    return Stamp("Product", document.title, "1.0", None, False, toc=len(document.path.parts) == 1)
+
+
+def _bookmarks(document_xml: bytes) -> list[bytes]:
+    return re.findall(rb'<w:bookmarkStart w:id="\d+" w:name="([^"]*)"', document_xml)
+
+
+def _check(document: Document, smallest: int, largest: int) -> int:
+    stamp = _stamp(document)
+    parts = split(document.markdown, smallest, largest)
+    assert "\n".join(parts) == document.markdown
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        whole = pool.submit(convert, document.markdown, REFERENCE, stamp)
+        converted = list(
+            pool.map(lambda i: convert_part(parts[i], REFERENCE, stamp, i == 0), range(len(parts)))
+        )
+    joined = assemble(converted)["word/document.xml"]
+    names = _bookmarks(joined)
+    assert len(names) == len(set(names)), f"{document.path}: duplicate bookmark names"
+    anchors = set(re.findall(rb'<w:hyperlink w:anchor="([^"]*)"', joined))
+    # every id the Markdown gives is a bookmark, and every link to one of them resolves
+    # (a summary's links into Module 3 name another document and are unwrapped by the layout)
+    ids = {i.encode() for i in re.findall(r"\{#([^}\s]+)", document.markdown)}
+    assert ids <= set(names), f"{document.path}: {sorted(ids - set(names))[:5]}"
+    if document.path.name in ("module-3-quality", "impd-quality"):
+        assert anchors and anchors <= ids, f"{document.path}: {sorted(anchors - ids)[:5]}"
+    expected, found = canonical(whole.result()), canonical(assembled(converted, stamp))
+    assert sorted(found) == sorted(expected)
+    for name in expected:
+        assert found[name] == expected[name], f"{document.path}: {name} differs"
+    return len(parts)
+
+
+@pytest.mark.parametrize(
+    "root",
+    ["dossier", "examples/aav-gene-therapy", "examples/small-molecule-tablet"],
+)
+def test_parts_assemble_to_the_whole_conversion(root: str) -> None:
+    documents = _documents(REPO / root)
+    cuts = [_check(document, 6 * 1024, 24 * 1024) for document in documents]
+    assert max(cuts) >= 4, cuts  # the large documents were really cut
+
+
+def test_generated_dossier_assembles_with_the_build_part_sizes(tmp_path: Path) -> None:
+    from generate import generate
+
+    generate(tmp_path / "dossier", 1_000)
+    documents = _documents(tmp_path / "dossier")
+    ind = next(d for d in documents if d.path.name == "module-3-quality")
+    assert len(ind.markdown.encode()) > 4 * MIN_PART
+    assert _check(ind, MIN_PART, 4 * MIN_PART) >= 3
+    for document in documents:
+        if document is not ind:
+            _check(document, 4 * 1024, 16 * 1024)
+
+
+def test_cuts_are_kept_by_an_edit_elsewhere() -> None:
+    """Content-defined cuts: changing one value changes only the part holding it."""
+    markdown = (REPO / "tests/golden/ind-module-3-quality.md").read_text(encoding="utf-8")
+    parts = split(markdown, 2048, 8192)
+    assert len(parts) > 8
+    middle = len(parts) // 2
+    assert "°C" in parts[middle] or "%" in parts[middle] or "mL" in parts[middle]
+    unit = next(u for u in ("°C", "%", "mL") if u in parts[middle])
+    edited = parts[middle].replace(unit, unit + " ", 1)
+    changed = split("\n".join([*parts[:middle], edited, *parts[middle + 1 :]]), 2048, 8192)
+    assert len(set(changed) - set(parts)) <= 2  # the edited part, perhaps merged with one
+    assert changed[:middle] == parts[:middle]
+    assert changed[-3:] == parts[-3:]
+
+
+def test_every_kind_of_cut_assembles_to_the_whole() -> None:
+    """A part after every candidate: headings of each level, tables after tables (pandoc's
+    empty paragraph between them), subheadings, lists, links across parts, a paragraph
+    right after a cut and sections still open across several parts."""
+    table = "| Test | Criterion |\n|------|-----------|\n| Purity | ≥ 95 % |\n\n: Table {n}"
+    blocks = ["# Top {#top}", "See [the end](#end) and [sub](#sub-2)."]
+    for n in range(1, 4):
+        blocks += [
+            f"## Section {n} {{#sec-{n}}}",
+            "- one\n- two",
+            table.format(n=f"{n}-1"),
+            table.format(n=f"{n}-2"),
+            '::: {custom-style="Subheading"}\nSub\n:::',
+            "Text after the subheading; back to [top](#top).",
+            f"### Sub {n} {{#sub-{n}}}",
+            "1. first\n2. second",
+            "**Lead.** A paragraph.",
+            f"#### Deep {n} {{#deep-{n}}}",
+            table.format(n=f"{n}-3"),
+        ]
+    blocks += ["# End {#end}", "The end."]
+    markdown = "\n\n".join(blocks) + "\n"
+    document = Document(PurePosixPath("combined"), "Combined", markdown)
+    assert _check(document, 1, 1) == 23  # before each heading, table and subheading
+
+
+def test_a_small_document_is_one_part() -> None:
+    assert split("# A {#a}\n\nText.\n") == ["# A {#a}\n\nText.\n"]
+    assert entries  # the canonical helper unpacks what `convert` packs
