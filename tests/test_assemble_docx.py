@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
@@ -139,3 +140,25 @@ def test_every_kind_of_cut_assembles_to_the_whole() -> None:
 def test_a_small_document_is_one_part() -> None:
     assert split("# A {#a}\n\nText.\n") == ["# A {#a}\n\nText.\n"]
     assert entries  # the canonical helper unpacks what `convert` packs
+
+
+def test_parts_that_cannot_be_joined_fall_back_to_a_whole_conversion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defensive path (pandoc always writes what the joining needs): the build converts the
+    document whole instead of ending in a traceback, and counts that pandoc run."""
+    from cmc_dossier.publish import pipeline
+    from cmc_dossier.publish.assemble_docx import AssemblyError
+
+    def refuse(parts: list[bytes], stamp: Stamp) -> bytes:
+        raise AssemblyError("a part refers to word/media/x.png, which it does not hold")
+
+    monkeypatch.setattr(pipeline, "assembled", refuse)
+    options = pipeline.BuildOptions(REPO / "dossier", tmp_path / "out", ("impd",), ("docx",))
+    report = pipeline.build(options)
+    assert not report.failed
+    combined = tmp_path / "out" / "impd" / "impd-quality.docx"
+    with zipfile.ZipFile(combined) as archive:
+        document = archive.read("word/document.xml")
+    assert b"Investigational Medicinal Product Dossier" in document
+    assert report.pandoc_runs == report.parts_converted + 1  # the whole conversion

@@ -33,7 +33,7 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.outputs import Generations
 from cmc_dossier.publish import pdf
-from cmc_dossier.publish.assemble_docx import split
+from cmc_dossier.publish.assemble_docx import AssemblyError, split
 from cmc_dossier.publish.cache import ConversionCache, content_key
 from cmc_dossier.publish.docx import (
     PandocError,
@@ -410,17 +410,21 @@ def _conversions(
     _run(list(jobs.values()), target, progress)
     report.pandoc_runs += len(jobs)
     report.parts_converted += len(jobs) - sum(not o.parts for o in pending)
-    assemblies = [
-        lambda o=output: _part(
-            cache,
-            conversions,
-            o.docx,
-            assembled([parts[key] or b"" for key, _ in o.parts], stamp_of(o.document)),
-        )
-        for output in pending
-        if output.parts
-    ]
-    _run(assemblies, target, None)
+    whole: list[str] = []
+
+    def assemble(output: _Output) -> None:
+        stamp = stamp_of(output.document)
+        try:
+            data = assembled([parts[key] or b"" for key, _ in output.parts], stamp)
+        except AssemblyError:
+            # parts that cannot be joined (not expected: pandoc always writes numbering,
+            # relationships and footnotes): the document is converted whole, as a small one
+            whole.append(output.docx)
+            data = convert(output.document.markdown, str(reference_path), stamp)
+        _part(cache, conversions, output.docx, data)
+
+    _run([lambda o=output: assemble(o) for output in pending if output.parts], target, None)
+    report.pandoc_runs += len(whole)
     report.converted += [f"{target}/{output.document.path}" for output in pending]
     return conversions, {output.docx for output in pending}
 
