@@ -16,15 +16,17 @@ machine is shared, so CPU seconds compare better than wall seconds.
 - StrictDoc (PyPI `strictdoc`): one `.sdoc` document per fact file, one requirement per
   fact (UID = fact ID, TITLE = its title or label, STATEMENT = the fact's YAML as typed in a
   literal block, a Parent relation per fact it refers to); site `strictdoc export --formats
-  html`. It has no DOCX export; with --pdf, `--formats html2pdf` (Chromium through the
-  system's chromedriver, if installed).
+  html`. It has no DOCX export; with --pdf, `--formats html2pdf` with its HTML2PDF feature
+  switched on in a configuration file given only to that command (Chromium through the
+  system's chromedriver, Debian package `chromium-driver`, if installed). Commands run with
+  the peer's virtual environment first on PATH, as if activated (html2pdf needs that).
 - sphinx-needs (PyPI `sphinx-needs==9.1.0` with Sphinx): one `.rst` document per fact file,
   one `req` need per fact (`:id:` fact ID, its title, `:links:` the facts it refers to, the
   fact's YAML as typed as a literal block); documents `sphinx-build -M docx` (PyPI
   `docxbuilder`, the DOCX builder that runs offline), with --pdf `sphinx-build -M rinoh`
   (PyPI `rinohtype`, pure Python, no LaTeX), site `sphinx-build -M html`, all sharing one
-  doctree folder as Sphinx's Makefile does, so the second build is Sphinx's own incremental
-  one.
+  doctree folder as Sphinx's Makefile does (the site reuses what the DOCX build read; a
+  second build is Sphinx's own incremental one).
 
 Each peer is installed into a throwaway virtual environment inside the run (never a project
 dependency). Prints each command's times and peer/ours ratios for the site, the documents
@@ -269,13 +271,13 @@ def sphinx_needs(work: Path, facts: list[Fact], pdf: bool) -> Tool:
     sphinx_needs_corpus(facts, folder / "source")
     packages = ["sphinx-needs==9.1.0", "sphinx", "docxbuilder"] + (["rinohtype"] if pdf else [])
     bin = venv(work, "sphinx-needs", packages)
-    build = [str(bin / "sphinx-build"), "-q", "-M"]
-    phases = {
-        "documents": [*build, "docx", "source", "out"],
-        "site": [*build, "html", "source", "out"],
-    }
+
+    def build(builder: str) -> list[str]:  # -M (make mode) must come first
+        return [str(bin / "sphinx-build"), "-M", builder, "source", "out", "-q"]
+
+    phases = {"documents": build("docx"), "site": build("html")}
     if pdf:
-        phases["pdf"] = [*build, "rinoh", "source", "out"]
+        phases["pdf"] = build("rinoh")
     sphinx = installed(bin, "sphinx")
     return Tool(
         "sphinx-needs",
