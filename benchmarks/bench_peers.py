@@ -22,11 +22,12 @@ machine is shared, so CPU seconds compare better than wall seconds.
   the peer's virtual environment first on PATH, as if activated (html2pdf needs that).
 - sphinx-needs (PyPI `sphinx-needs==9.1.0` with Sphinx): one `.rst` document per fact file,
   one `req` need per fact (`:id:` fact ID, its title, `:links:` the facts it refers to, the
-  fact's YAML as typed as a literal block); documents `sphinx-build -M docx` (PyPI
-  `docxbuilder`, the DOCX builder that runs offline), with --pdf `sphinx-build -M rinoh`
-  (PyPI `rinohtype`, pure Python, no LaTeX), site `sphinx-build -M html`, all sharing one
-  doctree folder as Sphinx's Makefile does (the site reuses what the DOCX build read; a
-  second build is Sphinx's own incremental one).
+  fact's YAML as typed as a literal block); documents `sphinx-build -b docx source
+  out/docx` (PyPI `docxbuilder`, the DOCX builder that runs offline), with --pdf `-b rinoh`
+  (PyPI `rinohtype`, pure Python, no LaTeX), site `-b html`. Each command keeps its doctrees
+  in its own output folder (Sphinx's default), so each stands alone like ours, which reads
+  the dossier in `build` and again in `site`; the second build is Sphinx's own incremental
+  one.
 
 Each peer is installed into a throwaway virtual environment inside the run (never a project
 dependency). Prints each command's times and peer/ours ratios for the site, the documents
@@ -272,8 +273,8 @@ def sphinx_needs(work: Path, facts: list[Fact], pdf: bool) -> Tool:
     packages = ["sphinx-needs==9.1.0", "sphinx", "docxbuilder"] + (["rinohtype"] if pdf else [])
     bin = venv(work, "sphinx-needs", packages)
 
-    def build(builder: str) -> list[str]:  # -M (make mode) must come first
-        return [str(bin / "sphinx-build"), "-M", builder, "source", "out", "-q"]
+    def build(builder: str) -> list[str]:  # its doctrees in out/<builder>/.doctrees
+        return [str(bin / "sphinx-build"), "-q", "-b", builder, "source", f"out/{builder}"]
 
     phases = {"documents": build("docx"), "site": build("html")}
     if pdf:
@@ -304,6 +305,19 @@ def loop(tool: Tool) -> None:
                 tool.times[step, phase] = run
                 print(f"  {tool.name}, {step}, {phase}: {run.cpu:.2f} s CPU, {run.wall:.2f} s "
                       f"wall", flush=True)  # fmt: skip
+        if step == STEPS[0]:
+            print(f"  {tool.name} wrote {outputs(tool.cwd)}", flush=True)
+
+
+def outputs(folder: Path) -> str:
+    """How many DOCX, PDF and HTML files a tool wrote (symbolic links not followed)."""
+    counts = dict.fromkeys((".docx", ".pdf", ".html"), 0)
+    for _, _, names in os.walk(folder):
+        for name in names:
+            suffix = Path(name).suffix
+            if suffix in counts:
+                counts[suffix] += 1
+    return ", ".join(f"{n:,} {suffix[1:].upper()}" for suffix, n in counts.items() if n)
 
 
 def total(tool: Tool, step: str, phases: tuple[str, ...]) -> Run | None:
