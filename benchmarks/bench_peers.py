@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,9 +73,10 @@ class Run:
     cpu: float
 
 
-def timed(command: list[str], cwd: Path, path: str) -> Run:
+def timed(command: list[str], cwd: Path, path: str) -> tuple[Run, str]:
     """One run of `command` in a fresh process with `path` as PATH (a peer's virtual
-    environment first, as if activated); fails with its output's end if it fails."""
+    environment first, as if activated), and its output; fails with its output's end if it
+    fails."""
     environment = {**os.environ, "PATH": path}
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
@@ -84,11 +86,11 @@ def timed(command: list[str], cwd: Path, path: str) -> Run:
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            output.seek(0)
-            tail = output.read().decode("utf-8", "replace")[-3000:]
-            raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{tail}")
-    return Run(wall, usage.ru_utime + usage.ru_stime)
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{text[-3000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime), text
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,7 @@ class Tool:
     phases: dict[str, list[str]]
     edit: Callable[[], None]
     bin: Path | None = None  # its virtual environment's
+    summary: re.Pattern[str] | None = None  # the lines of its output that say what it did
     notes: list[str] = field(default_factory=list)
     times: dict[tuple[str, str], Run] = field(default_factory=dict)
 
@@ -239,7 +242,8 @@ def ours(work: Path, dossier: Path, pdf: bool) -> Tool:
 
     from importlib.metadata import version
 
-    return Tool("ours", version("cmc-dossier"), repository, phases, edited)
+    summary = re.compile(r"^pandoc runs: .*$", re.MULTILINE)
+    return Tool("ours", version("cmc-dossier"), repository, phases, edited, summary=summary)
 
 
 def strictdoc(work: Path, facts: list[Fact], pdf: bool) -> Tool:
@@ -299,12 +303,13 @@ def loop(tool: Tool) -> None:
         for phase in PHASES:
             if phase in tool.phases:
                 path = os.environ["PATH"]
-                run = timed(
+                run, output = timed(
                     tool.phases[phase], tool.cwd, f"{tool.bin}:{path}" if tool.bin else path
                 )
                 tool.times[step, phase] = run
+                said = tool.summary.findall(output) if tool.summary else []
                 print(f"  {tool.name}, {step}, {phase}: {run.cpu:.2f} s CPU, {run.wall:.2f} s "
-                      f"wall", flush=True)  # fmt: skip
+                      f"wall" + "".join(f"; {line}" for line in said), flush=True)  # fmt: skip
         if step == STEPS[0]:
             print(f"  {tool.name} wrote {outputs(tool.cwd)}", flush=True)
 
