@@ -48,8 +48,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
+from bench_build import git
 from generate import generate
 
 from cmc_dossier.model.walk import references
@@ -59,12 +61,6 @@ EDIT = ("≤ 3.0 %", "≤ 3.5 %")  # in the first fact file, as bench_site and b
 FIRST_FILE = "facts-000000"
 STEPS = ("initial build", "one edited fact")
 PHASES = ("documents", "pdf", "site")
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Benchmark",
-    "GIT_AUTHOR_EMAIL": "benchmark@example.org",
-    "GIT_COMMITTER_NAME": "Benchmark",
-    "GIT_COMMITTER_EMAIL": "benchmark@example.org",
-}
 
 
 @dataclass(frozen=True)
@@ -223,13 +219,9 @@ def ours(work: Path, dossier: Path, pdf: bool) -> Tool:
     repository = work / "ours"
     shutil.copytree(dossier, repository / "dossier")
 
-    def git(*args: str) -> None:
-        command = ["git", "-C", str(repository), *args]
-        subprocess.run(command, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
-
-    git("init", "-q", "-b", "main")
-    git("add", "-A")
-    git("commit", "-q", "-m", "Dossier")
+    git(repository, "init", "-q", "-b", "main")
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "Dossier")
     dossier_command = str(Path(sys.executable).with_name("dossier"))
     build = [dossier_command, "build", "dossier", "-o", "build"]
     phases = {"documents": build, "site": [dossier_command, "site", "dossier", "-o", "site"]}
@@ -238,9 +230,7 @@ def ours(work: Path, dossier: Path, pdf: bool) -> Tool:
 
     def edited() -> None:
         edit(next((repository / "dossier").rglob(f"{FIRST_FILE}.yaml")))
-        git("commit", "-q", "-am", "Widen one criterion")
-
-    from importlib.metadata import version
+        git(repository, "commit", "-q", "-am", "Widen one criterion")
 
     summary = re.compile(r"^pandoc runs: .*$", re.MULTILINE)
     return Tool("ours", version("cmc-dossier"), repository, phases, edited, summary=summary)
