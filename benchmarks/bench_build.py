@@ -96,7 +96,8 @@ GIT_ENV = {
 }
 
 
-def _git(repo: Path, *args: str) -> None:
+def git(repo: Path, *args: str) -> None:
+    """A git command in `repo` as the benchmark's author."""
     env = {**os.environ, **GIT_ENV}
     subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
 
@@ -134,17 +135,17 @@ def daily_loop(root: Path, pdf: bool) -> None:
     then one edited criterion committed and rebuilt."""
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     shutil.copytree(root, work / "dossier")
-    _git(work, "init", "-q", "-b", "main")
-    _git(work, "add", "-A")
-    _git(work, "commit", "-q", "-m", "Dossier")
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "Dossier")
     full, full_counts = _timed_build(work, pdf)
-    _git(work, "commit", "-q", "--allow-empty", "-m", "No change")
+    git(work, "commit", "-q", "--allow-empty", "-m", "No change")
     empty, empty_counts = _timed_build(work, pdf)
     fact_file = next((work / "dossier").rglob("facts-000000.yaml"))
     text = fact_file.read_text(encoding="utf-8")
     assert "≤ 3.0 %" in text
     fact_file.write_text(text.replace("≤ 3.0 %", "≤ 3.5 %", 1), encoding="utf-8")
-    _git(work, "commit", "-q", "-am", "Widen one criterion")
+    git(work, "commit", "-q", "-am", "Widen one criterion")
     again, again_counts = _timed_build(work, pdf)
     formats = "md, docx and pdf" if pdf else "md and docx"
     print(f"Daily loop, 10k facts, {formats}, inside git:\n"
