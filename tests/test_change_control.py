@@ -84,7 +84,8 @@ def test_supportive_information_on_an_ec_fact_never_takes_the_ec_category(repo: 
     assert change["impacts"]["eu-cta"]["category"] == "non-substantial"
 
 
-def test_old_established_condition_form_is_diagnosed_and_migrated(tmp_path: Path) -> None:
+def _old_form_repo(tmp_path: Path) -> Path:
+    """The example with one established condition in the old form (one category)."""
     repo = committed_repo(tmp_path / "repo")
     edit(
         repo, SPEC,
@@ -92,6 +93,11 @@ def test_old_established_condition_form_is_diagnosed_and_migrated(tmp_path: Path
         "replacement: information-amendment}\n",
         "    us-ind: information-amendment\n",
     )  # fmt: skip
+    return repo
+
+
+def test_old_established_condition_form_is_diagnosed_and_migrated(tmp_path: Path) -> None:
+    repo = _old_form_repo(tmp_path)
     done = run_cli("validate", "dossier", cwd=repo)
     assert done.returncode == 1 and "DOS500" in done.stdout
     assert "specification.yaml:14:" in done.stdout and "per kind of change" in done.stdout
@@ -106,13 +112,7 @@ def test_old_established_condition_form_is_diagnosed_and_migrated(tmp_path: Path
 
 def test_migration_waits_for_a_run_holding_the_dossier_folder(tmp_path: Path) -> None:
     """An import holds the folder's lock from reading to writing; the migration waits."""
-    repo = committed_repo(tmp_path / "repo")
-    edit(
-        repo, SPEC,
-        "    us-ind: {relaxation: information-amendment, deletion: information-amendment, "
-        "replacement: information-amendment}\n",
-        "    us-ind: information-amendment\n",
-    )  # fmt: skip
+    repo = _old_form_repo(tmp_path)
     holder = os.open(repo / "dossier", os.O_RDONLY | os.O_DIRECTORY)
     fcntl.flock(holder, fcntl.LOCK_EX)
     try:
