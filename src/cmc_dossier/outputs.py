@@ -76,16 +76,18 @@ def _held(descriptor: int, folder: Path, on_wait: Callable[[Path], None]) -> Ite
         os.close(descriptor)  # closing releases the lock
 
 
+def link_or_copy(source: str | Path, destination: str | Path) -> None:
+    """`destination` sharing `source`'s data (outputs are never modified in place once
+    written); a copy, with its time stamps, where the file system cannot link."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
 def _copy_linked(source: Path, target: Path) -> None:
-    """A copy sharing the files' data: outputs are never modified in place once written."""
-
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=link, symlinks=True)
+    """A copy sharing the files' data."""
+    shutil.copytree(source, target, copy_function=link_or_copy, symlinks=True)
 
 
 class Generations:

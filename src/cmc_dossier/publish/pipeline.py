@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -31,7 +30,7 @@ import jinja2
 from cmc_dossier.diagnostics import Diagnostic, Location, Severity
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
-from cmc_dossier.outputs import Generations
+from cmc_dossier.outputs import Generations, link_or_copy
 from cmc_dossier.publish import pdf
 from cmc_dossier.publish.assemble_docx import AssemblyError, split
 from cmc_dossier.publish.cache import ConversionCache, content_key
@@ -201,13 +200,9 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def _link(source: Path, path: Path) -> None:
-    """The previous build's file in the new generation, sharing its data (outputs are never
-    modified in place once written)."""
+    """The previous build's file in the new generation, sharing its data."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, path)
-    except OSError:
-        shutil.copyfile(source, path)
+    link_or_copy(source, path)
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:

@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -43,7 +42,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 from mkdocs.utils import clean_directory
 
-from cmc_dossier.outputs import Generations
+from cmc_dossier.outputs import Generations, link_or_copy
 from cmc_dossier.render.documents import bytecode_cache, template_cache
 from cmc_dossier.site.downloads import download_pages
 from cmc_dossier.site.pages import site_for
@@ -371,10 +370,7 @@ def _link_missing(published: Path, staging: Path) -> None:
             if source.is_symlink():
                 destination.symlink_to(source.readlink())
                 continue
-            try:
-                os.link(source, destination)
-            except OSError:
-                shutil.copy2(source, destination)
+            link_or_copy(source, destination)
 
 
 def serve_site(config_file: Path | None, dossier: Path, address: str) -> None:
