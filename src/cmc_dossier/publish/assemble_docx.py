@@ -112,7 +112,8 @@ def split(markdown: str, smallest: int = MIN_PART, largest: int = MAX_PART) -> l
     return parts
 
 
-def _entries(docx: bytes) -> dict[str, bytes]:
+def entries_of(docx: bytes) -> dict[str, bytes]:
+    """A DOCX's archive entries, in order."""
     archive = zipfile.ZipFile(io.BytesIO(docx))
     return {name: archive.read(name) for name in archive.namelist()}
 
@@ -333,11 +334,11 @@ def assemble(parts: list[bytes]) -> dict[str, bytes]:
     """The archive entries of one DOCX from the parts' DOCX in order (the first converted
     with the title and table of contents), in the first part's entry order; its body's
     tables fitted as the parts had them, the rest of the layout still to do."""
-    package = _Package(_entries(parts[0]))
+    package = _Package(entries_of(parts[0]))
     document = package.entries[DOCUMENT]
     start, end = _body(document)
     package.count_bookmarks(document[start:end])
-    bodies = [document[start:end], *(package.body(_entries(part)) for part in parts[1:])]
+    bodies = [document[start:end], *(package.body(entries_of(part)) for part in parts[1:])]
     bodies = _sections_closed(bodies)
     for index in range(1, len(bodies)):
         if _ENDS_WITH_TABLE.search(bodies[index - 1]) and _STARTS_WITH_TABLE.match(bodies[index]):

@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pypandoc
 
 from cmc_dossier.publish import layout
-from cmc_dossier.publish.assemble_docx import assemble
+from cmc_dossier.publish.assemble_docx import DOCUMENT, assemble, entries_of
 from cmc_dossier.publish.cache import content_key
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -44,7 +44,6 @@ _DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 # A page without the commit (the PDF) drops the token with our reference's label before it.
 _COMMIT_LABEL = re.compile(r"\s*\|\s*Commit @@COMMIT@@|@@COMMIT@@")
 _STAMPED_PARTS = re.compile(r"word/(?:header|footer)\d*\.xml|docProps/(?:core|custom)\.xml")
-DOCUMENT = "word/document.xml"
 _BASE, _PARTS = "base.docx", "parts/"  # the two halves of a packed conversion
 _PROPERTY_ID = re.compile(r'\bpid="(\d+)"')
 _WATERMARK = re.compile(r"<w:p\b(?:(?!<w:p\b).)*?cmc-dossier-draft-watermark.*?</w:p>", re.DOTALL)
@@ -90,7 +89,7 @@ def zipped(entries: dict[str, bytes]) -> bytes:
 
 def deterministic_zip(data: bytes) -> bytes:
     """Re-zip with fixed timestamps, keeping entry order."""
-    return zipped(_entries(data))
+    return zipped(entries_of(data))
 
 
 def _stamped(part: bytes, stamp: Stamp) -> bytes:
@@ -155,11 +154,6 @@ def _pandoc(markdown: str, reference_path: str, stamp: Stamp, heading: bool = Tr
     return done.stdout
 
 
-def _entries(docx: bytes) -> dict[str, bytes]:
-    archive = zipfile.ZipFile(io.BytesIO(docx))
-    return {name: archive.read(name) for name in archive.namelist()}
-
-
 def _packed(entries: dict[str, bytes]) -> bytes:
     """A laid-out DOCX packed for `stamp_docx`: the DOCX without the parts a stamp fills
     (a complete archive, compressed once) and those parts as pandoc wrote them (@@TOKENS@@,
@@ -181,7 +175,7 @@ def _toc_depth(stamp: Stamp) -> int | None:
 
 def convert(markdown: str, reference_path: str, stamp: Stamp) -> bytes:
     """One pandoc process and the page layout, packed for `stamp_docx`."""
-    entries = _entries(_pandoc(markdown, reference_path, stamp))
+    entries = entries_of(_pandoc(markdown, reference_path, stamp))
     entries[DOCUMENT] = layout.finish(entries[DOCUMENT], _toc_depth(stamp))
     return _packed(entries)
 
@@ -189,7 +183,7 @@ def convert(markdown: str, reference_path: str, stamp: Stamp) -> bytes:
 def convert_part(markdown: str, reference_path: str, stamp: Stamp, heading: bool) -> bytes:
     """One part of a document through pandoc, its tables fitted (cached as it is, then
     joined by `assembled`); `heading`: the first part, with title and contents."""
-    entries = _entries(_pandoc(markdown, reference_path, stamp, heading))
+    entries = entries_of(_pandoc(markdown, reference_path, stamp, heading))
     entries[DOCUMENT] = layout.fit_tables(entries[DOCUMENT])
     return zipped(entries)
 
