@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -36,10 +36,12 @@ from cmc_dossier.render.outline import Heading, cite, presenting, slug
 from cmc_dossier.render.qos import SummaryRenderer
 from cmc_dossier.render.text import SITE, Markdown, escape, prose, term
 from cmc_dossier.render.views import DossierView
+from cmc_dossier.site.split import split_page
 from cmc_dossier.validation import ValidationResult
 from cmc_dossier.vcs import Change, Revision
 
 Nav = list[Any]
+_Fact = TypeVar("_Fact", bound=FactBase)
 TARGET_TITLES = {"ind": "US IND Module 3", "impd": "EU IMPD Quality"}
 QOS_PAGE = "qos/index.md"
 
@@ -127,31 +129,48 @@ def kind_index(kind: str) -> str:
 
 
 # A kind with more facts than this is shown on several pages: one page of a few thousand
-# table rows takes seconds to open and megabytes to load (2 MB at 10,000 facts).
+# table rows takes seconds to open and megabytes to load (2 MB at 10,000 facts). A fact
+# counts with its identified items (a specification with its tests).
 FACTS_PER_KIND_PAGE = 100
-# A large kind's page ends after a fact whose ID hashes to a multiple of this, so pages hold
-# about this many facts and adding or removing a fact moves no other page's boundaries.
+# A large kind's page ends after a fact whose ID hashes to a multiple of this (divided by
+# the fact's weight), so pages hold about this many blocks and adding or removing a fact
+# moves no other page's boundaries.
 PAGE_BOUNDARY = 25
+
+
+def _weight(fact: FactBase) -> int:
+    """The blocks a fact shows on its page: itself and each identified item."""
+    return 1 + sum(1 for _ in identified_items(fact))
+
+
+def _paged(
+    folder: str, facts: list[_Fact], weight: Callable[[_Fact], int]
+) -> dict[str, list[_Fact]]:
+    """Facts in order on pages of `folder` named after their first fact, ending where the
+    content says (a hash of the fact ID) or at FACTS_PER_KIND_PAGE of weight."""
+    groups: dict[str, list[_Fact]] = {}
+    current: list[_Fact] = []
+    load = 0
+    for fact in facts:
+        current.append(fact)
+        load += weight(fact)
+        boundary = max(1, PAGE_BOUNDARY // weight(fact))
+        ends = zlib.crc32(fact.id.encode("utf-8")) % boundary == 0
+        if ends or load >= FACTS_PER_KIND_PAGE or fact is facts[-1]:
+            name = slug(current[0].id, 60)
+            page, number = f"{folder}/{name}.md", 2
+            while page in groups or page == f"{folder}/index.md":  # IDs "A.1" and "A-1"
+                page, number = f"{folder}/{name}-{number}.md", number + 1
+            groups[page], current, load = current, [], 0
+    return groups
 
 
 def _fact_groups(kind: str, facts: list[FactBase]) -> dict[str, list[FactBase]]:
     """The page of each fact of one kind, in dossier order: one page for a small kind,
-    else a folder whose pages are named after their first fact (at most
-    FACTS_PER_KIND_PAGE facts each)."""
-    if len(facts) <= FACTS_PER_KIND_PAGE:
+    else a folder of pages."""
+    if sum(_weight(fact) for fact in facts) <= FACTS_PER_KIND_PAGE:
         return {kind_page(kind): facts}
-    groups: dict[str, list[FactBase]] = {}
-    current: list[FactBase] = []
-    for fact in facts:
-        current.append(fact)
-        ends = zlib.crc32(fact.id.encode("utf-8")) % PAGE_BOUNDARY == 0
-        if ends or len(current) == FACTS_PER_KIND_PAGE or fact is facts[-1]:
-            name = slug(current[0].id, 60)
-            page, number = f"{_kind_folder(kind)}/{name}.md", 2
-            while page in groups or page == kind_index(kind):  # IDs "A.1" and "A-1"
-                page, number = f"{_kind_folder(kind)}/{name}-{number}.md", number + 1
-            groups[page], current = current, []
-    return groups
+    return _paged(_kind_folder(kind), facts, _weight)
 
 
 def _by_kind(dossier: Dossier) -> dict[str, list[FactBase]]:
@@ -338,9 +357,14 @@ def target_pages(
         title = f"{heading.number} {heading.title}"
         gaps = _open_gaps(dossier, code, renderer.gaps[known_gaps:], located)
         commits = _section_history(sources.files.get(code, set()), context.root, context.history)
-        tail = "\n\n".join(p for p in (gaps, _history(commits, context.revision)) if p)
-        site.pages[section_page(target, code)] = (
-            f"# {_t(title)} {{#{heading.anchor}}}\n\n{body}\n\n{tail}\n"
+        shown = "\n\n".join(part for part in (body, gaps) if part)
+        site.pages.update(
+            split_page(
+                section_page(target, code),
+                f"# {_t(title)} {{#{heading.anchor}}}",
+                shown,
+                _history(commits, context.revision),
+            )
         )
     site.nav.append({TARGET_TITLES[target]: _nav_tree(headings, target)})
     return renderer.gaps
@@ -350,7 +374,8 @@ def qos_page(site: Site, dossier: Dossier, context: _SiteContext) -> None:
     """Module 2.3 as one page; its citations link to the IND section pages."""
     link = _Links(dossier, "ind", context.places)
     renderer = SummaryRenderer(dossier, "qos", cache=context.templates, flavor=SITE, link=link)
-    site.pages[QOS_PAGE] = renderer.documents()[0].markdown
+    heading, body = renderer.documents()[0].markdown.split("\n\n", 1)
+    site.pages.update(split_page(QOS_PAGE, heading, body.rstrip("\n")))
     site.nav.append({"Module 2.3 QOS": QOS_PAGE})
 
 
@@ -553,10 +578,38 @@ def _node(prefix: str, fact_id: str) -> str:
     return prefix + re.sub(r"[^A-Za-z0-9]", "_", fact_id)
 
 
+TRACEABILITY_PAGE = "traceability.md"
+_TRACEABILITY_INTRO = (
+    "QTPP element → quality attribute → process parameter or material attribute → control "
+    "(in-process control or specification test) → analytical method → method status."
+)
+
+
 def traceability_page(site: Site, dossier: Dossier, places: dict[str, str]) -> None:
+    """The matrix and diagram from QTPP to methods; for many attributes, one page per group
+    of attributes (in dossier order, as the fact pages group them) with an index page."""
     view = DossierView(dossier)
-    link = _Links(dossier, "ind", places, up="")
     cqas: list[CQA] = view.all(CQA)
+    site.nav.append({"Traceability": TRACEABILITY_PAGE})
+    groups = _paged("traceability", cqas, lambda _: 2)  # a row and a diagram's nodes each
+    if len(groups) == 1:
+        site.pages[TRACEABILITY_PAGE] = "# Traceability\n\n" + _traceability(view, cqas, places, "")
+        return
+    lines = ["# Traceability", "", _TRACEABILITY_INTRO, "",
+             f"{len(cqas)} quality attributes, on {len(groups)} pages:", ""]  # fmt: skip
+    for page, group in groups.items():
+        span = f"{group[0].id} to {group[-1].id}" if len(group) > 1 else group[0].id
+        site.pages[page] = f"# Traceability: {_t(span)}\n\n" + _traceability(
+            view, group, places, "../"
+        )
+        count = f"{len(group)} attributes" if len(group) > 1 else "1 attribute"
+        lines.append(f"- [{_t(span)}]({page}) ({count})")
+    site.pages[TRACEABILITY_PAGE] = "\n".join(lines) + "\n"
+
+
+def _traceability(view: DossierView, cqas: list[CQA], places: dict[str, str], up: str) -> str:
+    """The matrix and the diagram of these attributes, for a page `up` below the root."""
+    link = _Links(view.dossier, "ind", places, up=up)
     parameters, controls = view.parameters_affecting, view.controls_of
 
     def cited(fact_id: str) -> str:
@@ -590,16 +643,13 @@ def traceability_page(site: Site, dossier: Dossier, places: dict[str, str]) -> N
     header = ("QTPP element", "Quality attribute", "Process parameters", "Controls", "Methods",
               "Method status")  # fmt: skip
     matrix = "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n" + "\n".join(rows)
-    site.pages["traceability.md"] = (
-        "# Traceability\n\nQTPP element → quality attribute → process parameter or material "
-        "attribute → control (in-process control or specification test) → analytical method "
-        "→ method status.\n\n## Matrix\n\n"
+    return (
+        f"{_TRACEABILITY_INTRO}\n\n## Matrix\n\n"
         + matrix
         + "\n\n## Diagram\n\n```mermaid\n"
         + _diagram(view, cqas, parameters, controls)
         + "\n```\n"
     )
-    site.nav.append({"Traceability": "traceability.md"})
 
 
 # Mermaid node shapes per layer: stadium, rectangle, hexagon, parallelogram, cylinder.
@@ -674,7 +724,7 @@ def diagnostics_page(
         body = "No errors or warnings: every fact validates and every section has content."
     if dossier is not None:
         body += "\n\n## Gaps: values to be provided or not applicable\n\n" + _gaps(dossier, context)
-    site.pages["diagnostics.md"] = f"# Diagnostics\n\n{body}\n"
+    site.pages.update(split_page("diagnostics.md", "# Diagnostics", body, label_column=2))
     site.nav.append({"Diagnostics": "diagnostics.md"})
 
 

@@ -11,6 +11,7 @@ from cmc_dossier.model.manufacture import ProcessParameter
 from cmc_dossier.model.product import CQA
 from cmc_dossier.render.outline import slug
 from cmc_dossier.render.text import SITE, escape
+from cmc_dossier.site.split import split_page
 from cmc_dossier.strategy import report, responsibilities, roadmap_report
 from cmc_dossier.strategy.findings import Findings
 from cmc_dossier.strategy.roadmap import Roadmap, roadmap
@@ -102,9 +103,10 @@ def strategy_pages(
         "\n\n", 1
     )
     pages["roadmap.md"] = f"{title}\n\n{timeline(plan)}\n\n{body}"
-    pages["responsibilities.md"] = responsibilities.as_markdown(
+    heading, body = responsibilities.as_markdown(
         responsibilities.responsibilities(dossier), _t
-    )
+    ).split("\n\n", 1)
+    pages.update(split_page("responsibilities.md", heading, body.rstrip("\n"), label_column=1))
     waived = "\n".join(
         f"- {_t(f.diagnostic.code)} on {_t(f.subject)}: {_t(w.reason)} ({_t(w.id)})"
         for f, w in found.waived
