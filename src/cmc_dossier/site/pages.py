@@ -144,10 +144,13 @@ def _weight(fact: FactBase) -> int:
 
 
 def _paged(
-    folder: str, facts: list[_Fact], weight: Callable[[_Fact], int]
+    whole: str, folder: str, facts: list[_Fact], weight: Callable[[_Fact], int]
 ) -> dict[str, list[_Fact]]:
-    """Facts in order on pages of `folder` named after their first fact, ending where the
-    content says (a hash of the fact ID) or at FACTS_PER_KIND_PAGE of weight."""
+    """Facts in order: on the one page `whole` when their weight fits, else on pages of
+    `folder` named after their first fact, ending where the content says (a hash of the
+    fact ID) or at FACTS_PER_KIND_PAGE of weight."""
+    if sum(weight(fact) for fact in facts) <= FACTS_PER_KIND_PAGE:
+        return {whole: facts}
     groups: dict[str, list[_Fact]] = {}
     current: list[_Fact] = []
     load = 0
@@ -166,11 +169,8 @@ def _paged(
 
 
 def _fact_groups(kind: str, facts: list[FactBase]) -> dict[str, list[FactBase]]:
-    """The page of each fact of one kind, in dossier order: one page for a small kind,
-    else a folder of pages."""
-    if sum(_weight(fact) for fact in facts) <= FACTS_PER_KIND_PAGE:
-        return {kind_page(kind): facts}
-    return _paged(_kind_folder(kind), facts, _weight)
+    """The page of each fact of one kind, in dossier order."""
+    return _paged(kind_page(kind), _kind_folder(kind), facts, _weight)
 
 
 def _by_kind(dossier: Dossier) -> dict[str, list[FactBase]]:
@@ -510,6 +510,9 @@ def _fact_page(title: str, facts: list[FactBase], pages: _FactPages) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+REFERRERS_SHOWN = 30  # facts listed as referring to one; the others are counted
+
+
 class _FactPages:
     """One block per fact or identified item: fields, origin, where shown, who refers to it."""
 
@@ -517,6 +520,7 @@ class _FactPages:
         self.dossier, self.context, self.up = dossier, context, up
         self.view = DossierView(dossier)
         self.link = _Links(dossier, "ind", context.places, up)
+        self.pages = set(context.places.values())
         self.referenced_by: dict[str, list[str]] = defaultdict(list)
         for fact in dossier.facts:
             for reference in references(fact):
@@ -528,6 +532,21 @@ class _FactPages:
         pages = copy.copy(self)
         pages.up, pages.link = up, _Links(self.dossier, "ind", self.context.places, up)
         return pages
+
+    def _referrers(self, users: list[str]) -> str:
+        """Links to the facts that refer to one; past REFERRERS_SHOWN, the others counted
+        per kind with a link to the kind's page (a site that made 2,500 batches)."""
+        shown = ", ".join(_linked(u, self.link) for u in users[:REFERRERS_SHOWN])
+        if len(users) <= REFERRERS_SHOWN:
+            return shown
+        others: dict[str, int] = defaultdict(int)
+        for user in users[REFERRERS_SHOWN:]:
+            others[self.dossier.index[user].fact.kind] += 1
+        counted = []
+        for kind, count in others.items():
+            page = kind_page(kind) if kind_page(kind) in self.pages else kind_index(kind)
+            counted.append(f"[{_t(kind_words(kind))}]({self.up}{page}) ({count})")
+        return f"{shown}, and {len(users) - REFERRERS_SHOWN} more: " + ", ".join(counted)
 
     def block(
         self,
@@ -556,9 +575,7 @@ class _FactPages:
             lines.append("  \n**Presented in:** " + ", ".join(places))
         users = self.referenced_by.get(value.id, [])
         if users:
-            lines.append(
-                "  \n**Referenced by:** " + ", ".join(_linked(u, self.link) for u in users)
-            )
+            lines.append("  \n**Referenced by:** " + self._referrers(users))
         table = _field_table(value, self.link, marks, path)
         return "\n".join(lines) + ("\n\n" + table if table else "")
 
@@ -591,8 +608,9 @@ def traceability_page(site: Site, dossier: Dossier, places: dict[str, str]) -> N
     view = DossierView(dossier)
     cqas: list[CQA] = view.all(CQA)
     site.nav.append({"Traceability": TRACEABILITY_PAGE})
-    groups = _paged("traceability", cqas, lambda _: 2)  # a row and a diagram's nodes each
-    if len(groups) == 1:
+    # a matrix row and a diagram's nodes each
+    groups = _paged(TRACEABILITY_PAGE, "traceability", cqas, lambda _: 2)
+    if TRACEABILITY_PAGE in groups:
         site.pages[TRACEABILITY_PAGE] = "# Traceability\n\n" + _traceability(view, cqas, places, "")
         return
     lines = ["# Traceability", "", _TRACEABILITY_INTRO, "",

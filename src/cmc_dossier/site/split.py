@@ -171,6 +171,8 @@ def pieces(body: str, label_column: int | None = None) -> list[Piece]:
                 page.headings.append((unit.title, unit.anchor))
         elif unit.kind == "row" and not in_header:
             page.rows[1:] = [_label(unit.text, header[2], label_column)]
+        elif unit.text.startswith("- "):  # a list item, named by its first words
+            page.rows[1:] = [" ".join(unit.text[2:].split()[:8])]
         page.add(unit.text)
         in_table = unit.kind == "row"
         if unit.text.strip():
@@ -181,13 +183,18 @@ def pieces(body: str, label_column: int | None = None) -> list[Piece]:
 
 
 def split_page(
-    path: str, heading: str, body: str, tail: str = "", label_column: int | None = None
+    path: str,
+    heading: str,
+    body: str,
+    tail: str = "",
+    label_column: int | None = None,
+    intro: str = "",
 ) -> dict[str, str]:
-    """The page at `path` (its `# ` heading line, body and tail): itself when it fits in
-    PAGE_BUDGET, else an index page at `path` (the heading, an entry per page, the tail)
-    and the pages of the body beside it (in a folder named after it, or in its own folder
-    for an index.md page), their relative links rebased."""
-    whole = "\n\n".join(part for part in (heading, body, tail) if part) + "\n"
+    """The page at `path` (its `# ` heading line, intro, body and tail): itself when it
+    fits in PAGE_BUDGET, else an index page at `path` (the heading, the intro, an entry per
+    page, the tail) and the pages of the body beside it (in a folder named after it, or in
+    its own folder for an index.md page), their relative links rebased."""
+    whole = "\n\n".join(part for part in (heading, intro, body, tail) if part) + "\n"
     if len(whole.encode("utf-8")) <= PAGE_BUDGET:
         return {path: whole}
     if path.endswith("/index.md"):
@@ -211,7 +218,7 @@ def split_page(
             f"    - [{shown}]({here}#{anchor})" for shown, anchor in piece.headings if anchor
         ]
     index = f"Shown on {len(pages)} pages:\n\n" + "\n".join(entries)
-    pages[path] = "\n\n".join(part for part in (heading, index, tail) if part) + "\n"
+    pages[path] = "\n\n".join(part for part in (heading, intro, index, tail) if part) + "\n"
     return pages
 
 

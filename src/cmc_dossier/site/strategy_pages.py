@@ -11,7 +11,7 @@ from cmc_dossier.model.manufacture import ProcessParameter
 from cmc_dossier.model.product import CQA
 from cmc_dossier.render.outline import slug
 from cmc_dossier.render.text import SITE, escape
-from cmc_dossier.site.split import split_page
+from cmc_dossier.site.split import PAGE_BUDGET, split_page
 from cmc_dossier.strategy import report, responsibilities, roadmap_report
 from cmc_dossier.strategy.findings import Findings
 from cmc_dossier.strategy.roadmap import Roadmap, roadmap
@@ -38,6 +38,11 @@ def _rows(diagnostics: list[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
+def _readiness_page(code: str) -> str:
+    """A section's readiness findings (the readiness page, at the root, links to it so)."""
+    return f"readiness/{slug(code, 30)}.md"
+
+
 def cqa_page(cqa_id: str) -> str:
     return f"gaps/{slug(cqa_id, 60)}.md"
 
@@ -53,6 +58,11 @@ def _card(title: str, detail: str, color: str) -> str:
         f"<div {_CARD.format(color=color)}><strong>{html.escape(title)}</strong><br>"
         f"{html.escape(detail)}</div>"
     )
+
+
+# Cards drawn per milestone; the others are counted on one card (every one is listed below
+# the timeline): a column of 500 cards is 130 kB of HTML that nobody reads as a picture.
+TIMELINE_CARDS = 25
 
 
 def timeline(plan: Roadmap) -> str:
@@ -71,6 +81,11 @@ def timeline(plan: Roadmap) -> str:
             )
             for g in stage.gaps
         ]
+        if len(cards) > TIMELINE_CARDS:
+            more = len(cards) - TIMELINE_CARDS + 1
+            cards[TIMELINE_CARDS - 1 :] = [
+                _card(f"{more} more", "listed under this milestone below", "#757575")
+            ]
         now = " (current)" if stage.milestone == plan.current else ""
         columns.append(
             '<div style="flex:1 1 0;min-width:10rem">'
@@ -102,7 +117,7 @@ def strategy_pages(
     title, body = roadmap_report.as_markdown(plan, dossier.manifest.product.name, escape=_t).split(
         "\n\n", 1
     )
-    pages["roadmap.md"] = f"{title}\n\n{timeline(plan)}\n\n{body}"
+    pages.update(split_page("roadmap.md", title, body.rstrip("\n"), intro=timeline(plan)))
     heading, body = responsibilities.as_markdown(
         responsibilities.responsibilities(dossier), _t
     ).split("\n\n", 1)
@@ -111,15 +126,24 @@ def strategy_pages(
         f"- {_t(f.diagnostic.code)} on {_t(f.subject)}: {_t(w.reason)} ({_t(w.id)})"
         for f, w in found.waived
     )
-    pages["readiness.md"] = (
-        "# Phase readiness\n\n"
-        + report.as_markdown(current, escape=_t)
-        + "\n\n## Other strategy findings\n\n"
+    others = (
+        "## Other strategy findings\n\n"
         + _rows([d for d in found.active if d.code not in GAP_CODES and d.code >= "DOS710"])
         + "\n\n## Waived findings\n\n"
         + (waived or "None.")
         + "\n"
     )
+    readiness = f"# Phase readiness\n\n{report.as_markdown(current, _t)}\n\n{others}"
+    if len(readiness.encode("utf-8")) > PAGE_BUDGET:  # a page per section lists its findings
+        table = report.as_markdown(current, _t, _readiness_page)
+        readiness = f"# Phase readiness\n\n{table}\n\n{others}"
+        for section in current.sections:
+            title = _t(report.section_title(section.code))
+            body = report.section_as_markdown(current, section, _t)
+            pages.update(
+                split_page(_readiness_page(section.code), f"# Phase readiness: {title}", body)
+            )
+    pages["readiness.md"] = readiness
     gaps = [d for d in found.active if d.code in GAP_CODES]
     controls = controls_by_cqa(dossier)
     parameters: dict[str, list[str]] = {}

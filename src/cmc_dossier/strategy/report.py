@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cmc_dossier.model.ctd import SECTION_BY_CODE
@@ -61,7 +62,7 @@ def readiness(dossier: Dossier, milestone: str | None = None) -> Readiness:
     return Readiness(at, after, sections)
 
 
-def _title(code: str) -> str:
+def section_title(code: str) -> str:
     section = SECTION_BY_CODE.get(code)
     return f"{code} {section.title}" if section else code
 
@@ -73,7 +74,7 @@ def _line(found: Assessment) -> str:
 def as_text(report: Readiness) -> str:
     lines = [f"Readiness for {MILESTONE_TITLES[report.milestone]}"]
     for section in report.sections:
-        lines.append(f"\n{_title(section.code)}")
+        lines.append(f"\n{section_title(section.code)}")
         for label, items in (
             ("meets", section.meets),
             ("does not meet", section.gaps),
@@ -98,23 +99,32 @@ def cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def as_markdown(report: Readiness, escape=cell) -> str:
-    """A table per section; `escape` makes user text safe for the Markdown dialect used."""
+COLUMNS = ("Meets", "Does not meet", "Cannot assess", "Next milestone needs")
+
+
+def as_markdown(report: Readiness, escape=cell, listed: Callable[[str], str] | None = None) -> str:
+    """A table per section; `escape` makes user text safe for the Markdown dialect used.
+    With `listed`, a cell shows how many assessments it holds, linked to the page
+    `listed(code)` that lists them (`section_as_markdown`): a specification section's cell
+    holds one per test, thousands in a large dossier."""
     title = MILESTONE_TITLES[report.milestone]
     upcoming = MILESTONE_TITLES[report.next] if report.next else None
     lines = [
         f"Readiness for **{escape(title)}**"
         + (f"; the last column shows what {escape(upcoming)} will add." if upcoming else "."),
         "",
-        "| CTD section | Meets | Does not meet | Cannot assess | Next milestone needs |",
+        "| CTD section | " + " | ".join(COLUMNS) + " |",
         "|---|---|---|---|---|",
     ]
     for section in report.sections:
+        columns = (section.meets, section.gaps, section.unknown, section.next_needs)
         cells = [
-            "<br>".join(escape(_line(found)) for found in items) or "—"
-            for items in (section.meets, section.gaps, section.unknown, section.next_needs)
-        ]
-        lines.append(f"| {escape(_title(section.code))} | " + " | ".join(cells) + " |")
+            (f"[{len(items)}]({listed(section.code)})" if listed else "<br>".join(
+                escape(_line(found)) for found in items
+            )) if items else "—"
+            for items in columns
+        ]  # fmt: skip
+        lines.append(f"| {escape(section_title(section.code))} | " + " | ".join(cells) + " |")
     basis = {found.rule.id: found.rule for s in report.sections
              for found in (*s.meets, *s.gaps, *s.unknown, *s.next_needs)}  # fmt: skip
     lines += [
@@ -124,6 +134,21 @@ def as_markdown(report: Readiness, escape=cell) -> str:
     ]
     lines += [f"- `{rule_id}`: {escape(rule.cited)}" for rule_id, rule in sorted(basis.items())]
     return "\n".join(lines)
+
+
+def section_as_markdown(report: Readiness, section: SectionReadiness, escape=cell) -> str:
+    """One section's assessments as a list per column of the table, under its heading."""
+    lists = []
+    for column, items in zip(
+        COLUMNS, (section.meets, section.gaps, section.unknown, section.next_needs), strict=True
+    ):
+        if column == COLUMNS[-1] and report.next:
+            column = f"{MILESTONE_TITLES[report.next]} will need"
+        if items:
+            lists.append(
+                f"## {escape(column)}\n\n" + "\n".join(f"- {escape(_line(f))}" for f in items)
+            )
+    return "\n\n".join(lists)
 
 
 def as_json(report: Readiness) -> str:
