@@ -59,9 +59,9 @@ def _units(body: str) -> list[_Unit]:
             continue
         if line.startswith("|"):
             units.append(_Unit(line, "row"))
-        elif heading := _HEADING.match(line):
+        elif line.startswith("##") and (heading := _HEADING.match(line)):
             units.append(_Unit(line, "heading", heading.group(1), heading.group(2)))
-        elif caption := _CAPTION.match(line):
+        elif line.startswith("*Table ") and (caption := _CAPTION.match(line)):
             units.append(_Unit(line, "caption", caption.group(1)))
         else:
             units.append(_Unit(line, "other"))
@@ -130,6 +130,7 @@ def pieces(body: str, label_column: int | None = None) -> list[Piece]:
     header: list[str] = []  # that table's header and separator rows, and its first row
     previous = _Unit("", "other")  # the last unit that is not a blank line
     in_table = False
+    rows: list[tuple[str, str]] = []  # the page's first and last row (and its table's first)
     for unit in _units(body):
         in_header = False
         if unit.kind == "row":
@@ -156,8 +157,8 @@ def pieces(body: str, label_column: int | None = None) -> list[Piece]:
         )
         movable = not in_header and previous.kind != "caption"
         if page.lines and movable and (forced or natural):
-            done.append(page)
-            page = Piece()
+            done.append(_named(page, rows, label_column))
+            page, rows = Piece(), []
             if unit.kind == "row":  # a table goes on: its caption and header again
                 if caption:
                     row = _label(unit.text, header[2], label_column)
@@ -169,17 +170,24 @@ def pieces(body: str, label_column: int | None = None) -> list[Piece]:
             page.titles.append(_shown(unit.title))
             if unit.kind == "heading" and unit.anchor:  # the index links to it
                 page.headings.append((unit.title, unit.anchor))
-        elif unit.kind == "row" and not in_header:
-            page.rows[1:] = [_label(unit.text, header[2], label_column)]
-        elif unit.text.startswith("- "):  # a list item, named by its first words
-            page.rows[1:] = [" ".join(unit.text[2:].split()[:8])]
+        elif (unit.kind == "row" and not in_header) or unit.text.startswith("- "):
+            rows[1:] = [(unit.text, header[2] if unit.kind == "row" else "")]
         page.add(unit.text)
         in_table = unit.kind == "row"
         if unit.text.strip():
             previous = unit
     if page.lines:
-        done.append(page)
+        done.append(_named(page, rows, label_column))
     return done
+
+
+def _named(page: Piece, rows: list[tuple[str, str]], label_column: int | None) -> Piece:
+    """The page with the labels of its first and last table row or list item."""
+    page.rows = [
+        _label(text, first, label_column) if first else " ".join(text[2:].split()[:8])
+        for text, first in rows
+    ]
+    return page
 
 
 def split_page(
