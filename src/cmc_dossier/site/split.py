@@ -23,7 +23,7 @@ from cmc_dossier.render.outline import slug
 PAGE_BUDGET = 64_000
 # A page may end before an item only once it holds this much, and then where the item's
 # text hashes to a multiple of ITEM_BOUNDARY (or a table row's to one of ROW_BOUNDARY).
-PAGE_MINIMUM = 16_000
+PAGE_MINIMUM = 32_000
 ITEM_BOUNDARY = 4
 _TITLE_ROOM = 2_000  # a page's title, made of the items it shows first and last
 ROW_BOUNDARY = 16
@@ -149,11 +149,7 @@ def pieces(body: str, label_column: int | None = None) -> list[Piece]:
         forced = page.size + len(unit.text.encode("utf-8")) + 1 > PAGE_BUDGET - _TITLE_ROOM
         natural = page.size >= PAGE_MINIMUM and (
             (unit.kind in {"heading", "caption"} and _hash(unit.title) % ITEM_BOUNDARY == 0)
-            or (
-                unit.kind == "row"
-                and page.size >= PAGE_BUDGET // 2
-                and _hash(unit.text) % ROW_BOUNDARY == 0
-            )
+            or (unit.kind == "row" and _hash(unit.text) % ROW_BOUNDARY == 0)
         )
         movable = not in_header and previous.kind != "caption"
         if page.lines and movable and (forced or natural):
