@@ -148,3 +148,19 @@ def test_an_edit_rebuilds_only_the_split_page_showing_it_and_equals_a_full_build
     assert len(rewritten) < 20
     shutil.rmtree(repo / "build")
     assert snapshot(build_site(repo)) == second
+
+
+def test_links_are_rebased_after_any_label_and_never_inside_escaped_text() -> None:
+    """A label ending in an escaped backslash still ends its link; text that reads like a
+    link (escaped by the renderer) is left alone."""
+    rows = [
+        f"| [Lot {i}\\\\](../facts/batch.md#B-{i}) | \\[x\\](../not-a-link.md) |"
+        for i in range(3000)
+    ]
+    body = "*Table 1-1. Batches*\n\n| Batch | Note |\n|---|---|\n" + "\n".join(rows)
+    pages = split_page("batches.md", "# Batches", body)
+    assert len(pages) > 2
+    for page, text in pages.items():
+        if page != "batches.md":
+            assert "\\\\](../../facts/batch.md#B-" in text
+            assert "](../facts/" not in text and "\\](../not-a-link.md)" in text

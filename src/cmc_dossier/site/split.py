@@ -31,7 +31,9 @@ ROW_BOUNDARY = 16
 _HEADING = re.compile(r"#{2,6} (.*?)(?: \{#([^}]+)\})?$")
 _CAPTION = re.compile(r"\*(Table [^*]+)\*$")  # the site flavor's table caption
 _TABLE_NUMBER = re.compile(r"Table [\w.\-]+-\d+\. ")
-_LINK = re.compile(r"(?<!\\)\]\((?![a-z][a-z0-9+.-]*:|#|/)")  # a relative link's target
+# A relative link's target: "](" after an even number of backslashes (an escaped "\\]"
+# is text), not a URL with a scheme, an anchor on the same page or an absolute path.
+_LINK = re.compile(r"(?<!\\)((?:\\\\)*)\]\((?![a-z][a-z0-9+.-]*:|#|/)")
 
 
 @dataclass
@@ -148,7 +150,7 @@ def pieces(body: str, label_column: int | None = None) -> list[Piece]:
             caption = ""
         forced = page.size + len(unit.text.encode("utf-8")) + 1 > PAGE_BUDGET - _TITLE_ROOM
         natural = page.size >= PAGE_MINIMUM and (
-            (unit.kind in {"heading", "caption"} and _hash(unit.title) % ITEM_BOUNDARY == 0)
+            (unit.kind in {"heading", "caption"} and _hash(_shown(unit.title)) % ITEM_BOUNDARY == 0)
             or (unit.kind == "row" and _hash(unit.text) % ROW_BOUNDARY == 0)
         )
         movable = not in_header and previous.kind != "caption"
@@ -215,7 +217,7 @@ def split_page(
         while page in pages or page == path or page == f"{folder}index.md":
             page, number = f"{folder}{name}-{number}.md", number + 1
         text = f"# {title}: {piece.span}\n\n{piece.markdown}\n"
-        pages[page] = _LINK.sub("](" + up, text) if up else text
+        pages[page] = _LINK.sub(r"\1](" + up, text) if up else text
         here = listed + page.rsplit("/", 1)[1]
         entries.append(f"- [{piece.span}]({here})")
         entries += [
