@@ -3,7 +3,8 @@
 Section pages reuse the document renderer in its site flavor, so they show exactly what the
 documents say, with every fact reference linked to the fact's URL (facts/<kind>/#<ID>, or
 facts/<kind>/<page>/#<ID> for a kind too large for one page). Fact pages list every field
-of every fact generically, so a new kind needs no page code.
+of every fact generically, so a new kind needs no page code. A page that grows with the
+dossier is cut into pages a reader can open (`split.py`), so one edit rebuilds small pages.
 """
 
 from __future__ import annotations
