@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -139,9 +139,10 @@ FACTS_PER_KIND_PAGE = 100
 PAGE_BOUNDARY = 25
 
 
-def _weight(fact: FactBase) -> int:
-    """The blocks a fact shows on its page: itself and each identified item."""
-    return 1 + sum(1 for _ in identified_items(fact))
+def _blocks(dossier: Dossier) -> Counter[str]:
+    """Per fact ID, the blocks its page shows: itself and each identified item (the index
+    holds both, each under its fact)."""
+    return Counter(entry.fact.id for entry in dossier.index.values())
 
 
 def _paged(
@@ -150,15 +151,16 @@ def _paged(
     """Facts in order: on the one page `whole` when their weight fits, else on pages of
     `folder` named after their first fact, ending where the content says (a hash of the
     fact ID) or at FACTS_PER_KIND_PAGE of weight."""
-    if sum(weight(fact) for fact in facts) <= FACTS_PER_KIND_PAGE:
+    weights = [weight(fact) for fact in facts]
+    if sum(weights) <= FACTS_PER_KIND_PAGE:
         return {whole: facts}
     groups: dict[str, list[_Fact]] = {}
     current: list[_Fact] = []
     load = 0
-    for fact in facts:
+    for fact, fact_weight in zip(facts, weights, strict=True):
         current.append(fact)
-        load += weight(fact)
-        boundary = max(1, PAGE_BOUNDARY // weight(fact))
+        load += fact_weight
+        boundary = max(1, PAGE_BOUNDARY // fact_weight)
         ends = zlib.crc32(fact.id.encode("utf-8")) % boundary == 0
         if ends or load >= FACTS_PER_KIND_PAGE or fact is facts[-1]:
             name = slug(current[0].id, 60)
@@ -169,9 +171,11 @@ def _paged(
     return groups
 
 
-def _fact_groups(kind: str, facts: list[FactBase]) -> dict[str, list[FactBase]]:
+def _fact_groups(
+    kind: str, facts: list[FactBase], blocks: Counter[str]
+) -> dict[str, list[FactBase]]:
     """The page of each fact of one kind, in dossier order."""
-    return _paged(kind_page(kind), _kind_folder(kind), facts, _weight)
+    return _paged(kind_page(kind), _kind_folder(kind), facts, lambda fact: blocks[fact.id])
 
 
 def _by_kind(dossier: Dossier) -> dict[str, list[FactBase]]:
@@ -183,10 +187,11 @@ def _by_kind(dossier: Dossier) -> dict[str, list[FactBase]]:
 
 def fact_places(dossier: Dossier) -> dict[str, str]:
     """The fact page of every fact ID."""
+    blocks = _blocks(dossier)
     return {
         fact.id: page
         for kind, facts in _by_kind(dossier).items()
-        for page, group in _fact_groups(kind, facts).items()
+        for page, group in _fact_groups(kind, facts, blocks).items()
         for fact in group
     }
 
@@ -484,7 +489,9 @@ def fact_pages(site: Site, dossier: Dossier, context: _SiteContext) -> None:
     one_deep = _FactPages(dossier, context)
     two_deep = one_deep.below("../../")
     for kind, facts in _by_kind(dossier).items():
-        groups = _fact_groups(kind, facts)
+        groups: dict[str, list[FactBase]] = defaultdict(list)
+        for fact in facts:  # in dossier order, on the pages fact_places chose
+            groups[context.places[fact.id]].append(fact)
         title = kind_words(kind)
         if len(groups) == 1:
             site.pages[kind_page(kind)] = _fact_page(title, facts, one_deep)
