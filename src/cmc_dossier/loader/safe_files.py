@@ -132,7 +132,8 @@ def control_diagnostic(character: str, location: Location) -> Diagnostic:
 
 
 def walk(root: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
-    """Files under root with these suffixes, hidden folders skipped, in a stable order.
+    """Files under root with these (lower-case) suffixes in any letter case, hidden folders
+    skipped, in a stable order.
 
     Iterative, so depth is bounded by MAX_FOLDER_DEPTH rather than the Python stack.
     Links to folders are not descended (what they point to inside the dossier is listed
@@ -166,7 +167,7 @@ def walk(root: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Diagno
                     )
                     continue
                 pending.append((path, depth + 1))
-            elif path.suffix in suffixes:
+            elif path.suffix.lower() in suffixes:
                 found.append(path)
                 if len(found) > MAX_FILES:
                     return found[:MAX_FILES], [
