@@ -433,6 +433,7 @@ BUILD_CODES = {
     "DOS402",
     "DOS403",
     "DOS404",
+    "DOS405",
     "DOS420",
     "DOS421",
     "DOS422",

@@ -991,6 +991,16 @@ CODES: dict[str, Code] = {
             "investigational batches, and at least to expiry for look-back or investigation.",
         ),
         Code(
+            "DOS405",
+            _W,
+            "Template override that overrides nothing",
+            "A template in the dossier's templates folder (or --templates) is named close to a "
+            "built-in template but not exactly, so it replaces nothing and the built-in "
+            "template renders instead (a misspelling such as sections/specificaton.md.j2). "
+            "Rename it to the built-in template's name; if your other templates include it "
+            "under its own name, the warning can be ignored.",
+        ),
+        Code(
             "DOS404",
             _W,
             "Approving organisation without reviewers",
