@@ -390,6 +390,41 @@ def test_a_dossier_repository_overrides_a_template_by_name(tmp_path: Path) -> No
     assert "Company style: The CAR is a single-chain" in markdown
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ 1 / 0 }}\n", "ZeroDivisionError: division by zero"),
+        ('{{ "a" + 1 }}\n', "TypeError"),
+        ("{% for i in range(10**9) %}{% endfor %}\n", "OverflowError"),
+    ],
+)
+def test_an_error_a_template_raises_is_dos402_at_its_line(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    (repo / "templates" / "sections").mkdir(parents=True)
+    (repo / "templates" / "sections" / "structure.md.j2").write_text(
+        "First line\n" + body, encoding="utf-8"
+    )
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 1 and "Traceback" not in done.stderr + done.stdout
+    assert "DOS402" in done.stdout + done.stderr and message in done.stdout + done.stderr
+    assert "structure.md.j2:2" in done.stdout + done.stderr
+    assert not (repo / "build" / "impd").exists()
+
+
+def test_a_misspelt_template_override_is_warned_about(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    (repo / "templates" / "sections").mkdir(parents=True)
+    (repo / "templates" / "sections" / "structre.md.j2").write_text("Mine\n", encoding="utf-8")
+    (repo / "templates" / "company-macros.md.j2").write_text("{# included #}\n", "utf-8")
+    done = build(repo, "--target", "impd", "--format", "md")
+    assert done.returncode == 0
+    shown = done.stdout + done.stderr
+    assert "DOS405" in shown and "did you mean sections/structure.md.j2" in shown
+    assert "company-macros" not in shown  # a name close to no built-in template is its own
+
+
 def test_no_output_without_git_is_a_draft(tmp_path: Path) -> None:
     shutil.copytree(MODALITIES / "small-molecule", tmp_path / "dossier")
     done = build(tmp_path, "--target", "impd")

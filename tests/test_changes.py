@@ -382,6 +382,22 @@ def test_non_yaml_files_are_ignored(tmp_path: Path) -> None:
     assert diff_json(repo)["changes"] == []
 
 
+def test_fact_files_named_in_upper_case_are_read_and_diffed(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    facts = run_cli("validate", "dossier", "--format", "json", cwd=repo)
+    git(repo, "mv", f"dossier/{SPEC}", f"dossier/{SPEC[: -len('.yaml')]}.YAML")
+    commit(repo, "upper-case extension")
+    renamed = run_cli("validate", "dossier", "--format", "json", cwd=repo)
+    assert renamed.returncode == 0, renamed.stdout + renamed.stderr
+    assert json.loads(renamed.stdout) == json.loads(facts.stdout)  # the same facts, no finding
+    branch(repo)
+    spec = repo / "dossier" / f"{SPEC[: -len('.yaml')]}.YAML"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("≥ 70 %", "≥ 75 %"), encoding="utf-8")
+    commit(repo, "tighten")
+    assert [c["change_type"] for c in diff_json(repo)["changes"]] == ["spec-criterion-tightened"]
+
+
 def test_unknown_revision_is_a_clear_error(tmp_path: Path) -> None:
     repo = committed_repo(tmp_path / "repo")
     done = run_cli("diff", "no-such-branch", cwd=repo)

@@ -93,6 +93,12 @@ CASES: dict[str, Case] = {
         files={"deep.yaml": "kind: CQA\nid: X\ntitle: " + "[" * 70 + "]" * 70 + "  # <- DOS018\n"}
     ),
     "DOS019": Case(files={"broken.yaml": CQA_HEAD + "rationale: a\x00b  # <- DOS019\n"}),
+    "DOS020": Case(
+        files={
+            "broken.yaml": CQA_HEAD
+            + CQA_TAIL.replace("rationale: Needed.\n", "rationale: a\u202eb  # <- DOS020\n")
+        }
+    ),
     "DOS101": Case(files={"broken.yaml": "kind: CQAA  # <- DOS101\nid: X\n"}),
     "DOS102": Case(
         files={
@@ -427,6 +433,7 @@ BUILD_CODES = {
     "DOS402",
     "DOS403",
     "DOS404",
+    "DOS405",
     "DOS420",
     "DOS421",
     "DOS422",

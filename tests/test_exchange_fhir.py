@@ -429,6 +429,15 @@ def test_criteria_carry_structured_values_with_ucum_units() -> None:
     assert ("T-DP-ENDOTOXIN goal.target unit", "EU/mL") in listed
 
 
+def test_decimals_keep_the_precision_they_were_written_with() -> None:
+    """FHIR decimals are exact: "NMT 0.10 %" goes out as 0.10, "98.0–102.0 %" as 98.0."""
+    root = REPO / "examples" / "small-molecule-tablet"
+    text = fhir_files(validate_folder(root).dossier, root, None)["SPEC-DS.sp4151.json"]
+    assert '"value": 98.0,' in text and '"value": 102.0,' in text
+    assert '"value": 0.10,' in text and '"value": 0.1,' not in text and '"value": 98,' not in text
+    Bundle.model_validate_json(text)  # still a valid R5 bundle
+
+
 def test_export_command_is_byte_identical_and_lists_what_does_not_map(tmp_path: Path) -> None:
     outputs = []
     for name in ("one", "two"):

@@ -149,3 +149,24 @@ def test_a_generated_sentence_ends_with_one_full_stop() -> None:
     assert end_sentence("Ph. Eur. 0255") == "Ph. Eur. 0255."
     assert end_sentence("Ready?") == "Ready?"
     assert end_sentence("a_b") == "a\\_b."  # still escaped
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Lot N2-001", "Lot N2-001"),  # names stay as typed
+        ("clone H2", "clone H2"),
+        ("Site O2 Pharma", "Site O2 Pharma"),
+        ("Lot CO2-001", "Lot CO2-001"),
+        ("H2O2", "H2O2"),
+        ("Ref 2010^3", "Ref 2010\\^3"),  # a ten inside a number is no power of ten
+        ("5 % CO2 incubator", "5 % CO~2~ incubator"),  # the formulas CMC text writes
+        ("water (H2O)", "water (H~2~O)"),
+        ("1.0 × 10^8 vg/mL", "1.0 × 10^8^ vg/mL"),
+        ("≤ 10 copies/10^-6 cells", "≤ 10 copies/10^-6^ cells"),
+    ],
+)
+def test_documents_raise_powers_of_ten_and_lower_formulas_never_names(typed, shown) -> None:
+    from cmc_dossier.render.text import escape
+
+    assert escape(typed) == shown

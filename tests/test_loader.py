@@ -93,6 +93,16 @@ def test_bom_non_utf8_and_utf16_are_refused_with_position() -> None:
     assert (problem.code, problem.location.line, problem.location.column) == ("DOS001", 2, 7)
 
 
+def test_invisible_characters_are_warned_once_at_their_position_and_kept() -> None:
+    text, [problem] = decode(Path("f"), "a: 1\nb: \u2264 \u202e0.51\u202c %\n".encode())
+    assert (problem.code, problem.location.line, problem.location.column) == ("DOS020", 2, 6)
+    assert "U+202E (right-to-left override)" in problem.message
+    assert text is not None and "\u202e0.51\u202c" in text  # kept as typed, only warned
+    [document], [escaped] = load('a: "x\\u200by"\n')
+    assert escaped.code == "DOS020" and document.data["a"] == "x\u200by"
+    assert decode(Path("f"), "a: \u0645\u200c\u0646 \U0001f469\u200d\U0001f52c\n".encode())[1] == []
+
+
 def test_tab_indentation_gets_its_own_message() -> None:
     _, [problem] = load("a:\n\tb: 1\n")
     assert (problem.code, problem.location.line) == ("DOS003", 2)

@@ -49,6 +49,24 @@ def test_numbers_keep_their_digits(dossier_from) -> None:
     assert str(pp.normal_operating_range.low) == "1.10"
 
 
+@pytest.mark.parametrize("typed", ["1.0e13", "2E13", ".6e1", "60e-1", "6.", "+5", "1.10"])
+def test_numbers_show_as_typed_in_every_form_and_compute_as_their_value(
+    dossier_from, typed: str
+) -> None:
+    from cmc_dossier.exchange.export import export_files
+    from cmc_dossier.render.text import escape
+
+    root = dossier_from(files={"pp.yaml": PARAMETER.format(target=typed, unit="min")})
+    result = validate_folder(root)
+    pp = result.dossier.index["PP-1"].value
+    # outside the fixture's range for some: DOS303 names the set point as typed
+    assert all(e.code == "DOS303" and f"set point {typed} " in e.message for e in result.errors)
+    assert str(pp.target) == f"{pp.target}" == typed and pp.target == Decimal(typed)
+    assert escape(pp.target).replace("\\", "") == typed  # a document shows what was typed
+    exported = next(iter(export_files(result.dossier, root, "json")[0].values()))
+    assert f'"target": "{typed}"' in exported
+
+
 def test_text_fields_keep_yaml_11_words(dossier_from) -> None:
     result, pp = parameter(dossier_from, "10", unit="NO")
     assert result.errors == [] and pp.unit == "NO"

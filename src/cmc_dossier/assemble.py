@@ -12,7 +12,7 @@ from cmc_dossier.diagnostics import Diagnostic, Location
 from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.diagnostics.hints import did_you_mean
 from cmc_dossier.loader import RawDocument, SourceDocument
-from cmc_dossier.loader.safe_files import control_character
+from cmc_dossier.loader.safe_files import control_character, invisible_character
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.dossier import Dossier, Entry
 from cmc_dossier.model.kinds import FACT_ADAPTER, KIND_NAMES, FactKinds
@@ -176,7 +176,7 @@ def _read_narrative(
             hint="the path is relative to this YAML file and must stay inside the dossier",
         )
     shown = document.source.name.parent / narrative.file
-    return (shown, text), control_character(shown, text)
+    return (shown, text), control_character(shown, text) or invisible_character(shown, text)
 
 
 def assemble(

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from cmc_dossier.assemble import validate_document
 from cmc_dossier.changes.snapshot import Snapshot
 from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.loader.discover import is_fact_file
 from cmc_dossier.model.base import (
     REGIONS,
     FactBase,
@@ -92,7 +93,7 @@ def changed_paths(base: Snapshot, head: Snapshot) -> list[Path]:
 
 def diff(base: Snapshot, head: Snapshot) -> FactDiff:
     changed = changed_paths(base, head)
-    fact_files = [p for p in changed if p.suffix in (".yaml", ".yml")]
+    fact_files = [p for p in changed if is_fact_file(p)]
     old, base_problems = _facts(base, fact_files)
     new, head_problems = _facts(head, fact_files)
     changes: list[FactChange] = []

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cmc_dossier.loader.discover import FACT_SUFFIXES
+from cmc_dossier.loader.discover import is_fact_file
 from cmc_dossier.model.vocabulary import CONTEXTS
 from cmc_dossier.outputs import replace_file, source_lock
 
@@ -65,7 +65,7 @@ def migrate_folder(folder: Path, write: bool) -> list[Rewrite]:
     overwritten with what it read before."""
     rewrites: list[Rewrite] = []
     with source_lock(folder):
-        for path in sorted(p for p in folder.rglob("*") if p.suffix in FACT_SUFFIXES):
+        for path in sorted(p for p in folder.rglob("*") if is_fact_file(p)):
             text = path.read_bytes().decode("utf-8")  # not read_text: CRLF must come back CRLF
             migrated, found = migrate_text(path, text)
             if found and write:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cmc_dossier.diagnostics import Diagnostic
 from cmc_dossier.loader import RawDocument, SourceFile, load_source
-from cmc_dossier.loader.discover import FACT_SUFFIXES
+from cmc_dossier.loader.discover import is_fact_file
 from cmc_dossier.loader.strict_yaml import decode
 from cmc_dossier.validation import ValidationResult, validate_documents, without_cycle_collection
 from cmc_dossier.vcs import (
@@ -44,11 +44,11 @@ class Snapshot:
         return file_at(self.root, self.commit.sha, f"../{name}")
 
     def fact_paths(self) -> list[Path]:
-        return sorted(p for p in self.blobs if p.suffix in FACT_SUFFIXES)
+        return sorted(p for p in self.blobs if is_fact_file(p))
 
     def text_paths(self) -> list[Path]:
         """Fact files and the Markdown narratives beside them."""
-        return sorted(p for p in self.blobs if p.suffix in (*FACT_SUFFIXES, ".md"))
+        return sorted(p for p in self.blobs if is_fact_file(p) or p.suffix == ".md")
 
     def documents(self, paths: list[Path]) -> tuple[list[RawDocument], list[Diagnostic]]:
         """The YAML documents of these files, named as they are on disk."""

@@ -168,6 +168,18 @@ CODES: dict[str, Code] = {
             "Delete it at the line and column given.",
         ),
         Code(
+            "DOS020",
+            _W,
+            "Invisible character",
+            "A fact or narrative value holds a character that changes how the text reads "
+            "without showing itself: a direction override, embedding or isolate (U+202A–"
+            "U+202E, U+2066–U+2069, the 'Trojan Source' characters), a direction mark "
+            "(U+200E, U+200F, U+061C), a zero-width space, a word joiner, a byte-order mark "
+            "inside the text or a soft hyphen. '≤ \\u202e0.51\\u202c %' displays as "
+            "'≤ 15.0 %' while it is kept and compared as typed. Delete it at the line and "
+            "column given unless it is meant (right-to-left text may need direction marks).",
+        ),
+        Code(
             "DOS101",
             _E,
             "Unknown or missing kind",
@@ -977,6 +989,16 @@ CODES: dict[str, Code] = {
             "substance or product (21 CFR 211.170, EU GMP Annex 19), two years after the "
             "product's release for starting materials, two years after the last trial for "
             "investigational batches, and at least to expiry for look-back or investigation.",
+        ),
+        Code(
+            "DOS405",
+            _W,
+            "Template override that overrides nothing",
+            "A template in the dossier's templates folder (or --templates) is named close to a "
+            "built-in template but not exactly, so it replaces nothing and the built-in "
+            "template renders instead (a misspelling such as sections/specificaton.md.j2). "
+            "Rename it to the built-in template's name; if your other templates include it "
+            "under its own name, the warning can be ignored.",
         ),
         Code(
             "DOS404",

@@ -14,6 +14,12 @@ from cmc_dossier.loader.strict_yaml import decode, load_source
 FACT_SUFFIXES = (".yaml", ".yml")
 
 
+def is_fact_file(path: Path) -> bool:
+    """Named like a fact file, in any letter case: `.YAML` is a YAML file to an editor, and
+    on macOS and Windows the same file as `.yaml`; skipping it would drop facts silently."""
+    return path.suffix.lower() in FACT_SUFFIXES
+
+
 def discover_fact_files(root: Path) -> list[Path]:
     """Every YAML file under root in a stable order; hidden folders are not facts.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from pathlib import Path
 
 from cmc_dossier.diagnostics import Diagnostic, Location
@@ -27,6 +28,12 @@ MAX_NESTING = 64
 # C0 and C1 controls but tab and line feed; also NEL, LINE and PARAGRAPH SEPARATOR, which
 # libyaml counts as line breaks while editors do not (positions would point elsewhere).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that change how a text reads without showing themselves: direction overrides,
+# embeddings and isolates (the "Trojan Source" characters, CVE-2021-42574), direction marks,
+# a zero-width space, a word joiner, a byte-order mark inside the text and a soft hyphen.
+# "≤ \u202e0.51\u202c %" shows as "≤ 15.0 %". Zero-width (non-)joiners are left alone: scripts
+# and emoji need them.
+_INVISIBLE = re.compile("[\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 class Refused(Exception):
@@ -116,6 +123,33 @@ def control_character(path: Path, text: str) -> Diagnostic | None:
     return control_diagnostic(found.group(), Location(path, line, column))
 
 
+def invisible_character(path: Path, text: str) -> Diagnostic | None:
+    """The first character that changes how the text reads while staying invisible."""
+    found = _INVISIBLE.search(text)
+    if found is None:
+        return None
+    offset = found.start()
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return invisible_diagnostic(found.group(), Location(path, line, column))
+
+
+def invisible_in_value(value: str) -> str | None:
+    found = _INVISIBLE.search(value)
+    return found.group() if found else None
+
+
+def invisible_diagnostic(character: str, location: Location) -> Diagnostic:
+    name = unicodedata.name(character, "").lower()
+    return diagnostic(
+        "DOS020",
+        f"invisible character U+{ord(character):04X} ({name}) in the text",
+        location,
+        hint="delete it unless it is meant: the documents print it, and it can reorder or "
+        "hide what a reader sees",
+    )
+
+
 def control_in_value(value: str) -> str | None:
     """The first control character a value holds (one written as an escape, "\\0")."""
     found = _CONTROL.search(value)
@@ -132,7 +166,8 @@ def control_diagnostic(character: str, location: Location) -> Diagnostic:
 
 
 def walk(root: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Diagnostic]]:
-    """Files under root with these suffixes, hidden folders skipped, in a stable order.
+    """Files under root with these (lower-case) suffixes in any letter case, hidden folders
+    skipped, in a stable order.
 
     Iterative, so depth is bounded by MAX_FOLDER_DEPTH rather than the Python stack.
     Links to folders are not descended (what they point to inside the dossier is listed
@@ -166,7 +201,7 @@ def walk(root: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Diagno
                     )
                     continue
                 pending.append((path, depth + 1))
-            elif path.suffix in suffixes:
+            elif path.suffix.lower() in suffixes:
                 found.append(path)
                 if len(found) > MAX_FILES:
                     return found[:MAX_FILES], [

@@ -24,6 +24,9 @@ from cmc_dossier.loader.safe_files import (
     control_character,
     control_diagnostic,
     control_in_value,
+    invisible_character,
+    invisible_diagnostic,
+    invisible_in_value,
 )
 from cmc_dossier.loader.source import RawDocument, SourceFile
 from cmc_dossier.scalars import PlainScalar
@@ -123,7 +126,10 @@ def decode(path: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
             )
         ]
     control = control_character(path, text)
-    return (None, [control]) if control else (text, [])
+    if control:
+        return None, [control]
+    invisible = invisible_character(path, text)
+    return text, [invisible] if invisible else []
 
 
 def _first_alias_or_tag(source: SourceFile) -> Diagnostic | None:
@@ -195,6 +201,14 @@ class _Builder:
             if node.style == '"' and (character := control_in_value(node.value)):
                 self.diagnostics.append(
                     control_diagnostic(character, _location(self.source, node.start_mark))
+                )
+            elif (
+                node.style == '"'
+                and (character := invisible_in_value(node.value))
+                and character not in self.source.text  # written as an escape: unseen by decode
+            ):
+                self.diagnostics.append(
+                    invisible_diagnostic(character, _location(self.source, node.start_mark))
                 )
             if node.style:
                 return node.value

@@ -19,6 +19,8 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -63,15 +65,43 @@ def _plain(
     return validate
 
 
-def _decimal_text(text: str) -> Decimal | None:
-    return Decimal(text) if _NUMBER.fullmatch(text) else None
+class TypedNumber(Decimal):
+    """A number that prints as it was typed ("1.0e13", "6.", ".5", "1.10"), where a Decimal
+    would print 1.0E+13, 6 and 0.5; it compares and computes as its Decimal value."""
+
+    __slots__ = ("typed",)
+    typed: str
+
+    def __new__(cls, typed: str) -> TypedNumber:
+        number = super().__new__(cls, typed)
+        number.typed = typed
+        return number
+
+    def __str__(self) -> str:
+        return self.typed
+
+    def __format__(self, spec: str) -> str:
+        return self.typed if not spec else super().__format__(spec)
+
+    def __reduce__(self) -> tuple[type[TypedNumber], tuple[str]]:
+        return (TypedNumber, (self.typed,))
+
+
+def _number(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Unquoted YAML digits become a TypedNumber (after the field's own constraints);
+    quoted text is refused."""
+    if isinstance(value, PlainScalar) and _NUMBER.fullmatch(value):
+        handler(Decimal(value))
+        return TypedNumber(str(value))
+    if isinstance(value, str):
+        raise PydanticCustomError("number_expected", "expected a number written without quotes")
+    return handler(value)
 
 
 def _boolean_text(text: str) -> bool | None:
     return {"true": True, "false": False}.get(text)
 
 
-_number = _plain(_decimal_text, "number_expected", "a number written without quotes")
 _flag = _plain(_boolean_text, "boolean_expected", "true or false")
 
 
@@ -87,7 +117,7 @@ class _NumberOnly:
         return numbers[0] if numbers else schema
 
 
-Number = Annotated[Decimal, BeforeValidator(_number), _NumberOnly()]
+Number = Annotated[Decimal, WrapValidator(_number), _NumberOnly()]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Text = Annotated[str, Field(min_length=1)]
 FactId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]

@@ -14,6 +14,7 @@ their DOCX for editing.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tempfile
@@ -85,15 +86,44 @@ class BuildReport:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def _template_error(error: jinja2.TemplateError) -> Diagnostic:
+def _template_place(error: Exception) -> Location | None:
+    """The template line an error was raised at (Jinja2 puts templates in the traceback)."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        return Location(Path(error.filename), error.lineno, 1)
     place = None
     for frame, line in traceback.walk_tb(error.__traceback__):
         name = frame.f_code.co_filename
         if name.endswith(".j2"):
             place = Location(Path(name), line, 1)
-    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
-        place = Location(Path(error.filename), error.lineno, 1)
-    return diagnostic("DOS402", f"template error: {error}", place, hint="fix the template named")
+    return place
+
+
+def _template_error(error: Exception, place: Location | None) -> Diagnostic:
+    shown = error if isinstance(error, jinja2.TemplateError) else f"{type(error).__name__}: {error}"
+    return diagnostic("DOS402", f"template error: {shown}", place, hint="fix the template named")
+
+
+def _overrides_replacing_nothing(templates: Path | None) -> list[Diagnostic]:
+    """A template in the dossier's templates folder whose name is close to a built-in one but
+    is none: a misspelt override would otherwise be ignored without a word."""
+    if templates is None or not templates.is_dir():
+        return []
+    built_in = jinja2.PackageLoader("cmc_dossier", "templates").list_templates()
+    found = []
+    for name in jinja2.FileSystemLoader(str(templates)).list_templates():
+        close = difflib.get_close_matches(name, built_in, n=1, cutoff=0.85)
+        if name.endswith(".j2") and name not in built_in and close:
+            found.append(
+                diagnostic(
+                    "DOS405",
+                    f"template {name} overrides no built-in template; did you mean {close[0]}?",
+                    Location(templates / name),
+                    hint="name an override exactly as the built-in template it replaces (they "
+                    "are in cmc-dossier's templates/ folder), or ignore this if your other "
+                    "templates include it",
+                )
+            )
+    return found
 
 
 def reference_document(templates: Path | None, paper: str) -> tuple[bytes, Path]:
@@ -212,6 +242,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     if validation.errors or validation.dossier is None:
         return report
     dossier = validation.dossier
+    report.diagnostics.extend(_overrides_replacing_nothing(options.templates))
     revision = revision_of(options.root)
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", revision.timestamp))
     draft = options.draft or revision.dirty
@@ -251,8 +282,11 @@ def _build_targets(
         renderer = renderer_for(dossier, target, options.templates, template_cache(), issued)
         try:
             documents = renderer.documents()
-        except jinja2.TemplateError as error:
-            report.diagnostics.append(_template_error(error))
+        except Exception as error:  # an error a template raised is the template's, not ours
+            place = _template_place(error)
+            if place is None and not isinstance(error, jinja2.TemplateError):
+                raise
+            report.diagnostics.append(_template_error(error, place))
             return
         seen = {d.message for d in report.diagnostics}
         for gap in renderer.gaps:

@@ -77,10 +77,13 @@ def escape(text: object, flavor: Flavor = PANDOC) -> Markdown:
     return _escape_line(str(text), flavor)
 
 
-# Typed powers of ten ("10^6", "10^-3") and the subscripts of common gas formulas ("CO2")
-# print raised and lowered in the documents; the fact keeps what was typed.
-_POWER = re.compile(r"(?<=10)\\\^(-?\d+)")
-_FORMULA = re.compile(r"\b(CO|O|N|H)(2)(?=O?\b)")
+# Typed powers of ten ("10^6", "1.0 × 10^-3") and the two formulas a CMC text writes
+# unambiguously ("CO2", "H2O") print raised and lowered in the documents; the fact keeps
+# what was typed. A ten inside a number ("2010^3") is not a power of ten, and "N2", "O2" or
+# "H2" alone are as often names ("Lot N2-001", "clone H2") as gases, so they stay as typed;
+# neither does a formula glued to other name characters ("CO2-001").
+_POWER = re.compile(r"(?<![\w.,])10\\\^(-?\d+)")
+_FORMULA = re.compile(r"(?<![\w/\\.-])(?:CO2(?![\w/\\-])|H2(?=O(?![\w/\\-])))")
 
 
 @lru_cache(maxsize=65536)
@@ -92,7 +95,8 @@ def _escape_line(text: str, flavor: Flavor) -> Markdown:
 def _raised_and_lowered(escaped: str, flavor: Flavor) -> str:
     if flavor is not PANDOC:
         return escaped
-    return _FORMULA.sub(r"\1~\2~", _POWER.sub(r"^\1^", escaped))
+    powers = _POWER.sub(r"10^\1^", escaped)
+    return _FORMULA.sub(lambda m: m.group(0).replace("2", "~2~", 1), powers)
 
 
 def _protect_start(line: str) -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup, escape
 from mkdocs.commands.build import build
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -178,11 +179,13 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
             env.bytecode_cache = bytecode_cache(template_cache())
             env.auto_reload = True  # an edited theme override is read again when reused
             DossierPlugin.environments = {key: env}
-            return env
-        kept.filters.update(env.filters)
-        kept.tests.update(env.tests)
-        kept.globals.update(env.globals)
-        kept.policies.update(env.policies)
+            kept = env
+        else:
+            kept.filters.update(env.filters)
+            kept.tests.update(env.tests)
+            kept.globals.update(env.globals)
+            kept.policies.update(env.policies)
+        kept.filters["striptags"] = _text_without_tags
         return kept
 
     def on_serve(
@@ -206,6 +209,13 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
         if self.published_search is not None and DossierPlugin.serving is None:
             _merge_search(site / SEARCH_INDEX, self.published_search, self.rebuilt, self.order)
         (site / LAYOUT_FILE).write_text(self.layout, encoding="utf-8")
+
+
+def _text_without_tags(value: object) -> Markup:
+    """The theme writes a page's <title> through `striptags`, which un-escapes the text of a
+    heading: a title typed as `</title><img onerror=...>` would become markup. Here the
+    stripped text is escaped again, so user text stays text wherever the filter is used."""
+    return escape(Markup(str(value)).striptags())
 
 
 def _location(url: str) -> str:

@@ -20,7 +20,7 @@ import re
 import shutil
 from pathlib import Path
 
-from cmc_dossier.loader.discover import FACT_SUFFIXES, read_folder
+from cmc_dossier.loader.discover import is_fact_file, read_folder
 from cmc_dossier.loader.source import RawDocument
 from cmc_dossier.model.base import FactBase
 from cmc_dossier.model.dossier import Dossier
@@ -101,7 +101,7 @@ def write_package(dossier: Dossier, root: Path, site_id: str, output: Path) -> i
     for other in sorted(base.rglob("*")):  # narrative files, figures: copied unchanged
         part = other.relative_to(base)
         hidden = any(p.startswith(".") for p in part.parts)
-        if other.is_file() and other.suffix not in FACT_SUFFIXES and not hidden:
+        if other.is_file() and not is_fact_file(other) and not hidden:
             (staging / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(other, staging / part)
     (staging / "receiving-site.yaml").write_text(

@@ -12,8 +12,10 @@ commit gives the same bytes.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -452,12 +454,7 @@ def fhir_export(
         )
     for product in dossier.of_kind(DrugProduct):
         bundles[f"{product.id}.32p10.json"] = product_bundle(dossier, product, timestamp, unmapped)
-    files = {
-        # structural validation against FHIR R5; its JSON keeps decimals as numbers
-        name: Bundle.model_validate(bundle).model_dump_json(indent=2) + "\n"
-        for name, bundle in bundles.items()
-        if bundle is not None
-    }
+    files = {name: _bundle_json(bundle) for name, bundle in bundles.items() if bundle is not None}
     files["not-mapped.json"] = _dump(
         {
             "implementation_guide": f"{v.IG}|{v.IG_VERSION}",
@@ -466,6 +463,30 @@ def fhir_export(
         }
     )
     return files, unmapped.diagnostics
+
+
+_DECIMAL = "\0decimal:"  # a NUL cannot be in a fact's text (DOS019)
+_DECIMAL_JSON = re.compile(r'"\\u0000decimal:([^"\\]+)\\u0000"')
+
+
+def _bundle_json(bundle: dict[str, Any]) -> str:
+    """The bundle validated against FHIR R5 (fhir.resources) and written as its JSON, with
+    each decimal as the dossier wrote it: FHIR decimals keep their precision ("1.10" is
+    not 1.1), which the library's float serialisation drops."""
+    dumped = Bundle.model_validate(bundle).model_dump(mode="json", by_alias=True, exclude_none=True)
+    text = json.dumps(_exact_decimals(dumped, bundle), indent=2, ensure_ascii=False)
+    return _DECIMAL_JSON.sub(r"\1", text) + "\n"
+
+
+def _exact_decimals(dumped: Any, built: Any) -> Any:
+    """`dumped` with each number that `built` holds as a Decimal marked for its exact text."""
+    if isinstance(built, Decimal) and isinstance(dumped, int | float):
+        return f"{_DECIMAL}{built}\0"
+    if isinstance(dumped, dict) and isinstance(built, dict):
+        return {key: _exact_decimals(value, built.get(key)) for key, value in dumped.items()}
+    if isinstance(dumped, list) and isinstance(built, list) and len(dumped) == len(built):
+        return [_exact_decimals(value, inner) for value, inner in zip(dumped, built, strict=True)]
+    return dumped
 
 
 def fhir_files(dossier: Dossier, root: Path, commit: str | None) -> dict[str, str]:
