@@ -89,6 +89,28 @@ def test_kill_at_any_moment_leaves_both_targets_from_one_build(small_repo: Path)
     assert len(list((small_repo / "build" / ".documents").iterdir())) == 2  # leftovers gone
 
 
+def test_an_old_generation_that_cannot_be_deleted_does_not_fail_the_build(
+    small_repo: Path,
+) -> None:
+    """chattr +i: even root cannot delete it (ext4, as this machine's /tmp)."""
+    assert run_cli("build", "dossier", "--format", "md", cwd=small_repo).returncode == 0
+    old = (small_repo / "build" / "ind").resolve().parent  # the published generation
+    subprocess.run(["chattr", "+i", str(old / "ind")], check=True)
+    try:
+        _rename(small_repo, "Examplinib", "Examplinib B")
+        done = run_cli("build", "dossier", "--format", "md", cwd=small_repo)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "old output generation could not be deleted" in done.stderr
+        assert f"({old}; module-3-quality.md: Operation not permitted)" in done.stderr
+        assert "Examplinib B" in (small_repo / "build/ind/module-3-quality.md").read_text("utf-8")
+        again = run_cli("build", "dossier", "--format", "md", cwd=small_repo)
+        assert again.returncode == 0 and "could not be deleted" in again.stderr  # retried
+    finally:
+        subprocess.run(["chattr", "-i", str(old / "ind")], check=True)
+    assert run_cli("build", "dossier", "--format", "md", cwd=small_repo).returncode == 0
+    assert not old.exists()  # deleted once it can be
+
+
 def test_ctrl_c_says_what_was_kept(small_repo: Path) -> None:
     assert run_cli("build", "dossier", cwd=small_repo).returncode == 0
     before = snapshot(small_repo / "build")

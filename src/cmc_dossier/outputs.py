@@ -159,10 +159,7 @@ class Generations:
         for path in self.store.iterdir():
             if path.name == CURRENT or path.resolve() == current:
                 continue
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+            _delete(path)
 
     def keep(self, entry: str) -> None:
         """Carry an entry over unchanged into the new generation (if it exists)."""
@@ -179,7 +176,7 @@ class Generations:
         for entry in self.entries:
             self._link_entry(entry)
         if previous is not None and previous.exists():
-            shutil.rmtree(previous)
+            _delete(previous)
 
     def _link_entry(self, entry: str) -> None:
         path = self.parent / entry
@@ -191,6 +188,25 @@ class Generations:
         temporary = self.parent / f".{entry}-{self.staging.name}"
         temporary.symlink_to(wanted)
         temporary.replace(path)
+
+
+def _delete(path: Path) -> None:
+    """Delete a superseded generation. The outputs are published whole already: a file that
+    cannot be deleted (read-only, immutable, in use) is left, said and retried next run,
+    never reported as a failed run."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except OSError as error:  # rmtree names the file relative to its folder
+        named = error.filename and str(error.filename) != str(path)
+        inside = f"{error.filename}: " if named else ""
+        print(
+            f"warning: an old output generation could not be deleted ({path}; {inside}"
+            f"{error.strerror}); the new outputs are published, the next run tries again",
+            file=sys.stderr,
+        )
 
 
 def write_file(path: Path, text: str) -> None:
