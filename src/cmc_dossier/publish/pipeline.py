@@ -45,7 +45,7 @@ from cmc_dossier.publish.docx import (
 )
 from cmc_dossier.render.documents import Document, template_cache
 from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
-from cmc_dossier.validation import validate_folder
+from cmc_dossier.validation import validate_folder, without_cycle_collection
 from cmc_dossier.vcs import revision_of
 
 CACHE_FILE = ".build-cache.json"
@@ -250,7 +250,8 @@ def _build_targets(
     for target in options.targets:
         renderer = renderer_for(dossier, target, options.templates, template_cache(), issued)
         try:
-            documents = renderer.documents()
+            with without_cycle_collection():
+                documents = renderer.documents()
         except jinja2.TemplateError as error:
             report.diagnostics.append(_template_error(error))
             return
