@@ -484,6 +484,16 @@ def test_an_edited_criterion_reconverts_only_the_parts_showing_it(example_copy: 
     assert snapshot(example_copy / "build") == snapshot(example_copy / "fresh")
 
 
+@pytest.mark.parametrize("target", ["qos", "m4q-r2"])
+def test_a_summary_built_alone_equals_the_full_builds(example_copy: Path, target: str) -> None:
+    """In a full build the summaries cite the IND renderer's Module 3 sections; built alone
+    they render their own: the same Markdown and DOCX, byte for byte."""
+    done = build(example_copy, "--target", target, output="alone")
+    assert done.returncode == 0, done.stdout + done.stderr
+    alone = snapshot(example_copy / "alone" / target)
+    assert alone and alone == snapshot(example_copy / "build" / target)
+
+
 def test_a_new_commit_without_content_change_only_restamps(example_copy: Path) -> None:
     """Same day, later time: no pandoc run; footer, custom property and dates name the new
     commit, byte for byte as a build from scratch would."""

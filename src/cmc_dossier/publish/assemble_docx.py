@@ -25,12 +25,17 @@ from collections.abc import Callable
 
 from lxml import etree
 
-# Part sizes from pandoc's cost on this machine: about 0.2 s per process plus about 4.5 ms
-# per KiB of Markdown, so a part of about 30 KiB costs twice the fixed cost (measured with
-# slices of the 10k-fact IND Module 3, 16 to 256 KiB).
-MIN_PART = 24 * 1024
-MAX_PART = 96 * 1024
-CUT_ONE_IN = 4  # a candidate past MIN_PART becomes a cut when its chunk's digest says so
+# Part sizes from pandoc's cost on this machine: about 0.05 s of CPU per process plus about
+# 5.7 ms per KiB of Markdown (slices of the 10k-fact QOS, 2 to 96 KiB), so what an edit
+# costs is the size of the parts it changes; each part also costs its share of assembly.
+# Cuts are rare among the candidates (one in CUT_ONE_IN, a table or heading about every KiB
+# in a large document), so MIN_PART seldom decides where one falls: an edit that moves a cut
+# leaves the next ones where they were. Dense cuts (one in four past 24 KiB) shifted every
+# later cut by the same offset: one edited criterion changed 25 parts of one document.
+WHOLE_BELOW = 48 * 1024  # a smaller document is converted whole
+MIN_PART = 8 * 1024
+MAX_PART = 64 * 1024
+CUT_ONE_IN = 16  # a candidate past MIN_PART becomes a cut when its chunk's digest says so
 
 # A block that never continues the one before it and converts alone as in the whole: an
 # ATX heading, a pipe table or a custom-style div (a subheading), after a blank line (user
@@ -92,11 +97,16 @@ def _cuts(markdown: bytes) -> list[int]:
     return cuts
 
 
-def split(markdown: str, smallest: int = MIN_PART, largest: int = MAX_PART) -> list[str]:
+def split(
+    markdown: str,
+    smallest: int = MIN_PART,
+    largest: int = MAX_PART,
+    whole_below: int = WHOLE_BELOW,
+) -> list[str]:
     """The Markdown in parts that convert alone as they do in the whole; one part when the
     document is small. Joining the parts with blank lines gives the document back."""
     data = markdown.encode("utf-8")
-    if len(data) < 2 * smallest:
+    if len(data) < max(whole_below, 2 * smallest):
         return [markdown]
     parts, start, previous = [], 0, 0
     for cut in _cuts(data):

@@ -44,9 +44,9 @@ from cmc_dossier.publish.docx import (
     convert_part,
     stamp_docx,
 )
-from cmc_dossier.render.documents import Document, template_cache
+from cmc_dossier.render.documents import Document, Renderer, template_cache
 from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
-from cmc_dossier.validation import validate_folder
+from cmc_dossier.validation import validate_folder, without_cycle_collection
 from cmc_dossier.vcs import revision_of
 
 CACHE_FILE = ".build-cache.json"
@@ -278,10 +278,14 @@ def _build_targets(
     """Every target into the staging generation; a target already up to date is skipped."""
     manifest = dossier.manifest
     assert manifest is not None  # a dossier without manifest has an error above
+    ind: Renderer | None = None
     for target in options.targets:
-        renderer = renderer_for(dossier, target, options.templates, template_cache(), issued)
+        renderer = renderer_for(dossier, target, options.templates, template_cache(), issued, ind)
+        if isinstance(renderer, Renderer) and target == "ind":
+            ind = renderer  # the summaries cite its Module 3 sections, rendered once
         try:
-            documents = renderer.documents()
+            with without_cycle_collection():
+                documents = renderer.documents()
         except Exception as error:  # an error a template raised is the template's, not ours
             place = _template_place(error)
             if place is None and not isinstance(error, jinja2.TemplateError):

@@ -140,6 +140,7 @@ class Renderer:
         self.dossier = for_region(self.dossier, REGION[self.target])
         self.view = DossierView(self.dossier)
         self._part: str | None = None  # S, P or A while a section of that part renders
+        self._reported = {gap.message for gap in self.gaps}
         manifest = self.dossier.manifest
         catalogue = impd_catalogue()
         self.product_type = catalogue.product_type(manifest.modality if manifest else None)
@@ -424,7 +425,8 @@ class Renderer:
         )
 
     def _report(self, code: str, message: str, place: Any, hint: str) -> None:
-        if not any(gap.message == message for gap in self.gaps):
+        if message not in self._reported:
+            self._reported.add(message)
             self.gaps.append(diagnostic(code, message, place, hint=hint))
 
     @property

@@ -17,8 +17,10 @@ def renderer_for(
     overrides: Path | None = None,
     cache: Path | None = None,
     issued: str | None = None,
+    ind: Renderer | None = None,
 ) -> Renderer | SummaryRenderer:
-    """`issued`: the commit's date, for a cover whose manifest states no date."""
+    """`issued`: the commit's date, for a cover whose manifest states no date; `ind`:
+    the IND renderer of the same dossier, templates and cache, for a summary to reuse."""
     if target in SUMMARY_TARGETS:
-        return SummaryRenderer(dossier, target, overrides, cache)
+        return SummaryRenderer(dossier, target, overrides, cache, ind=ind)
     return Renderer(dossier, target, overrides, cache, issued=issued)
