@@ -14,6 +14,7 @@ from build_helpers import git, snapshot
 from conftest import REPO
 from test_site import build_site, site_repo
 
+from cmc_dossier.site.mkdocs_site import WATCH_INTERVAL
 from cmc_dossier.site.pages import FACTS_PER_KIND_PAGE, Site, fact_places, site_for
 from cmc_dossier.validation import validate_folder
 
@@ -170,15 +171,23 @@ def test_serve_watches_the_dossier_not_the_pages_it_generates(tmp_path: Path) ->
     repo = site_repo(tmp_path / "repo")
     (repo / "build" / "site-src").mkdir(parents=True)
     config = load_config(config_file=str(repo / "mkdocs.yml"))
+    config = config.plugins.on_config(config)  # as serve's first build: the dossier joins `watch`
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
-    try:
+    try:  # in the order `mkdocs serve` watches and runs the event
         server.watch(config.docs_dir)
-        server.watch(str(repo / "dossier"))
-        config.plugins.on_serve(server, config=config, builder=lambda: None)
+        server.watch(config.config_file_path)
+        server = config.plugins.on_serve(server, config=config, builder=lambda: None)
+        for path in config.watch:
+            server.watch(path)
         watched = set(server._watched_paths)  # mkdocs' record of what it polls
+        polled = {emitter.watch.path for emitter in server.observer.emitters}
+        interval = server.observer.timeout
     finally:
         server.server_close()
-    assert watched == {str((repo / "dossier").absolute())}
+    dossier = str((repo / "dossier").absolute())
+    assert watched == {dossier, str(repo / "mkdocs.yml")}
+    assert polled == {dossier, str(repo)}  # a file is polled through its folder
+    assert interval == WATCH_INTERVAL
 
 
 def _listed(nav: list) -> set[str]:

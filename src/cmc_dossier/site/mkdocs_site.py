@@ -200,8 +200,10 @@ class DossierPlugin(BasePlugin[DossierPluginConfig]):
         The dossier, which they are made from, is watched instead (on_config), polled every
         WATCH_INTERVAL: mkdocs' half-second polling alone was half of a reload's second."""
         server.unwatch(config.docs_dir)
-        watched = [config.config_file_path] if config.config_file_path else []
-        for path in watched:  # what mkdocs watched before this event: the configuration
+        # What mkdocs watched before this event (the configuration, the theme with
+        # --watch-theme) moves to the faster observer; mkdocs keeps no public list of it.
+        watched = list(server._watched_paths)
+        for path in watched:
             server.unwatch(path)
         server.observer = PollingObserver(timeout=WATCH_INTERVAL)
         for path in watched:
