@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from cmc_dossier.diagnostics import Diagnostic, Location
@@ -112,26 +113,30 @@ def _file_type(mode: int) -> str:
     return "not a regular file"
 
 
-def control_character(path: Path, text: str) -> Diagnostic | None:
-    """The first control character of a text (NUL, escape, ...) at its line and column."""
-    found = _CONTROL.search(text)
+def _first(
+    pattern: re.Pattern[str],
+    path: Path,
+    text: str,
+    report: Callable[[str, Location], Diagnostic],
+) -> Diagnostic | None:
+    """The first character of a text the pattern finds, reported at its line and column."""
+    found = pattern.search(text)
     if found is None:
         return None
     offset = found.start()
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return control_diagnostic(found.group(), Location(path, line, column))
+    return report(found.group(), Location(path, line, column))
+
+
+def control_character(path: Path, text: str) -> Diagnostic | None:
+    """The first control character of a text (NUL, escape, ...) at its line and column."""
+    return _first(_CONTROL, path, text, control_diagnostic)
 
 
 def invisible_character(path: Path, text: str) -> Diagnostic | None:
     """The first character that changes how the text reads while staying invisible."""
-    found = _INVISIBLE.search(text)
-    if found is None:
-        return None
-    offset = found.start()
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return invisible_diagnostic(found.group(), Location(path, line, column))
+    return _first(_INVISIBLE, path, text, invisible_diagnostic)
 
 
 def invisible_in_value(value: str) -> str | None:
