@@ -510,3 +510,29 @@ def test_an_output_folder_dossier_wrote_is_replaced_whole(small_repo: Path) -> N
     published = small_repo / "out" / "json"
     assert published.is_symlink() and (published / "dossier.json").is_file()
     assert oct(published.resolve().stat().st_mode & 0o777) == "0o755"
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "text.upper() ~ text.__class__",  # an allowed attribute of the type asked first
+        "cite.__globals__",
+        "cite.__code__",
+        "d.__class__.mro()",
+        "text.upper.__self__",
+    ],
+)
+def test_a_template_cannot_reach_python_internals(expression: str) -> None:
+    """Repository templates are user text: the sandbox refuses internal attributes, also
+    for a type whose safe attributes it has already checked (its answers are remembered)."""
+    from jinja2.exceptions import SecurityError
+
+    from cmc_dossier.render.documents import Renderer
+    from cmc_dossier.validation import validate_folder
+
+    dossier = validate_folder(MODALITIES / "small-molecule").dossier
+    assert dossier is not None
+    environment = Renderer(dossier, "impd").environment
+    template = environment.from_string("{{ text.lower() }}{{ " + expression + " }}")
+    with pytest.raises(SecurityError):
+        template.render(text="Assay")

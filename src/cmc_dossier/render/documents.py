@@ -125,6 +125,23 @@ def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     return _KeyedBytecodeCache(str(folder))
 
 
+class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
+    """Jinja2's sandbox with its attribute check remembered per type and name, the only
+    things the check looks at (`is_internal_attribute`: the object's type, the name); a
+    10k-fact build asks it about 600,000 times."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
+
 @dataclass
 class Renderer:
     dossier: Dossier
@@ -161,7 +178,7 @@ class Renderer:
             loaders.append(jinja2.FileSystemLoader(str(self.overrides)))
         loaders.append(jinja2.PackageLoader("cmc_dossier", "templates"))
         # repository-supplied templates are user text: they render in Jinja2's sandbox
-        self.environment = jinja2.sandbox.SandboxedEnvironment(
+        self.environment = _Sandbox(
             loader=jinja2.ChoiceLoader(loaders),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
