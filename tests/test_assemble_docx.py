@@ -182,3 +182,29 @@ def test_parts_that_cannot_be_joined_fall_back_to_a_whole_conversion(
         document = archive.read("word/document.xml")
     assert b"Investigational Medicinal Product Dossier" in document
     assert report.pandoc_runs == report.parts_converted + 1  # the whole conversion
+
+
+def test_a_part_one_target_converted_serves_another(tmp_path: Path) -> None:
+    """The IND's Module 3 and the M4Q(R2) Module 3 share most of their parts; a part's key
+    names all its bytes depend on, so pandoc converts each shared part once, and the
+    result is the one a build of that target alone makes."""
+    from generate import generate
+
+    from cmc_dossier.publish.pipeline import BuildOptions, build
+
+    generate(tmp_path / "dossier", 1_000)
+    both = build(
+        BuildOptions(tmp_path / "dossier", tmp_path / "both", ("ind", "m4q-r2"), ("docx",))
+    )
+    alone = build(BuildOptions(tmp_path / "dossier", tmp_path / "alone", ("m4q-r2",), ("docx",)))
+    assert not both.failed and not alone.failed
+    assert both.parts_reused > 0 and alone.parts_reused == 0  # nothing to reuse in a fresh build
+    cache = tmp_path / "both/.cache/docx-parts"
+    made = [{entry.name for entry in (cache / target).iterdir()} for target in ("ind", "m4q-r2")]
+    in_both = made[0] & made[1]
+    assert len(in_both) == both.parts_reused
+    for leaf in (tmp_path / "alone/m4q-r2").rglob("*.docx"):
+        assert (
+            leaf.read_bytes()
+            == (tmp_path / "both/m4q-r2" / leaf.relative_to(tmp_path / "alone/m4q-r2")).read_bytes()
+        )

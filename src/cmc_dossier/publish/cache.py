@@ -5,7 +5,10 @@ the Markdown, the reference document, pandoc's version and command, the layout s
 PDF: that conversion, the visible stamp and the converter's version) and never of what
 changes with every commit (commit id, dates), which is stamped on afterwards. Entries live
 in the output folder (`.cache/<stage>/<target>/<key>`), written under its lock; a build
-keeps the entries of its own documents and drops the rest.
+keeps the entries of its own documents and drops the rest. As a key names everything the
+bytes depend on, an entry one target made serves another (the IND's Module 3 and the
+M4Q(R2) Module 3 share most of their parts): found there, it is linked into the target's
+own folder, which each target keeps or drops on its own.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from cmc_dossier.outputs import replace_file
+from cmc_dossier.outputs import link_or_copy, replace_file
 
 CACHE_FOLDER = ".cache"
 
@@ -37,7 +40,20 @@ class ConversionCache:
         try:
             return (self.folder / key).read_bytes()
         except OSError:
-            return None
+            return self._from_other_target(key)
+
+    def _from_other_target(self, key: str) -> bytes | None:
+        stage = self.folder.parent
+        others = sorted(stage.iterdir()) if stage.is_dir() else []
+        for folder in others:
+            if folder != self.folder and (folder / key).is_file():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                try:
+                    link_or_copy(folder / key, self.folder / key)
+                    return (self.folder / key).read_bytes()
+                except OSError:
+                    continue
+        return None
 
     def put(self, key: str, data: bytes) -> None:
         """Written whole (unique temporary name, then rename): a killed build tears no entry."""
