@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import copy
+import html
 import math
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -147,44 +149,176 @@ def _is_wide(table: etree._Element, portrait: int) -> bool:
     return int(table.find("w:tblPr/w:tblW", NS).get(_w("w"))) > portrait
 
 
-def _lay_out_tables(body: etree._Element) -> None:
+# pandoc writes each of the body's elements on a line of its own, indented by four spaces
+# (deeper lines of an element by more): an element of the body starts after such a line
+# break. User text cannot hold a "<" (it is written as &lt;).
+_ELEMENT = re.compile(rb"\n    <(?!/)")
+_TAG = re.compile(rb"<w:(\w+)")
+_TABLE_WIDTH = re.compile(rb'<w:tblW\b[^>]*?\bw:w="(\d+)"')
+_HEADING_STYLE = re.compile(rb'\A<w:p>\s*<w:pPr>\s*<w:pStyle w:val="Heading([1-9])"/>')
+_MARKUP = re.compile(rb"<[^>]*>")
+_BOOKMARK = re.compile(rb'<w:bookmarkStart\b[^>]*?\bw:name="([^"]*)"')
+_ANCHOR = re.compile(rb'<w:hyperlink\b[^>]*?\bw:anchor="([^"]*)"')
+_SDT = re.compile(rb"<w:sdt\b")
+
+
+class _Body:
+    """A word/document.xml as its body's elements, each kept as bytes with the whitespace
+    after it: the layout reads them with regular expressions and rewrites only the few it
+    changes (through lxml, in a wrapper with the document's namespaces), so a 20 MB
+    document is not parsed and written whole for every edit."""
+
+    def __init__(self, document_xml: bytes) -> None:
+        opening = document_xml.index(b"<w:body>") + len(b"<w:body>")
+        closing = document_xml.rindex(b"<w:sectPr")
+        content = document_xml[opening:closing]
+        starts = [m.start() + 5 for m in _ELEMENT.finditer(content)]
+        self.head = document_xml[:opening] + content[: starts[0] if starts else len(content)]
+        self.elements = [
+            content[a:b] for a, b in zip(starts, [*starts[1:], len(content)], strict=True)
+        ]
+        self.rest = document_xml[closing:]
+        root_start = document_xml.index(b"<w:document")
+        self.root_tag = document_xml[root_start : document_xml.index(b">", root_start) + 1]
+
+    def serialised(self) -> bytes:
+        return self.head + b"".join(self.elements) + self.rest
+
+    def tag(self, index: int) -> str:
+        match = _TAG.match(self.elements[index])
+        return match.group(1).decode() if match else ""
+
+    def parsed(self, fragment: bytes) -> etree._Element:
+        """A w:body holding `fragment` (elements of this body), namespaces declared."""
+        wrapper = self.root_tag + b"<w:body>" + fragment + b"</w:body></w:document>"
+        return etree.fromstring(wrapper)[0]
+
+    @staticmethod
+    def written(body: etree._Element) -> bytes:
+        """The elements of a `parsed` body, as lxml writes them in the document."""
+        text = etree.tostring(body.getparent(), encoding="UTF-8")
+        return text[text.index(b"<w:body>") + len(b"<w:body>") : text.rindex(b"</w:body>")]
+
+    def rewrite(self, index: int, change: Callable[[etree._Element], None]) -> None:
+        body = self.parsed(self.elements[index])
+        change(body[0])
+        self.elements[index] = self.written(body)
+
+
+def _is_heading_element(element: bytes) -> bool:
+    return _HEADING_STYLE.match(element) is not None
+
+
+def _lay_out_tables(document: _Body) -> None:
     """Fitted wide tables in landscape sections."""
-    sect = _section(body)
+    sect = document.parsed(document.rest[: document.rest.rindex(b"</w:body>")])[0]
     portrait = _text_width(sect)
-    children = list(body)
-    wide = {id(e) for e in children if e.tag == _w("tbl") and _is_wide(e, portrait)}
+    breaks = {}
+    for landscape in (False, True):
+        holder = document.parsed(b"")
+        holder.append(_break(sect, landscape))
+        breaks[landscape] = document.written(holder)
+    elements, tags = document.elements, [document.tag(i) for i in range(len(document.elements))]
+    wide = {
+        i
+        for i, element in enumerate(elements)
+        if tags[i] == "tbl" and int(_TABLE_WIDTH.search(element).group(1)) > portrait
+    }
+    before: dict[int, bytes] = {}
+    after: dict[int, bytes] = {}
     # group each run of wide tables (with the captions and sub-headings between them)
     index = 0
-    while index < len(children):
-        element = children[index]
-        if id(element) not in wide:
+    while index < len(elements):
+        if index not in wide:
             index += 1
             continue
         start = index
         while (
             start > 0
-            and children[start - 1].tag == _w("p")
-            and not _is_heading(children[start - 1])
-            and _text(children[start - 1]).startswith("Table ")
+            and tags[start - 1] == "p"
+            and not _is_heading_element(elements[start - 1])
+            and _MARKUP.sub(b"", elements[start - 1]).startswith(b"Table ")
         ):
             start -= 1
         end = index
         probe = index + 1
-        while probe < len(children):
-            candidate = children[probe]
-            if id(candidate) in wide:
+        while probe < len(elements):
+            if probe in wide:
                 end = probe
-            elif candidate.tag != _w("p") or _is_heading(candidate):
+            elif tags[probe] != "p" or _is_heading_element(elements[probe]):
                 break
             probe += 1
-        children[start].addprevious(_break(sect, landscape=False))
-        children[end].addnext(_break(sect, landscape=True))
+        before[start] = breaks[False]
+        after[end] = breaks[True]
         index = end + 1
+    # a break goes right before the element (after the whitespace ending the one before it)
+    # or right after the whitespace ending the element, as lxml's addprevious/addnext put it
+    document.elements = [
+        before.get(i, b"") + element + after.get(i, b"") for i, element in enumerate(elements)
+    ]
 
 
-def _fill_toc(body: etree._Element, depth: int) -> None:
+def _page_break_before(paragraph: etree._Element) -> None:
+    properties = _properties(paragraph, "pPr")
+    if properties.find("w:pageBreakBefore", NS) is None:
+        style = properties.find("w:pStyle", NS)
+        position = 1 if style is not None else 0
+        properties.insert(position, etree.Element(_w("pageBreakBefore")))
+
+
+def _cover_first(document: _Body) -> None:
+    """The document-control table before the table of contents, each on its own page."""
+    elements = document.elements
+    tags = [document.tag(i) for i in range(len(elements))]
+    toc = next((i for i, tag in enumerate(tags) if tag == "sdt"), None)
+    marker = b'w:name="document-control"'
+    start = next((e for e in elements if marker in e and b"<w:bookmarkStart" in e), None)
+    if toc is None or start is None:
+        return
+    found = re.search(rb'<w:bookmarkStart w:id="(\d+)" ' + marker, start)
+    if found is None:
+        return
+    closing = b'<w:bookmarkEnd w:id="' + found.group(1) + b'"/>'
+    end = next((i for i, e in enumerate(elements) if e.startswith(closing)), None)
+    if end is None:
+        return  # the bookmark ends inside an element: left where pandoc put it
+    moved = elements.pop(toc)
+    end = end - 1 if end > toc else end
+    elements.insert(end + 1, moved)
+    document.rewrite(end + 1, lambda sdt: _page_break_before(sdt.find("w:sdtContent/w:p", NS)))
+    following = next((i for i in range(end + 2, len(elements)) if document.tag(i) == "p"), None)
+    if following is not None:
+        document.rewrite(following, _page_break_before)
+
+
+def _fill_toc(document: _Body, depth: int) -> None:
     """Entries for the TOC field pandoc wrote (empty until a field update)."""
-    field = body.find(".//w:sdt/w:sdtContent", NS)
+    holder = next((i for i, e in enumerate(document.elements) if _SDT.search(e)), None)
+    if holder is None:
+        return
+    entries = []
+    bookmark = None
+    for index, element in enumerate(document.elements):
+        tag = document.tag(index)
+        if tag == "bookmarkStart":
+            found = _BOOKMARK.match(element)
+            bookmark = html.unescape(found.group(1).decode()) if found else None
+            continue
+        heading = _HEADING_STYLE.match(element) if tag == "p" else None
+        if heading and bookmark:
+            level = int(heading.group(1))
+            if level <= depth:
+                entries.append((level, bookmark, _text(document.parsed(element)[0])))
+        bookmark = None
+    document.rewrite(holder, lambda element: _write_toc(element, depth, entries))
+
+
+def _write_toc(element: etree._Element, depth: int, entries: list[tuple[int, str, str]]) -> None:
+    """The entries written into the TOC field pandoc wrote, in the element holding it."""
+    if element.tag == _w("sdt"):
+        field = element.find("w:sdtContent", NS)
+    else:
+        field = element.find(".//w:sdt/w:sdtContent", NS)
     if field is None:
         return
     instruction = field.find(".//w:instrText", NS)
@@ -195,19 +329,6 @@ def _fill_toc(body: etree._Element, depth: int) -> None:
     runs = list(instruction.getparent())
     end = runs[-1]  # fldChar end, moved to the last entry
     instruction.getparent().remove(end)
-    bookmark = None
-    entries = []
-    for element in body:
-        if element.tag == _w("bookmarkStart"):
-            bookmark = element.get(_w("name"))
-            continue
-        if element.tag == _w("p") and _is_heading(element) and bookmark:
-            level = int(
-                _HEADING.fullmatch(element.find("w:pPr/w:pStyle", NS).get(_w("val"))).group(1)
-            )
-            if level <= depth:
-                entries.append((level, bookmark, _text(element)))
-        bookmark = None if element.tag != _w("bookmarkStart") else bookmark
     # Word's own layout: the field starts in the first entry's paragraph and ends in the
     # last one, so LibreOffice imports the entries as the index and replaces them on update.
     last = None
@@ -230,37 +351,18 @@ def _fill_toc(body: etree._Element, depth: int) -> None:
     closing.append(end)
 
 
-def _cover_first(body: etree._Element) -> None:
-    """The document-control table before the table of contents, each on its own page."""
-    toc = body.find("w:sdt", NS)
-    start = next(
-        (b for b in body.iter(_w("bookmarkStart")) if b.get(_w("name")) == "document-control"),
-        None,
-    )
-    if toc is None or start is None:
-        return
-    end = next(b for b in body.iter(_w("bookmarkEnd")) if b.get(_w("id")) == start.get(_w("id")))
-    end.addnext(toc)
-    for paragraph in (toc.find("w:sdtContent/w:p", NS), _next_paragraph(toc)):
-        if paragraph is None:
-            continue
-        properties = _properties(paragraph, "pPr")
-        if properties.find("w:pageBreakBefore", NS) is None:
-            style = properties.find("w:pStyle", NS)
-            position = 1 if style is not None else 0
-            properties.insert(position, etree.Element(_w("pageBreakBefore")))
+def _unlink_missing(document: _Body) -> None:
+    """A hyperlink to a bookmark the document does not hold, unwrapped to plain text."""
+    targets = {m.group(1) for e in document.elements for m in _BOOKMARK.finditer(e)}
+    names: set[str] = set()  # the targets as lxml reads them, once one is needed
+    for index, element in enumerate(document.elements):
+        if any(m.group(1) not in targets for m in _ANCHOR.finditer(element)):
+            names = names or {html.unescape(target.decode()) for target in targets}
+            document.rewrite(index, lambda e, known=names: _unwrap_links(e, known))
 
 
-def _next_paragraph(element: etree._Element) -> etree._Element | None:
-    for sibling in element.itersiblings():
-        if sibling.tag == _w("p"):
-            return sibling
-    return None
-
-
-def _unlink_missing(body: etree._Element) -> None:
-    targets = {b.get(_w("name")) for b in body.iter(_w("bookmarkStart"))}
-    for link in list(body.iter(_w("hyperlink"))):
+def _unwrap_links(element: etree._Element, targets: set[str]) -> None:
+    for link in list(element.iter(_w("hyperlink"))):
         anchor = link.get(_w("anchor"))
         if anchor is not None and anchor not in targets:
             parent = link.getparent()
@@ -282,32 +384,25 @@ def _serialised(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _arrange(body: etree._Element, toc_depth: int | None) -> None:
-    _lay_out_tables(body)
-    if toc_depth:
-        _cover_first(body)
-        _fill_toc(body, toc_depth)
-    _unlink_missing(body)
-
-
 def fit_tables(document_xml: bytes) -> bytes:
-    """The tables of one part of a document fitted (the costly, local half of `finish`)."""
+    """The tables of one part of a document fitted (the costly, local half of the layout)."""
     root, body = _parsed(document_xml)
     _fit_tables(body)
     return _serialised(root)
 
 
 def arrange(document_xml: bytes, toc_depth: int | None) -> bytes:
-    """The whole-document half of `finish`, for a document assembled from fitted parts:
-    landscape sections, cover, table of contents, dead links unwrapped."""
-    root, body = _parsed(document_xml)
-    _arrange(body, toc_depth)
-    return _serialised(root)
+    """The whole-document half of the layout, for a document of fitted tables: landscape
+    sections, cover, table of contents, dead links unwrapped."""
+    document = _Body(document_xml)
+    _lay_out_tables(document)
+    if toc_depth:
+        _cover_first(document)
+        _fill_toc(document, toc_depth)
+    _unlink_missing(document)
+    return document.serialised()
 
 
 def finish(document_xml: bytes, toc_depth: int | None) -> bytes:
     """The laid-out word/document.xml; `toc_depth` None: the document has no TOC."""
-    root, body = _parsed(document_xml)
-    _fit_tables(body)
-    _arrange(body, toc_depth)
-    return _serialised(root)
+    return arrange(fit_tables(document_xml), toc_depth)
