@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pypandoc
@@ -247,8 +248,9 @@ def rules_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_change_type_has_a_scenario() -> None:
     table = load_rules()
     change_types = sorted(name for name, rule in table.rows.items() if rule.applies_to is None)
-    # impact-rules-changed is exercised by test_rules_come_from_the_base_revision
-    assert sorted([*ROWS, "impact-rules-changed"]) == change_types
+    # impact-rules-changed is exercised by test_rules_come_from_the_base_revision, not-compared
+    # by test_a_fact_whose_base_file_does_not_load_is_not_compared_never_added
+    assert sorted([*ROWS, "impact-rules-changed", "not-compared"]) == change_types
 
 
 @pytest.mark.parametrize("change_type", sorted(ROWS))
@@ -436,6 +438,73 @@ def test_invalid_base_is_reported_and_the_diff_shows_what_it_can(tmp_path: Path)
     full = diff_json(repo, "--full")
     assert any(p["code"] == "DOS103" for p in full["problems"]["base"])
     assert full["problems"]["head"] == []
+
+
+def test_a_fact_whose_base_file_does_not_load_is_not_compared_never_added(
+    tmp_path: Path,
+) -> None:
+    """The base specification has a YAML error; the branch fixes it and widens a criterion.
+    Shown as "added", the widening would be a non-substantial added test in the EU."""
+    repo = committed_repo(tmp_path / "repo")
+    edit(repo, SPEC, 'version: "1.0"', 'version: "1.0"\nbroken: [unclosed')
+    commit(repo, "broken base")
+    branch(repo)
+    edit(repo, SPEC, 'version: "1.0"\nbroken: [unclosed', 'version: "1.0"')
+    edit(repo, SPEC, "acceptance_criterion: ≥ 70 %", "acceptance_criterion: ≥ 60 %")
+    commit(repo, "fix and widen")
+    report = diff_json(repo)
+    (change,) = [c for c in report["changes"] if c["id"] == "SPEC-DP"]
+    assert change["change"] == "not compared" and change["change_type"] == "not-compared"
+    assert change["impacts"]["eu-cta"]["category"] == "substantial"
+    assert report["overall"]["eu-cta"] == "substantial"
+    (warning,) = [d for d in report["to_check"] if d["code"] == "DOS514"]
+    assert "SPEC-DP" in warning["message"] and warning["file"].endswith(SPEC)
+
+
+def test_removing_the_study_that_proposes_the_shelf_life_reduces_the_shelf_life(
+    tmp_path: Path,
+) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    branch(repo)
+    stability = repo / "dossier" / "stability.yaml"
+    documents = stability.read_text(encoding="utf-8").split("\n---\n")
+    kept = [d for d in documents if "id: STAB-DP-LONG-TERM" not in d]
+    assert len(kept) == len(documents) - 1
+    stability.write_text("\n---\n".join(kept), encoding="utf-8")
+    commit(repo, "drop the long-term study")
+    (change,) = [c for c in diff_json(repo)["changes"] if c["id"] == "STAB-DP-LONG-TERM"]
+    assert change["change"] == "removed" and change["change_type"] == "shelf-life-reduced"
+
+
+def test_a_base_without_the_dossier_folder_and_a_submodule_are_said(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    git(repo, "checkout", "-q", "--orphan", "empty")
+    git(repo, "rm", "-rq", "--cached", "dossier")
+    (repo / "README.md").write_text("Nothing yet\n", encoding="utf-8")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-q", "-m", "before the dossier")
+    git(repo, "checkout", "-q", "-f", "main")
+    other = committed_repo(tmp_path / "other")
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(other),
+        "dossier/vendor")  # fmt: skip
+    commit(repo, "a vendor's facts as a submodule")
+    done = run_cli("diff", "empty", "HEAD", "--format", "json", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    codes = {d["code"]: d["message"] for d in report["to_check"]}
+    assert "no dossier folder" in codes["DOS515"] and "dossier/vendor" in codes["DOS516"]
+    text = run_cli("diff", "empty", "HEAD", cwd=repo).stdout
+    assert "DOS515" in text and "DOS516" in text
+
+
+def test_values_are_shown_as_typed_not_as_python_objects() -> None:
+    from cmc_dossier.changes.report import shown
+    from cmc_dossier.model.stability import ShelfLife
+
+    period = {"value": Decimal("6"), "unit": "months"}
+    life = ShelfLife.model_validate({"period": period, "storage_condition": "≤ −150 °C"})
+    assert shown(life) == "period: 6 months; storage_condition: ≤ −150 °C"
+    assert shown({"a": True, "b": None}) == "a: true"
 
 
 def test_working_tree_option_compares_uncommitted_edits(tmp_path: Path) -> None:

@@ -441,6 +441,9 @@ BUILD_CODES = {
     "DOS511",
     "DOS512",
     "DOS513",
+    "DOS514",
+    "DOS515",
+    "DOS516",
 }  # build, codeowners and stale text after a diff: see test_build.py, test_change*.py
 # result import: a broken spreadsheet per code, with its sheet/row/column, in test_exchange_import.py
 # FHIR export (DOS616): a value without an IG code, at its line, in test_exchange_fhir.py

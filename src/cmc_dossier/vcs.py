@@ -120,20 +120,25 @@ def resolve_revision(folder: Path, revision: str) -> str:
     )
 
 
-def tree_blobs(folder: Path, commit: str) -> dict[Path, str]:
-    """Path (relative to `folder`) to blob hash, for every file under `folder` at `commit`."""
+def tree_blobs(folder: Path, commit: str) -> tuple[dict[Path, str], list[Path]]:
+    """Path (relative to `folder`) to blob hash, for every file under `folder` at `commit`;
+    and the submodules under it (their files belong to another repository)."""
     prefix = _git(folder, "rev-parse", "--show-prefix") or ""
     out = _git_bytes(folder, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
     blobs: dict[Path, str] = {}
+    submodules: list[Path] = []
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, name = record.partition(b"\t")
         _mode, kind, sha = meta.decode().split()
+        path = Path(name.decode("utf-8", "surrogateescape"))
+        relative = path.relative_to(prefix) if prefix else path
         if kind == "blob":
-            path = name.decode("utf-8", "surrogateescape")
-            blobs[Path(path).relative_to(prefix) if prefix else Path(path)] = sha
-    return blobs
+            blobs[relative] = sha
+        elif kind == "commit":
+            submodules.append(relative)
+    return blobs, submodules
 
 
 def read_blobs(folder: Path, shas: list[str]) -> dict[str, bytes]:

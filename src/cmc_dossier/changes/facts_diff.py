@@ -2,10 +2,14 @@
 
 Only files whose blob differs are parsed: a fact in an unchanged file is the same fact at
 both revisions. A fact that moved to another file is paired by its ID and is no change.
+A fact without a counterpart whose ID is named in a changed file that does not load at the
+other revision is "not compared", never "added" or "removed": that file may hold it, changed
+in a way the diff cannot see, and an addition can be classified lower than the change.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -16,7 +20,8 @@ from pydantic import BaseModel
 
 from cmc_dossier.assemble import validate_document
 from cmc_dossier.changes.snapshot import Snapshot
-from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.diagnostics import Diagnostic, Location, Severity
+from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.loader.discover import is_fact_file
 from cmc_dossier.model.base import (
     REGIONS,
@@ -54,7 +59,7 @@ class FieldChange:
 class FactChange:
     id: str
     kind: str
-    change: Literal["added", "removed", "changed"]
+    change: Literal["added", "removed", "changed", "not compared"]
     old: FactBase | None
     new: FactBase | None
     old_file: Path | None
@@ -71,6 +76,7 @@ class FactDiff:
     changed_files: list[Path]
     base_problems: list[Diagnostic]
     head_problems: list[Diagnostic]
+    not_compared: list[Diagnostic] = field(default_factory=list)  # what the diff could not read
 
 
 def _facts(
@@ -91,13 +97,40 @@ def changed_paths(base: Snapshot, head: Snapshot) -> list[Path]:
     return sorted(p for p in paths if base.blobs.get(p) != head.blobs.get(p))
 
 
+def _unloaded(
+    snapshot: Snapshot, paths: list[Path], problems: list[Diagnostic]
+) -> dict[Path, bytes]:
+    """The changed fact files with an error at this revision: facts in them may be missing."""
+    failed = {d.location.file for d in problems if d.severity is Severity.ERROR and d.location}
+    return snapshot.read([p for p in paths if p in snapshot.blobs and snapshot.root / p in failed])
+
+
+def _named_in(fact_id: str, files: dict[Path, bytes]) -> Path | None:
+    word = re.compile(rb"(?<![\w.-])" + re.escape(fact_id.encode()) + rb"(?![\w.-])")
+    return next((path for path, content in files.items() if word.search(content)), None)
+
+
+def _not_compared(fact_id: str, file: Path, side: Snapshot, other: Snapshot) -> Diagnostic:
+    return diagnostic(
+        "DOS514",
+        f"{fact_id} is not compared: {file} does not load at {side.label}, and it names "
+        f"{fact_id}; the change is shown at the highest category of each context",
+        Location(side.root / file),
+        hint=f"fix the file at {side.label} (`dossier validate`), or assess {fact_id}'s change "
+        f"by hand against {other.label}",
+    )
+
+
 def diff(base: Snapshot, head: Snapshot) -> FactDiff:
     changed = changed_paths(base, head)
     fact_files = [p for p in changed if is_fact_file(p)]
     old, base_problems = _facts(base, fact_files)
     new, head_problems = _facts(head, fact_files)
+    base_unloaded = _unloaded(base, fact_files, base_problems)
+    head_unloaded = _unloaded(head, fact_files, head_problems)
     changes: list[FactChange] = []
     moved: list[tuple[str, Path, Path]] = []
+    not_compared: list[Diagnostic] = []
     for fact_id in sorted(set(old) | set(new)):
         before, after = old.get(fact_id), new.get(fact_id)
         if before and after:
@@ -113,17 +146,27 @@ def diff(base: Snapshot, head: Snapshot) -> FactDiff:
                 )
             )
         elif after:
+            unread = _named_in(fact_id, base_unloaded)
+            if unread is not None:
+                not_compared.append(_not_compared(fact_id, unread, base, head))
+            change = "added" if unread is None else "not compared"
             changes.append(
-                FactChange(fact_id, after[0].kind, "added", None, after[0], None, after[1])
+                FactChange(fact_id, after[0].kind, change, None, after[0], None, after[1])
             )
         elif before:
+            unread = _named_in(fact_id, head_unloaded)
+            if unread is not None:
+                not_compared.append(_not_compared(fact_id, unread, head, base))
+            change = "removed" if unread is None else "not compared"
             changes.append(
-                FactChange(fact_id, before[0].kind, "removed", before[0], None, before[1], None)
+                FactChange(fact_id, before[0].kind, change, before[0], None, before[1], None)
             )
     changes += _narrative_file_changes(
         base, head, [p for p in changed if p.suffix == ".md"], changes
     )
-    return FactDiff(base, head, changes, moved, changed, base_problems, head_problems)
+    found = FactDiff(base, head, changes, moved, changed, base_problems, head_problems)
+    found.not_compared = not_compared + base.not_compared() + head.not_compared()
+    return found
 
 
 def _narrative_file_changes(

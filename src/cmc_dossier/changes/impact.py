@@ -111,6 +111,10 @@ COMPARABILITY = {
 def classify(change: FactChange) -> list[tuple[str, FieldChange | None, str | None]]:
     """The change types a fact change amounts to, each with the field it comes from and,
     for prose, why it was judged so."""
+    if change.change == "not compared":
+        return [("not-compared", None, "the file naming it does not load at one revision")]
+    if change.change == "removed" and _proposes_shelf_life(change.old):
+        return [("shelf-life-reduced", None, _SHELF_LIFE_REMOVED)]
     if change.change != "changed":
         added, removed = _WHOLE_FACT.get(change.kind, ("supportive-information-changed",) * 2)
         return [(added if change.change == "added" else removed, None, None)]
@@ -129,6 +133,17 @@ def classify(change: FactChange) -> list[tuple[str, FieldChange | None, str | No
                 change_type = _DEFAULT_BY_KIND.get(change.kind, "supportive-information-changed")
         found.append((change_type, fc, note))
     return found
+
+
+# A removed study that proposed a shelf life takes the claim it supported with it: classified
+# as the shelf life reduced (to none), never as supportive stability data.
+_SHELF_LIFE_REMOVED = "the study proposing the shelf life (or re-test period) was removed"
+
+
+def _proposes_shelf_life(fact: FactBase | None) -> bool:
+    return getattr(fact, "kind", None) == "StabilityStudy" and bool(
+        getattr(fact, "proposed_shelf_life", None)
+    )
 
 
 def _field_type(kind: str, fc: FieldChange) -> str:

@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from pydantic import BaseModel
+
 from cmc_dossier.changes.facts_diff import FieldChange
 from cmc_dossier.changes.impact import AssessedChange, ImpactReport
 from cmc_dossier.render.text import SITE, escape, term
@@ -35,6 +37,16 @@ def shown(value: Any) -> str:
         return f"{value.label} ({value.id})"
     if isinstance(value, list):
         return ", ".join(shown(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {shown(item)}" for key, item in value.items() if item is not None)
+    if isinstance(value, BaseModel) and type(value).__str__ is BaseModel.__str__:
+        return "; ".join(  # its fields as typed, not pydantic's repr
+            f"{info.alias or name}: {shown(getattr(value, name))}"
+            for name, info in type(value).model_fields.items()
+            if getattr(value, name) not in (None, [], {})
+        )
     return str(value)
 
 
@@ -156,8 +168,9 @@ def as_markdown(
         if problems:
             head += [
                 "",
-                f"**{len(problems)} validation problem(s) at {side}**: "
-                "the diff shows what could be read.",
+                f"**{len(problems)} validation problem(s) in the changed files at {side}**: "
+                "the diff shows what could be read (`dossier validate` checks the whole "
+                "revision).",
             ]
     if not report.changes:
         return "\n".join([*head, "", "No fact changed."]) + "\n"
@@ -254,8 +267,8 @@ def as_text(report: ImpactReport) -> str:
         problems = report.problems.get(side) or []
         if problems:
             lines.append(
-                f"{len(problems)} validation problem(s) at {side}: the diff shows what could be "
-                f"read; `dossier validate` lists them"
+                f"{len(problems)} validation problem(s) in the changed files at {side}: the diff "
+                "shows what could be read (`dossier validate` checks the whole revision)"
             )
     for change in report.changes:
         lines.append(

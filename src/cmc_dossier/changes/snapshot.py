@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmc_dossier.diagnostics import Diagnostic
+from cmc_dossier.diagnostics import Diagnostic, Location
+from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.loader import RawDocument, SourceFile, load_source
 from cmc_dossier.loader.discover import is_fact_file
 from cmc_dossier.loader.strict_yaml import decode
@@ -31,6 +32,7 @@ class Snapshot:
     commit: Commit | None
     blobs: dict[Path, str]
     _read: Callable[[list[str]], dict[str, bytes]]
+    submodules: list[Path] = field(default_factory=list)  # under the folder, not read
 
     def read(self, paths: list[Path]) -> dict[Path, bytes]:
         contents = self._read([self.blobs[p] for p in paths])
@@ -42,6 +44,32 @@ class Snapshot:
             path = self.root.parent / name
             return path.read_bytes() if path.is_file() else None
         return file_at(self.root, self.commit.sha, f"../{name}")
+
+    def not_compared(self) -> list[Diagnostic]:
+        """What of the dossier at this revision the diff cannot read: all of it when the
+        folder is not there (every fact then shows as added or removed), a submodule's."""
+        if not self.blobs and not self.submodules:
+            return [
+                diagnostic(
+                    "DOS515",
+                    f"{self.label} has no dossier folder at {self.root}: every fact of the "
+                    "other revision shows as added or removed",
+                    Location(self.root),
+                    hint="if the dossier moved, compare revisions that both hold it at this "
+                    "path; a new dossier is rightly all added",
+                )
+            ]
+        return [
+            diagnostic(
+                "DOS516",
+                f"{self.root / path} is a git submodule at {self.label}: its facts are not "
+                "compared",
+                Location(self.root / path),
+                hint="keep the dossier's files in the repository itself, or diff the submodule's "
+                "own revisions",
+            )
+            for path in self.submodules
+        ]
 
     def fact_paths(self) -> list[Path]:
         return sorted(p for p in self.blobs if is_fact_file(p))
@@ -81,9 +109,10 @@ class Snapshot:
 def at_revision(root: Path, revision: str) -> Snapshot:
     commit = resolve_revision(root, revision)
     info = commit_info(root, commit)
+    blobs, submodules = tree_blobs(root, commit)
     return Snapshot(
-        root, f"{revision} ({commit[:12]})", info, tree_blobs(root, commit),
-        lambda shas: read_blobs(root, shas),
+        root, f"{revision} ({commit[:12]})", info, blobs,
+        lambda shas: read_blobs(root, shas), submodules,
     )  # fmt: skip
 
 
@@ -93,11 +122,19 @@ def _git_blob_hash(content: bytes) -> str:
 
 
 def working_tree(root: Path) -> Snapshot:
+    # a folder holding `.git` is another repository (a submodule): as at a revision, its
+    # files are not the dossier's
+    nested = sorted(git.parent for git in root.rglob(".git") if git.parent != root)
     contents = {
         path.relative_to(root): path.read_bytes()
         for path in root.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        and not any(folder in path.parents for folder in nested)
     }
     by_hash = {_git_blob_hash(content): content for content in contents.values()}
     blobs = {path: _git_blob_hash(content) for path, content in contents.items()}
-    return Snapshot(root, "working tree", None, blobs, lambda shas: {s: by_hash[s] for s in shas})
+    submodules = [folder.relative_to(root) for folder in nested]
+    return Snapshot(
+        root, "working tree", None, blobs, lambda shas: {s: by_hash[s] for s in shas}, submodules
+    )

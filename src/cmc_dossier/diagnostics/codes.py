@@ -598,6 +598,32 @@ CODES: dict[str, Code] = {
             "different specifications carry one version number.",
         ),
         Code(
+            "DOS514",
+            _W,
+            "Fact not compared: its file does not load at one revision",
+            "A fact has no counterpart at the other revision, and a changed file that names it "
+            "does not load there (a YAML or schema error), so the diff cannot tell an "
+            "addition or removal from a change. It is shown at the highest category of each "
+            "context, never lower; fix the file, or assess the change by hand.",
+        ),
+        Code(
+            "DOS515",
+            _W,
+            "No dossier folder at a revision",
+            "The compared revision has no dossier folder at this path, so every fact of the "
+            "other revision shows as added or removed. Right for a new dossier; if the "
+            "folder moved, compare revisions that both hold it at the same path.",
+        ),
+        Code(
+            "DOS516",
+            _W,
+            "Submodule under the dossier not compared",
+            "A git submodule (or a nested repository in the working tree) sits under the "
+            "dossier folder. Its files belong to another repository: the diff does not read "
+            "them, so changes to facts kept there are not shown. Keep the dossier's files in "
+            "its own repository.",
+        ),
+        Code(
             "DOS600",
             _E,
             "Result spreadsheet cannot be read",
