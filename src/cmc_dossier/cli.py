@@ -584,6 +584,7 @@ def _assessed(
         found.base_problems = before.validate().diagnostics
         found.head_problems = after.validate().diagnostics
     report = assess(found, table, rules_changed)
+    report.problems_of_whole_revisions = full
     report.to_check = found.not_compared + stale_text(report, after.root)
     return report, before, after
 

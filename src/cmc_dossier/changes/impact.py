@@ -242,6 +242,7 @@ class ImpactReport:
     head_dossier: Dossier | None = None
     base_dossier: Dossier | None = None
     head_texts: dict[Path, bytes] = field(default_factory=dict)  # fact and narrative files
+    problems_of_whole_revisions: bool = False  # `--full`: not only the changed files
 
 
 # Per kind, the references that decide where a fact is presented (its CTD sections).

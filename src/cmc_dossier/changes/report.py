@@ -50,6 +50,11 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def _problem_scope(report: ImpactReport) -> str:
+    """Where the problems counted were looked for: `--full` validates whole revisions."""
+    return "at " if report.problems_of_whole_revisions else "in the changed files at "
+
+
 def change_text(item: AssessedChange) -> str:
     """One line saying what changed, as typed on both sides."""
     fc: FieldChange | None = item.field
@@ -168,9 +173,8 @@ def as_markdown(
         if problems:
             head += [
                 "",
-                f"**{len(problems)} validation problem(s) in the changed files at {side}**: "
-                "the diff shows what could be read (`dossier validate` checks the whole "
-                "revision).",
+                f"**{len(problems)} validation problem(s) {_problem_scope(report)}{side}**: "
+                "the diff shows what could be read.",
             ]
     if not report.changes:
         return "\n".join([*head, "", "No fact changed."]) + "\n"
@@ -267,8 +271,8 @@ def as_text(report: ImpactReport) -> str:
         problems = report.problems.get(side) or []
         if problems:
             lines.append(
-                f"{len(problems)} validation problem(s) in the changed files at {side}: the diff "
-                "shows what could be read (`dossier validate` checks the whole revision)"
+                f"{len(problems)} validation problem(s) {_problem_scope(report)}{side}: the diff "
+                "shows what could be read"
             )
     for change in report.changes:
         lines.append(
