@@ -6,9 +6,11 @@ real git repositories and real pandoc; the GitHub API is a loopback server.
 
 from __future__ import annotations
 
+import html
 import http.server
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -536,3 +538,22 @@ def test_a_template_cannot_reach_python_internals(expression: str) -> None:
     template = environment.from_string("{{ text.lower() }}{{ " + expression + " }}")
     with pytest.raises(SecurityError):
         template.render(text="Assay")
+
+
+@pytest.mark.parametrize("name", ["TRUE", "False", "*Bold* name_x", "1. A"])
+def test_a_product_name_reaches_the_docx_as_typed(small_repo: Path, name: str) -> None:
+    """pandoc reads `--metadata subtitle=TRUE` as a boolean and dropped the subtitle; the
+    title block carries it as text, as typed (no emphasis, no list)."""
+    facts = small_repo / "dossier" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("name: Examplinib tablets", f"name: {json.dumps(name)}", 1))
+    git(small_repo, "commit", "-qam", "rename the product")
+    done = run_cli("build", "dossier", "-t", "impd", "-f", "docx", "-o", "build", cwd=small_repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with zipfile.ZipFile(small_repo / "build" / "impd" / "impd-quality.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    subtitle = re.search(r'<w:pStyle w:val="Subtitle"/>.*?</w:p>', body, re.DOTALL)
+    assert subtitle is not None, body[:2000]
+    shown = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", subtitle.group(0)))
+    assert shown == html.escape(name, quote=False)
+    assert "<w:i/>" not in subtitle.group(0) and "<w:numPr>" not in subtitle.group(0)

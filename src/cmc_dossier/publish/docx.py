@@ -14,6 +14,7 @@ gives the same bytes.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -28,6 +29,7 @@ import pypandoc
 from cmc_dossier.publish import layout
 from cmc_dossier.publish.assemble_docx import DOCUMENT, assemble, entries_of
 from cmc_dossier.publish.cache import content_key
+from cmc_dossier.render.text import escape
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Every CTD heading level (3.2.P.2.1.1 is level 5 in the IND), so the TOC lists 3.2.S.4.1.
@@ -115,12 +117,13 @@ def conversion_key(markdown: str, reference: bytes, stamp: Stamp, heading: bool 
     `heading` False: a later part of a document, converted without title and contents."""
     command = pandoc_command("reference.docx", stamp, heading)[1:]
     versions = (pandoc_version(), LAYOUT_VERSION, PACKING_VERSION)
-    return content_key(markdown, reference, *versions, *command)
+    return content_key(markdown, reference, *versions, *command, _titles(stamp, heading))
 
 
 def pandoc_command(reference_path: str, stamp: Stamp, heading: bool = True) -> list[str]:
     """The one pandoc invocation of a document or of its first part (Markdown on stdin,
-    DOCX on stdout); `heading` False: a later part, without title, subtitle and contents."""
+    DOCX on stdout); `heading` False: a later part, without contents (nor the title and
+    subtitle, which `_titles` puts before the Markdown)."""
     return [
         pypandoc.get_pandoc_path(),
         "--from",
@@ -130,8 +133,6 @@ def pandoc_command(reference_path: str, stamp: Stamp, heading: bool = True) -> l
         "--reference-doc",
         reference_path,
         *(["--toc", f"--toc-depth={TOC_DEPTH}"] if stamp.toc and heading else []),
-        *(["--metadata", f"title={stamp.title}"] if heading else []),
-        *(["--metadata", f"subtitle={stamp.product}"] if heading else []),
         "--metadata",
         "toc-title=Table of Contents",
         "--output",
@@ -139,10 +140,22 @@ def pandoc_command(reference_path: str, stamp: Stamp, heading: bool = True) -> l
     ]
 
 
+def _titles(stamp: Stamp, heading: bool) -> str:
+    """The title and subtitle (the product) as a YAML metadata block before the Markdown.
+    Not `--metadata title=...`: pandoc reads a value true, True, TRUE, false, False or FALSE
+    there as a boolean, and a product so named lost its subtitle. Block values are
+    Markdown, so they are escaped as all user text is; a later part has none."""
+    if not heading:
+        return ""
+    values = {"title": escape(stamp.title), "subtitle": escape(stamp.product)}
+    lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in values.items()]
+    return "\n".join(["---", *lines, "---", "", ""])
+
+
 def _pandoc(markdown: str, reference_path: str, stamp: Stamp, heading: bool = True) -> bytes:
     done = subprocess.run(
         pandoc_command(reference_path, stamp, heading),
-        input=markdown.encode("utf-8"),
+        input=(_titles(stamp, heading) + markdown).encode("utf-8"),
         capture_output=True,
         # pandoc decodes its arguments (the title) in the locale's encoding: under LC_ALL=C
         # a non-ASCII title would be corrupted. Input and output are UTF-8 whatever the locale.
