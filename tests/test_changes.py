@@ -714,3 +714,24 @@ def test_an_edited_narrative_file_is_a_change_of_its_narrative(tmp_path: Path) -
     assert (change["id"], change["change_type"]) == ("N-A-1", "supportive-information-changed")
     assert change["old"].startswith("narratives/facilities.md (") and "lines after" in change["new"]
     assert change["sections"]["ind"] == ["3.2.A.1"]
+
+
+def test_a_value_with_a_vertical_bar_stays_in_its_cell_in_the_redline() -> None:
+    """A typed "|" is escaped in a table cell; the redline's spans kept splitting at it, so
+    pandoc saw a broken span and an extra column."""
+    from cmc_dossier.changes.redline import redline
+    from cmc_dossier.publish.docx import READER
+
+    table = "| Test | Criterion |\n|---|---|\n| Assay | {} |\n"
+    marked = redline(table.format(r"A\|B \\"), table.format(r"A\|C \\"), "QA", "2026-11-24")
+    document = json.loads(pypandoc.convert_text(marked, "json", format=READER))
+    (block,) = document["blocks"]
+    body = block["c"][4][0][3]  # the table body's rows
+    (row,) = body
+    cells = [cell[4] for cell in row[1]]
+    assert len(cells) == 2
+    spans = [inline for block in cells[1] for inline in block["c"] if inline["t"] == "Span"]
+    texts = {span["c"][0][1][0]: pypandoc.convert_text(
+        json.dumps({**document, "blocks": [{"t": "Plain", "c": span["c"][1]}]}), "plain",
+        format="json").strip() for span in spans}  # fmt: skip
+    assert texts == {"deletion": "A|B", "insertion": "A|C"}  # the same escaped "\\" after

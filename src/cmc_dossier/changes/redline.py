@@ -24,7 +24,10 @@ from cmc_dossier.publish.pipeline import reference_document
 from cmc_dossier.render.documents import Document
 from cmc_dossier.render.targets import renderer_for
 
-_TOKENS = re.compile(r"\s+|\||[^\s|]+")
+# Spaces, a cell border, or a word; a word keeps its backslash escapes whole, so an escaped
+# "\|" inside a cell is text, never a border the spans are split at (a lone backslash, at
+# a line's end, is a word too: every character belongs to one token).
+_TOKENS = re.compile(r"\s+|\||(?:\\\S|[^\s|\\]|\\)+")
 _STRUCTURAL = re.compile(r"^\s*$|^\|[-|: ]+\|\s*$|^:::|^#+\s|^: Table ")
 
 
