@@ -557,3 +557,23 @@ def test_a_product_name_reaches_the_docx_as_typed(small_repo: Path, name: str) -
     shown = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", subtitle.group(0)))
     assert shown == html.escape(name, quote=False)
     assert "<w:i/>" not in subtitle.group(0) and "<w:numPr>" not in subtitle.group(0)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("diff", "HEAD", "-o", "dossier/facts.yaml"),  # would replace the facts with a report
+        ("diff", "HEAD", "--json", "dossier/report.yaml"),  # would be read as a fact file
+        ("readiness", "dossier", "-o", "dossier/readiness.md"),
+        ("roadmap", "dossier", "-f", "docx", "-o", "dossier/roadmap.docx"),
+        ("codeowners", "dossier", "-o", "dossier/CODEOWNERS"),
+    ],
+)
+def test_an_output_file_inside_the_dossier_is_refused(
+    small_repo: Path, command: tuple[str, ...]
+) -> None:
+    before = _tree(small_repo / "dossier")
+    done = run_cli(*command, cwd=small_repo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "inside the dossier folder" in done.stderr and "Traceback" not in done.stderr
+    assert _tree(small_repo / "dossier") == before

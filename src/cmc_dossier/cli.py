@@ -143,7 +143,7 @@ def readiness(
 
     found = formats.readiness(_validated(path), phase.value if phase else None)
     render = {"text": formats.as_text, "markdown": formats.as_markdown, "json": formats.as_json}
-    _write_output(render[output_format.value](found), output)
+    _write_output(render[output_format.value](found), output, path)
 
 
 def _as_of(value: str | None) -> date:
@@ -164,7 +164,9 @@ class DocumentFormat(StrEnum):
     docx = "docx"
 
 
-def _write_document(markdown: str, title: str, dossier: Dossier, output: Path | None) -> None:
+def _write_document(
+    markdown: str, title: str, dossier: Dossier, output: Path | None, folder: Path
+) -> None:
     """A strategy document as DOCX: one pandoc call, styled by the default reference."""
     from cmc_dossier.publish.docx import Stamp, to_docx
     from cmc_dossier.publish.pipeline import reference_document
@@ -175,8 +177,9 @@ def _write_document(markdown: str, title: str, dossier: Dossier, output: Path | 
     reference, reference_path = reference_document(None, "a4")
     stamp = Stamp(dossier.manifest.product.name, title, dossier.manifest.document_version,
                   "", True)  # fmt: skip
-    from cmc_dossier.outputs import replace_file
+    from cmc_dossier.outputs import outside, replace_file
 
+    outside(output, folder)
     replace_file(output, to_docx(markdown, reference, str(reference_path), stamp, 0))
 
 
@@ -202,14 +205,14 @@ def roadmap(
     product = dossier.manifest.product.name
     if output_format is DocumentFormat.docx:
         markdown = formats.as_markdown(found, product, lambda text: escape(text, PANDOC))
-        _write_document(markdown, "CMC roadmap", dossier, output)
+        _write_document(markdown, "CMC roadmap", dossier, output, path)
         return
     render = {
         "text": lambda: formats.as_text(found, product),
         "markdown": lambda: formats.as_markdown(found, product),
         "json": lambda: formats.as_json(found),
     }
-    _write_output(render[output_format.value](), output)
+    _write_output(render[output_format.value](), output, path)
 
 
 class AnnexFormat(StrEnum):
@@ -236,9 +239,9 @@ def responsibilities(
     found = matrix(dossier)
     if output_format is AnnexFormat.docx:
         markdown = as_markdown(found, lambda text: escape(text, PANDOC))
-        _write_document(markdown, "Responsibilities", dossier, output)
+        _write_document(markdown, "Responsibilities", dossier, output, path)
         return
-    _write_output(as_markdown(found, cell), output)
+    _write_output(as_markdown(found, cell), output, path)
 
 
 @app.command("transfer-package")
@@ -488,14 +491,15 @@ RulesOption = Annotated[
 ]
 
 
-def _write_output(text: str, output: Path | None) -> None:
-    """To standard output (no -o, or -o -), else whole into the file named."""
-    from cmc_dossier.outputs import write_file
+def _write_output(text: str, output: Path | None, dossier: Path) -> None:
+    """To standard output (no -o, or -o -), else whole into the file named (never into the
+    dossier folder)."""
+    from cmc_dossier.outputs import outside, write_file
 
     if output is None or str(output) == "-":
         echo(text)
         return
-    write_file(output, text)
+    write_file(outside(output, dossier), text)
 
 
 def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapshot, Snapshot]:
@@ -558,9 +562,9 @@ def diff(
     text = render[output_format.value](report)
     if output_format is ReportFormat.markdown:
         text += _readiness_change(before, after)
-    _write_output(text, output)
+    _write_output(text, output, path)
     if json_output is not None:
-        _write_output(formats.as_json(report), json_output)
+        _write_output(formats.as_json(report), json_output, path)
 
 
 def _assessed(
@@ -764,7 +768,7 @@ def codeowners(
     text, problems = owners(result.dossier, path, repository)
     if problems:
         echo(as_text(problems))
-    _write_output(text, output)
+    _write_output(text, output, path)
     echo(f"wrote {output}")
 
 

@@ -209,6 +209,18 @@ def _delete(path: Path) -> None:
         )
 
 
+def outside(output: Path, folder: Path) -> Path:
+    """`output`, refused when it is in the dossier folder read: a report written there
+    would replace a fact file (`diff -o dossier/product.yaml`) or be read as one."""
+    place, dossier = output.resolve(), folder.resolve()
+    if place == dossier or dossier in place.parents:
+        raise OutputError(
+            f"{output} is inside the dossier folder {folder}; nothing was written",
+            "write the output outside the dossier folder, or to - (standard output)",
+        )
+    return output
+
+
 def write_file(path: Path, text: str) -> None:
     """Write a text output whole: a regular file is replaced atomically, anything else
     (a terminal, /dev/stdout, a pipe) is written in place and never replaced by a file."""
