@@ -17,7 +17,14 @@ from pathlib import Path, PurePosixPath
 import pytest
 from docx_canonical import canonical, entries
 
-from cmc_dossier.publish.assemble_docx import MIN_PART, _cuts, assemble, split
+from cmc_dossier.publish.assemble_docx import (
+    CONTINUED,
+    MIN_PART,
+    _cuts,
+    assemble,
+    continues_a_table,
+    split,
+)
 from cmc_dossier.publish.docx import Stamp, assembled, convert, convert_part
 from cmc_dossier.render.documents import Document
 from cmc_dossier.render.targets import DOCUMENT_TARGETS, renderer_for
@@ -47,16 +54,29 @@ def _bookmarks(document_xml: bytes) -> list[bytes]:
     return re.findall(rb'<w:bookmarkStart w:id="\d+" w:name="([^"]*)"', document_xml)
 
 
+def _rejoined(parts: list[str]) -> str:
+    """The document back from its parts: joined by blank lines, a part continuing a table
+    without the link definition and the header and separator lines it repeats."""
+    text = parts[0]
+    for part in parts[1:]:
+        if continues_a_table(part):
+            text += part.removeprefix(CONTINUED).split("\n", 2)[2]
+        else:
+            text += "\n" + part
+    return text
+
+
 def _check(document: Document, smallest: int, largest: int) -> int:
     stamp = _stamp(document)
     parts = split(document.markdown, smallest, largest, whole_below=2 * smallest)
-    assert "\n".join(parts) == document.markdown
+    continued = [continues_a_table(part) for part in parts]
+    assert _rejoined(parts) == document.markdown
     with ThreadPoolExecutor(max_workers=2) as pool:
         whole = pool.submit(convert, document.markdown, REFERENCE, stamp)
         converted = list(
             pool.map(lambda i: convert_part(parts[i], REFERENCE, stamp, i == 0), range(len(parts)))
         )
-    joined = assemble(converted)["word/document.xml"]
+    joined = assemble(converted, continued)["word/document.xml"]
     names = _bookmarks(joined)
     assert len(names) == len(set(names)), f"{document.path}: duplicate bookmark names"
     anchors = set(re.findall(rb'<w:hyperlink w:anchor="([^"]*)"', joined))
@@ -66,7 +86,8 @@ def _check(document: Document, smallest: int, largest: int) -> int:
     assert ids <= set(names), f"{document.path}: {sorted(ids - set(names))[:5]}"
     if document.path.name in ("module-3-quality", "impd-quality"):
         assert anchors and anchors <= ids, f"{document.path}: {sorted(anchors - ids)[:5]}"
-    expected, found = canonical(whole.result()), canonical(assembled(converted, stamp))
+    expected = canonical(whole.result())
+    found = canonical(assembled(converted, stamp, continued))
     assert sorted(found) == sorted(expected)
     for name in expected:
         assert found[name] == expected[name], f"{document.path}: {name} differs"
@@ -170,7 +191,7 @@ def test_parts_that_cannot_be_joined_fall_back_to_a_whole_conversion(
     from cmc_dossier.publish import pipeline
     from cmc_dossier.publish.assemble_docx import AssemblyError
 
-    def refuse(parts: list[bytes], stamp: Stamp) -> bytes:
+    def refuse(parts: list[bytes], stamp: Stamp, continued: list[bool]) -> bytes:
         raise AssemblyError("a part refers to word/media/x.png, which it does not hold")
 
     monkeypatch.setattr(pipeline, "assembled", refuse)
@@ -208,3 +229,30 @@ def test_a_part_one_target_converted_serves_another(tmp_path: Path) -> None:
             leaf.read_bytes()
             == (tmp_path / "both/m4q-r2" / leaf.relative_to(tmp_path / "alone/m4q-r2")).read_bytes()
         )
+
+
+def test_a_large_table_is_cut_between_rows_and_joined_whole() -> None:
+    """A table larger than a part is converted in pieces of rows; joined, it is the table
+    pandoc and the layout make from the whole: one table, its caption before it, its
+    columns fitted over every row. A table whose header line does not make pandoc use
+    relative widths is not cut (its pieces could get other column widths)."""
+    header = "| QTPP element | Quality attribute (criticality) | Process parameters | Controls |"
+    rows = [
+        f"| Quality | Attribute {n} (Critical) | Parameter {n}.{n % 7} | Test {n}: ≤ {n % 9}.0 % "
+        f"([3.2.P.5.1](#spec)); {'long ' * (n % 13)}words |"
+        for n in range(400)
+    ]
+    wide = "\n".join([header, "|---|---|---|---|", *rows, "", ": Table 1. Attributes"])
+    narrow = "\n".join(["| A | B |", "|---|---|", *(f"| {n} | x |" for n in range(900))])
+    markdown = (
+        "\n\n".join(
+            ["# Top {#top}", "Intro.", wide, "## Next {#spec}", "Text.", narrow, ": Table 2. Short"]
+        )
+        + "\n"
+    )
+    document = Document(PurePosixPath("combined"), "Combined", markdown)
+    parts = split(markdown, 2048, 8192, whole_below=4096)
+    cut_rows = [part for part in parts if continues_a_table(part)]
+    assert len(cut_rows) > 5 and all(header in part for part in cut_rows)
+    assert not any("| A | B |" in part for part in cut_rows)
+    assert _check(document, 2048, 8192) == len(parts)

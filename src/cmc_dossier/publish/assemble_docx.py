@@ -13,6 +13,16 @@ gives for the whole Markdown up to those ids (tests/test_assemble_docx.py holds 
 Cuts are content-defined (the chunk before a candidate decides, by its digest, whether to
 cut there), so an edit changes the part holding it and leaves the others' boundaries, and
 with them their cached conversions, as they were.
+
+A pipe table larger than a part (the QOS's table of every quality attribute is 350 KiB at
+10k facts, 1.8 s of pandoc for one edited criterion) is cut between rows too: the part
+after such a cut starts with a link definition pandoc writes nothing for (CONTINUED), the
+table's header and separator lines again, then the rows; the assembly appends those rows
+(not the repeated header) to the table before, moves the table's caption, which pandoc
+writes in the last part, before it, and fits the joined table's columns again. pandoc
+writes each row the same in any part; the column grid is the same where the header line
+alone makes pandoc use relative widths (a line longer than its 72 columns), so only such
+tables are cut between rows.
 """
 
 from __future__ import annotations
@@ -24,6 +34,8 @@ import zlib
 from collections.abc import Callable
 
 from lxml import etree
+
+from cmc_dossier.publish import layout
 
 # Part sizes from pandoc's cost on this machine: about 0.05 s of CPU per process plus about
 # 5.7 ms per KiB of Markdown (slices of the 10k-fact QOS, 2 to 96 KiB), so what an edit
@@ -43,6 +55,8 @@ CUT_ONE_IN = 16  # a candidate past MIN_PART becomes a cut when its chunk's dige
 # first paragraph of a document (or after a heading) "First Paragraph", so a part starting
 # with one would differ from the whole.
 _CANDIDATE = re.compile(rb'\n\n(?=#{1,6} |\| |::: \{custom-style=")')
+CONTINUED = "[cmc-dossier-continued-table]: #\n\n"
+_RELATIVE_WIDTHS = 80  # a header line longer than pandoc's 72 columns, with a margin
 _FENCE = re.compile(rb"^:::+[ \t]*(\S?)", re.MULTILINE)
 
 DOCUMENT = "word/document.xml"
@@ -74,6 +88,9 @@ _INDENT = b"\n    "  # pandoc's indentation of the body's elements
 _ENDS_WITH_TABLE = re.compile(rb"</w:tbl>\s*\Z")
 _STARTS_WITH_TABLE = re.compile(rb'<w:tbl>|<w:p><w:pPr><w:pStyle w:val="TableCaption"/>')
 _TABLE_SEPARATOR = b"<w:p/>" + _INDENT
+_CAPTION = re.compile(rb'<w:p><w:pPr><w:pStyle w:val="TableCaption"\s*/></w:pPr>.*?</w:p>\s*')
+_TABLE_PROPERTIES = re.compile(rb"<w:tblPr>.*?</w:tblPr>")
+_ROW = re.compile(rb"<w:tr>.*?</w:tr>")
 
 
 class AssemblyError(RuntimeError):
@@ -97,6 +114,30 @@ def _cuts(markdown: bytes) -> list[int]:
     return cuts
 
 
+def _row_cuts(markdown: bytes, cuts: list[int], largest: int) -> dict[int, bytes]:
+    """Row boundaries (the line break after a row) inside each pipe table larger than
+    `largest` whose header line makes pandoc use relative widths, with the header and
+    separator lines a part starting there repeats."""
+    found: dict[int, bytes] = {}
+    for cut in cuts:
+        if not markdown.startswith(b"| ", cut + 2):
+            continue
+        end = markdown.find(b"\n\n", cut + 2)
+        end = len(markdown) if end < 0 else end
+        header_end = markdown.find(b"\n", cut + 2)
+        if end - cut < largest or header_end - cut - 2 <= _RELATIVE_WIDTHS:
+            continue
+        separator_end = markdown.find(b"\n", header_end + 1)
+        if separator_end < 0 or separator_end >= end:
+            continue
+        repeated = markdown[cut + 2 : separator_end + 1]
+        line = markdown.find(b"\n", separator_end + 1)
+        while 0 <= line < end and markdown.startswith(b"|", line + 1):
+            found[line] = repeated
+            line = markdown.find(b"\n", line + 1)
+    return found
+
+
 def split(
     markdown: str,
     smallest: int = MIN_PART,
@@ -104,22 +145,31 @@ def split(
     whole_below: int = WHOLE_BELOW,
 ) -> list[str]:
     """The Markdown in parts that convert alone as they do in the whole; one part when the
-    document is small. Joining the parts with blank lines gives the document back."""
+    document is small. Joining the parts with blank lines gives the document back, except
+    where a part CONTINUED a table (see the module's docstring)."""
     data = markdown.encode("utf-8")
     if len(data) < max(whole_below, 2 * smallest):
         return [markdown]
-    parts, start, previous = [], 0, 0
-    for cut in _cuts(data):
-        size = cut - start
+    blocks = _cuts(data)
+    rows = _row_cuts(data, blocks, largest)
+    parts, start, previous, prefix = [], 0, 0, b""
+    for cut in sorted([*blocks, *rows]):
+        size = cut - start + len(prefix)
         chunk = data[previous:cut]
-        previous = cut + 2
+        skip = 1 if cut in rows else 2  # a row's line break, or a blank line
+        previous = cut + skip
         if size >= largest or (size >= smallest and zlib.crc32(chunk) % CUT_ONE_IN == 0):
             if len(data) - cut < smallest:
                 break
-            parts.append(data[start:cut].decode("utf-8") + "\n")
-            start = cut + 2
-    parts.append(data[start:].decode("utf-8"))
+            parts.append((prefix + data[start:cut]).decode("utf-8") + "\n")
+            start = cut + skip
+            prefix = CONTINUED.encode() + rows[cut] if cut in rows else b""
+    parts.append((prefix + data[start:]).decode("utf-8"))
     return parts
+
+
+def continues_a_table(part: str) -> bool:
+    return part.startswith(CONTINUED)
 
 
 def entries_of(docx: bytes) -> dict[str, bytes]:
@@ -340,19 +390,47 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def assemble(parts: list[bytes]) -> dict[str, bytes]:
+def _joined_table(before: bytes, rest: bytes, document: bytes) -> bytes:
+    """`before` ending with a table, `rest` starting with its remaining rows (after its
+    caption, if the table has one, and the repeated header row): one table, captioned
+    and fitted as pandoc and the layout make it from the whole."""
+    table_start = before.rfind(b"\n" + _INDENT[1:] + b"<w:tbl>")
+    lead, kept = (before[:table_start], _INDENT) if table_start >= 0 else (b"", b"")
+    table = before[table_start + len(_INDENT) if table_start >= 0 else 0 :]
+    table = table[: table.rindex(b"</w:tbl>")]
+    caption = _CAPTION.match(rest)
+    later_start = caption.end() if caption else 0
+    later_end = rest.index(b"</w:tbl>", later_start) + len(b"</w:tbl>")
+    later = rest[later_start:later_end]
+    properties = _TABLE_PROPERTIES.search(later)
+    if properties is None or not later.startswith(b"<w:tbl>"):
+        raise AssemblyError("a part continuing a table does not start with it")
+    table = _TABLE_PROPERTIES.sub(lambda _: properties.group(0), table, count=1)
+    rows = _ROW.findall(later)[1:]  # its own header row is the repeated one
+    joined = layout.fitted_table(table + b"".join(rows) + b"</w:tbl>", document)
+    shown = caption.group(0) if caption else b""
+    return lead + kept + shown + joined + rest[later_end:]
+
+
+def assemble(parts: list[bytes], continued: list[bool] | None = None) -> dict[str, bytes]:
     """The archive entries of one DOCX from the parts' DOCX in order (the first converted
     with the title and table of contents), in the first part's entry order; its body's
-    tables fitted as the parts had them, the rest of the layout still to do."""
+    tables fitted as the parts had them, the rest of the layout still to do. `continued`:
+    which parts continue the table the part before ends with (`split`)."""
     package = _Package(entries_of(parts[0]))
     document = package.entries[DOCUMENT]
     start, end = _body(document)
     package.count_bookmarks(document[start:end])
     bodies = [document[start:end], *(package.body(entries_of(part)) for part in parts[1:])]
     bodies = _sections_closed(bodies)
+    joined = [bodies[0]]
     for index in range(1, len(bodies)):
-        if _ENDS_WITH_TABLE.search(bodies[index - 1]) and _STARTS_WITH_TABLE.match(bodies[index]):
+        if continued and continued[index]:
+            joined[-1] = _joined_table(joined[-1], bodies[index], document)
+            continue
+        if _ENDS_WITH_TABLE.search(joined[-1]) and _STARTS_WITH_TABLE.match(bodies[index]):
             bodies[index] = _TABLE_SEPARATOR + bodies[index]
+        joined.append(bodies[index])
     entries = package.finished()
-    entries[DOCUMENT] = document[:start] + b"".join(bodies) + document[end:]
+    entries[DOCUMENT] = document[:start] + b"".join(joined) + document[end:]
     return entries

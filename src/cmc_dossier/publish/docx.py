@@ -201,10 +201,10 @@ def convert_part(markdown: str, reference_path: str, stamp: Stamp, heading: bool
     return zipped(entries)
 
 
-def assembled(parts: list[bytes], stamp: Stamp) -> bytes:
+def assembled(parts: list[bytes], stamp: Stamp, continued: list[bool] | None = None) -> bytes:
     """A document's conversion from its converted parts, laid out as a whole and packed
-    for `stamp_docx` like `convert`'s."""
-    entries = assemble(parts)
+    for `stamp_docx` like `convert`'s; `continued`: the parts that continue a table."""
+    entries = assemble(parts, continued)
     entries[DOCUMENT] = layout.arrange(entries[DOCUMENT], _toc_depth(stamp))
     return _packed(entries)
 

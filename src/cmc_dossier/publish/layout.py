@@ -384,6 +384,16 @@ def _serialised(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def fitted_table(table_xml: bytes, document_xml: bytes) -> bytes:
+    """One table (a part's tables joined into it) fitted as `fit_tables` fits it in the
+    section of `document_xml`."""
+    document = _Body(document_xml)
+    body = document.parsed(table_xml + document.rest[: document.rest.rindex(b"</w:body>")])
+    _fit_tables(body)
+    written = document.written(body)
+    return written[: written.rindex(b"<w:sectPr")]
+
+
 def fit_tables(document_xml: bytes) -> bytes:
     """The tables of one part of a document fitted (the costly, local half of the layout)."""
     root, body = _parsed(document_xml)

@@ -33,7 +33,7 @@ from cmc_dossier.diagnostics.codes import diagnostic
 from cmc_dossier.model.dossier import Dossier
 from cmc_dossier.outputs import Generations, link_or_copy
 from cmc_dossier.publish import pdf
-from cmc_dossier.publish.assemble_docx import AssemblyError, split
+from cmc_dossier.publish.assemble_docx import AssemblyError, continues_a_table, split
 from cmc_dossier.publish.cache import ConversionCache, content_key
 from cmc_dossier.publish.docx import (
     PandocError,
@@ -448,7 +448,8 @@ def _conversions(
     def assemble(output: _Output) -> None:
         stamp = stamp_of(output.document)
         try:
-            data = assembled([parts[key] or b"" for key, _ in output.parts], stamp)
+            continued = [continues_a_table(markdown) for _, markdown in output.parts]
+            data = assembled([parts[key] or b"" for key, _ in output.parts], stamp, continued)
         except AssemblyError:
             # parts that cannot be joined (not expected: pandoc always writes numbering,
             # relationships and footnotes): the document is converted whole, as a small one
