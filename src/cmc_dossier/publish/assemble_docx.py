@@ -390,26 +390,30 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _joined_table(before: bytes, rest: bytes, document: bytes) -> bytes:
-    """`before` ending with a table, `rest` starting with its remaining rows (after its
-    caption, if the table has one, and the repeated header row): one table, captioned
-    and fitted as pandoc and the layout make it from the whole."""
-    table_start = before.rfind(b"\n" + _INDENT[1:] + b"<w:tbl>")
+def _joined_table(before: bytes, pieces: list[bytes], document: bytes) -> bytes:
+    """`before` ending with a table, each of `pieces` starting with more of its rows (after
+    its caption, in the last piece, and the repeated header row): one table, captioned
+    and fitted (once, over every row) as pandoc and the layout make it from the whole."""
+    table_start = before.rfind(_INDENT + b"<w:tbl>")
     lead, kept = (before[:table_start], _INDENT) if table_start >= 0 else (b"", b"")
     table = before[table_start + len(_INDENT) if table_start >= 0 else 0 :]
     table = table[: table.rindex(b"</w:tbl>")]
-    caption = _CAPTION.match(rest)
-    later_start = caption.end() if caption else 0
-    later_end = rest.index(b"</w:tbl>", later_start) + len(b"</w:tbl>")
-    later = rest[later_start:later_end]
-    properties = _TABLE_PROPERTIES.search(later)
-    if properties is None or not later.startswith(b"<w:tbl>"):
-        raise AssemblyError("a part continuing a table does not start with it")
-    table = _TABLE_PROPERTIES.sub(lambda _: properties.group(0), table, count=1)
-    rows = _ROW.findall(later)[1:]  # its own header row is the repeated one
+    rows: list[bytes] = []
+    shown, after = b"", b""
+    for piece in pieces:
+        caption = _CAPTION.match(piece)
+        later_start = caption.end() if caption else 0
+        later_end = piece.index(b"</w:tbl>", later_start) + len(b"</w:tbl>")
+        later = piece[later_start:later_end]
+        properties = _TABLE_PROPERTIES.search(later)
+        if properties is None or not later.startswith(b"<w:tbl>"):
+            raise AssemblyError("a part continuing a table does not start with it")
+        table = _TABLE_PROPERTIES.sub(lambda _, found=properties: found.group(0), table, count=1)
+        rows += _ROW.findall(later)[1:]  # its own header row is the repeated one
+        shown = caption.group(0) if caption else shown
+        after = piece[later_end:]
     joined = layout.fitted_table(table + b"".join(rows) + b"</w:tbl>", document)
-    shown = caption.group(0) if caption else b""
-    return lead + kept + shown + joined + rest[later_end:]
+    return lead + kept + shown + joined + after
 
 
 def assemble(parts: list[bytes], continued: list[bool] | None = None) -> dict[str, bytes]:
@@ -424,10 +428,16 @@ def assemble(parts: list[bytes], continued: list[bool] | None = None) -> dict[st
     bodies = [document[start:end], *(package.body(entries_of(part)) for part in parts[1:])]
     bodies = _sections_closed(bodies)
     joined = [bodies[0]]
-    for index in range(1, len(bodies)):
-        if continued and continued[index]:
-            joined[-1] = _joined_table(joined[-1], bodies[index], document)
+    pieces: list[bytes] = []  # parts continuing the table the last joined body ends with
+    for index in range(1, len(bodies) + 1):
+        if index < len(bodies) and continued and continued[index]:
+            pieces.append(bodies[index])
             continue
+        if pieces:
+            joined[-1] = _joined_table(joined[-1], pieces, document)
+            pieces = []
+        if index == len(bodies):
+            break
         if _ENDS_WITH_TABLE.search(joined[-1]) and _STARTS_WITH_TABLE.match(bodies[index]):
             bodies[index] = _TABLE_SEPARATOR + bodies[index]
         joined.append(bodies[index])
