@@ -256,3 +256,20 @@ def test_a_large_table_is_cut_between_rows_and_joined_whole() -> None:
     assert len(cut_rows) > 5 and all(header in part for part in cut_rows)
     assert not any("| A | B |" in part for part in cut_rows)
     assert _check(document, 2048, 8192) == len(parts)
+
+
+def test_the_layout_refuses_a_body_it_cannot_split_into_elements() -> None:
+    """The layout reads the body's elements by pandoc's line layout (one per line, indented
+    by four spaces); a body written otherwise is an error, not a document laid out wrong."""
+    from cmc_dossier.publish.layout import arrange
+
+    head = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    section = (
+        b'<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:left="1417" w:right="1417"/>'
+        b"</w:sectPr></w:body></w:document>"
+    )
+    one_line = head + b"<w:body><w:p><w:r><w:t>a</w:t></w:r></w:p><w:p/>" + section
+    with pytest.raises(ValueError, match="one per line"):
+        arrange(one_line, None)
+    laid_out = head + b"<w:body>\n    <w:p><w:r><w:t>a</w:t></w:r></w:p>\n    <w:p/>\n  " + section
+    assert arrange(laid_out, None) == laid_out

@@ -173,11 +173,18 @@ class _Body:
         closing = document_xml.rindex(b"<w:sectPr")
         content = document_xml[opening:closing]
         starts = [m.start() + 5 for m in _ELEMENT.finditer(content)]
+        if content.strip() and not starts:
+            raise ValueError("pandoc no longer writes the body's elements one per line")
         self.head = document_xml[:opening] + content[: starts[0] if starts else len(content)]
-        self.elements = [
-            content[a:b] for a, b in zip(starts, [*starts[1:], len(content)], strict=True)
-        ]
+        ends = [*starts[1:], len(content)] if starts else []
+        self.elements = [content[a:b] for a, b in zip(starts, ends, strict=True)]
         self.rest = document_xml[closing:]
+        for index, element in enumerate(self.elements):
+            end = element.rstrip()
+            if not (end.endswith(b"/>") or end.endswith(b"</w:%s>" % self.tag(index).encode())):
+                raise ValueError(
+                    f"a body element does not end where the next starts: {end[-60:]!r}"
+                )
         root_start = document_xml.index(b"<w:document")
         self.root_tag = document_xml[root_start : document_xml.index(b">", root_start) + 1]
 
