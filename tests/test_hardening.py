@@ -563,7 +563,8 @@ def test_a_product_name_reaches_the_docx_as_typed(small_repo: Path, name: str) -
     "command",
     [
         ("diff", "HEAD", "-o", "dossier/facts.yaml"),  # would replace the facts with a report
-        ("diff", "HEAD", "--json", "dossier/report.yaml"),  # would be read as a fact file
+        # would be read as a fact file; the report for -o is not written either
+        ("diff", "HEAD", "-o", "report.md", "--json", "dossier/report.yaml"),
         ("readiness", "dossier", "-o", "dossier/readiness.md"),
         ("roadmap", "dossier", "-f", "docx", "-o", "dossier/roadmap.docx"),
         ("codeowners", "dossier", "-o", "dossier/CODEOWNERS"),
@@ -577,3 +578,4 @@ def test_an_output_file_inside_the_dossier_is_refused(
     assert done.returncode == 1, done.stdout + done.stderr
     assert "inside the dossier folder" in done.stderr and "Traceback" not in done.stderr
     assert _tree(small_repo / "dossier") == before
+    assert not (small_repo / "report.md").exists()

@@ -492,14 +492,22 @@ RulesOption = Annotated[
 
 
 def _write_output(text: str, output: Path | None, dossier: Path) -> None:
-    """To standard output (no -o, or -o -), else whole into the file named (never into the
-    dossier folder)."""
+    _write_outputs([(text, output)], dossier)
+
+
+def _write_outputs(writes: list[tuple[str, Path | None]], dossier: Path) -> None:
+    """Each text to standard output (no -o, or -o -), else whole into the file named; no
+    file is written when one of them would go into the dossier folder."""
     from cmc_dossier.outputs import outside, write_file
 
-    if output is None or str(output) == "-":
-        echo(text)
-        return
-    write_file(outside(output, dossier), text)
+    files = [output for _, output in writes if output is not None and str(output) != "-"]
+    for output in files:
+        outside(output, dossier)
+    for text, output in writes:
+        if output in files:
+            write_file(output, text)
+        else:
+            echo(text)
 
 
 def _snapshots(path: Path, base: str, head: str, worktree: bool) -> tuple[Snapshot, Snapshot]:
@@ -562,9 +570,10 @@ def diff(
     text = render[output_format.value](report)
     if output_format is ReportFormat.markdown:
         text += _readiness_change(before, after)
-    _write_output(text, output, path)
+    writes = [(text, output)]
     if json_output is not None:
-        _write_output(formats.as_json(report), json_output, path)
+        writes.append((formats.as_json(report), json_output))
+    _write_outputs(writes, path)
 
 
 def _assessed(
