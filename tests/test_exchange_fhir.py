@@ -734,3 +734,37 @@ def test_a_line_without_a_quality_standard_takes_its_materials_reported_there(
     assert [_codes(g) for g in cellulose["grade"]] == [["C134006"]]
     (place,) = [d.location for d in reported if "'Ph. Eur. 0316'" in d.message]
     assert place.file.name == "excipients.yaml" and place.line == 12
+
+
+def test_bundles_are_cached_by_what_they_are_made_of_not_by_the_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validating and writing a bundle through fhir.resources is most of the export: a
+    bundle made before (another commit, an edit elsewhere) comes from the user's cache with
+    this commit's time put in; a damaged entry is made again; the files are the same."""
+    from build_helpers import committed_repo, git
+
+    from cmc_dossier.exchange.fhir import bundles
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made: list[str] = []
+    real = bundles._bundle_json
+    monkeypatch.setattr(bundles, "_bundle_json", lambda b: made.append(b["id"]) or real(b))
+    repo = committed_repo(tmp_path / "repo", MODALITIES / "small-molecule")
+    root = repo / "dossier"
+    first = fhir_files(validate_folder(root).dossier, root, None)
+    assert len(made) == len(first) - 1  # every bundle, not not-mapped.json
+    git(repo, "commit", "-q", "--allow-empty", "-m", "later", when="2031-05-06T07:08:09Z")
+    made.clear()
+    again = fhir_files(validate_folder(root).dossier, root, None)
+    assert made == []
+    stamped = {name: text.replace("2031-05-06T07:08:09Z", "T") for name, text in again.items()}
+    assert "2031-05-06T07:08:09Z" in again["SPEC-DP.sp4151.json"]
+    for name, text in first.items():
+        bundle = json.loads(text)
+        time = bundle.get("timestamp")
+        assert stamped[name] == (text.replace(time, "T") if time else text)
+    for entry in (tmp_path / "cache" / "cmc-dossier" / "fhir").iterdir():
+        entry.write_text("damaged\n{}", encoding="utf-8")
+    assert fhir_files(validate_folder(root).dossier, root, None) == again
+    assert len(made) == len(first) - 1

@@ -209,6 +209,13 @@ def _delete(path: Path) -> None:
         )
 
 
+def user_cache(stage: str) -> Path:
+    """A cache in the user's cache folder, shared by every checkout, never among the
+    deliverables (`$XDG_CACHE_HOME/cmc-dossier/<stage>`)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cmc-dossier" / stage
+
+
 def outside(output: Path, folder: Path) -> Path:
     """`output`, refused when it is in the dossier folder read: a report written there
     would replace a fact file (`diff -o dossier/product.yaml`) or be read as one."""

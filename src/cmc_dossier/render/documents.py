@@ -9,7 +9,6 @@ Markdown structure, template syntax or raw document code.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,6 +25,7 @@ from cmc_dossier.model.product import Narrative
 from cmc_dossier.model.prose import is_section, quotable_fields
 from cmc_dossier.model.regional import for_region
 from cmc_dossier.model.unknowns import Unknown
+from cmc_dossier.outputs import user_cache
 from cmc_dossier.render import text
 from cmc_dossier.render.outline import (
     ECTD_ROOT,
@@ -113,8 +113,7 @@ class _KeyedBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def template_cache() -> Path:
     """Compiled templates live in the user's cache, never among the deliverables."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cmc-dossier" / "jinja"
+    return user_cache("jinja")
 
 
 def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:

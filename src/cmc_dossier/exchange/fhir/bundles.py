@@ -11,11 +11,15 @@ commit gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import time
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +43,8 @@ from cmc_dossier.model.product import (
 )
 from cmc_dossier.model.regional import for_region
 from cmc_dossier.model.unknowns import known
+from cmc_dossier.outputs import replace_file, user_cache
+from cmc_dossier.publish.cache import content_key
 from cmc_dossier.vcs import revision_of
 
 _NAMESPACE = uuid.UUID("6f1c1a52-4d7e-5b1e-9a57-0c3d05513e10")  # fixed: IDs stay stable
@@ -440,7 +446,7 @@ def fhir_export(
     from cmc_dossier.exchange.fhir.substance import substance_bundle
 
     dossier = for_region(dossier, "us")  # FDA's PQ/CMC: the US wording of regional text
-    timestamp = _timestamp(root)
+    timestamp = _STAND_IN  # the commit's time is put in after the cached conversion
     unmapped = Unmapped()
     bundles: dict[str, dict[str, Any] | None] = {}
     for specification in dossier.of_kind(Specification):
@@ -454,7 +460,14 @@ def fhir_export(
         )
     for product in dossier.of_kind(DrugProduct):
         bundles[f"{product.id}.32p10.json"] = product_bundle(dossier, product, timestamp, unmapped)
-    files = {name: _bundle_json(bundle) for name, bundle in bundles.items() if bundle is not None}
+    cache = user_cache("fhir")
+    stamp = rf'\g<1>"{_timestamp(root)}"'
+    files = {
+        name: _STAMPED.sub(stamp, _cached_bundle_json(bundle, cache))
+        for name, bundle in bundles.items()
+        if bundle is not None
+    }
+    _forget_unused(cache)
     files["not-mapped.json"] = _dump(
         {
             "implementation_guide": f"{v.IG}|{v.IG_VERSION}",
@@ -467,6 +480,47 @@ def fhir_export(
 
 _DECIMAL = "\0decimal:"  # a NUL cannot be in a fact's text (DOS019)
 _DECIMAL_JSON = re.compile(r'"\\u0000decimal:([^"\\]+)\\u0000"')
+
+
+# Validating and writing a bundle through fhir.resources is most of the export (3.3 s of
+# CPU for the 500 bundles of a 10k-fact dossier), so each bundle's JSON is cached by the
+# bundle as built (plain data) and the library's version. The commit's time is not part of
+# it: bundles are built with a stand-in instant, replaced in the JSON afterwards, so a new
+# commit or an edit elsewhere converts nothing again.
+_STAND_IN = "1901-02-03T04:05:06Z"  # a valid FHIR instant no dossier states
+_STAMPED = re.compile(r'("(?:timestamp|date)": )"1901-02-03T04:05:06Z"')
+_CACHE_FORMAT = "fhir-bundle-1"  # bump when _bundle_json writes differently
+_UNUSED_DAYS = 30  # a cached bundle not read for this long is deleted
+
+
+def _typed(value: object) -> str:
+    """A value JSON has no type for (a Decimal as typed), named with its type for the key."""
+    return f"{type(value).__name__}:{value}"
+
+
+def _cached_bundle_json(bundle: dict[str, Any], cache: Path) -> str:
+    """`_bundle_json` of the bundle, from the user's cache when made before (each entry
+    carries its digest, so a damaged one is made again)."""
+    built = json.dumps(bundle, sort_keys=True, ensure_ascii=False, default=_typed)
+    path = cache / content_key(built, _CACHE_FORMAT, version("fhir.resources"))
+    try:
+        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if digest == content_key(text):
+            os.utime(path)  # in use: kept
+            return text
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = _bundle_json(bundle)
+    replace_file(path, f"{content_key(text)}\n{text}".encode())
+    return text
+
+
+def _forget_unused(cache: Path) -> None:
+    limit = time.time() - _UNUSED_DAYS * 86400
+    for entry in cache.iterdir() if cache.is_dir() else ():
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < limit:
+                entry.unlink()
 
 
 def _bundle_json(bundle: dict[str, Any]) -> str:
