@@ -461,6 +461,18 @@ def test_a_fact_whose_base_file_does_not_load_is_not_compared_never_added(
     assert "SPEC-DP" in warning["message"] and warning["file"].endswith(SPEC)
 
 
+def test_a_base_file_that_does_not_load_and_is_deleted_is_said(tmp_path: Path) -> None:
+    repo = committed_repo(tmp_path / "repo")
+    edit(repo, SPEC, 'version: "1.0"', 'version: "1.0"\nbroken: [unclosed')
+    commit(repo, "broken base")
+    branch(repo)
+    (repo / "dossier" / SPEC).unlink()
+    commit(repo, "delete the broken file")
+    report = diff_json(repo)
+    (warning,) = [d for d in report["to_check"] if d["code"] == "DOS514"]
+    assert "is not in HEAD" in warning["message"] and warning["file"].endswith(SPEC)
+
+
 def test_removing_the_study_that_proposes_the_shelf_life_reduces_the_shelf_life(
     tmp_path: Path,
 ) -> None:

@@ -121,6 +121,23 @@ def _not_compared(fact_id: str, file: Path, side: Snapshot, other: Snapshot) -> 
     )
 
 
+def _unread_files(files: dict[Path, bytes], side: Snapshot, other: Snapshot) -> list[Diagnostic]:
+    """A file that does not load on one side and is not there on the other: the facts it
+    holds cannot even be named, so nothing can stand for them in the report but this."""
+    return [
+        diagnostic(
+            "DOS514",
+            f"{path} does not load at {side.label} and is not in {other.label}: the facts "
+            "it holds are not compared",
+            Location(side.root / path),
+            hint=f"fix the file at {side.label} (`dossier validate`), or assess by hand what "
+            "it held",
+        )
+        for path in files
+        if path not in other.blobs
+    ]
+
+
 def diff(base: Snapshot, head: Snapshot) -> FactDiff:
     changed = changed_paths(base, head)
     fact_files = [p for p in changed if is_fact_file(p)]
@@ -163,6 +180,9 @@ def diff(base: Snapshot, head: Snapshot) -> FactDiff:
             )
     changes += _narrative_file_changes(
         base, head, [p for p in changed if p.suffix == ".md"], changes
+    )
+    not_compared += _unread_files(base_unloaded, base, head) + _unread_files(
+        head_unloaded, head, base
     )
     found = FactDiff(base, head, changes, moved, changed, base_problems, head_problems)
     found.not_compared = not_compared + base.not_compared() + head.not_compared()

@@ -604,7 +604,9 @@ CODES: dict[str, Code] = {
             "A fact has no counterpart at the other revision, and a changed file that names it "
             "does not load there (a YAML or schema error), so the diff cannot tell an "
             "addition or removal from a change. It is shown at the highest category of each "
-            "context, never lower; fix the file, or assess the change by hand.",
+            "context, never lower; fix the file, or assess the change by hand. A file that "
+            "does not load at one revision and is not there at the other is named the same "
+            "way: the facts it holds cannot even be listed.",
         ),
         Code(
             "DOS515",
