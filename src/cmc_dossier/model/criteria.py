@@ -265,8 +265,12 @@ class ReportedResult:
     below: bool = False
 
 
+@lru_cache(maxsize=16384)
 def read_result(text: str) -> ReportedResult | None:
-    """The value of a result written as one number and unit, or None (text, several values)."""
+    """The value of a result written as one number and unit, or None (text, several values).
+
+    Cached like `parse_criterion` (a pure function of the text; the result is frozen): the
+    same results recur across batches and stability time points."""
     match = _RESULT.match(text.strip())
     if not match or decimal_commas(text):
         return None
