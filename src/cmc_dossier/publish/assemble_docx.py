@@ -338,6 +338,12 @@ class _Package:
         return self.entries
 
 
+def _at_end(pattern: re.Pattern[bytes], body: bytes) -> re.Match[bytes] | None:
+    """A match of a pattern anchored at the end (\\Z), looked for in the body's last
+    bytes only: searched from the start, it scanned each part's whole body."""
+    return pattern.search(body, max(len(body) - 1024, 0))
+
+
 def _section_ends(ids: list[bytes]) -> bytes:
     return b"".join(b'<w:bookmarkEnd w:id="' + i + b'"/>' + _INDENT for i in ids)
 
@@ -365,7 +371,7 @@ def _sections_closed(bodies: list[bytes]) -> list[bytes]:
         else:
             levels = {m.group(1): int(m.group(2)) for m in _SECTION_START.finditer(body)}
             ended = []
-            while (last := _TRAILING_END.search(body)) and last.group(1) in levels:
+            while (last := _at_end(_TRAILING_END, body)) and last.group(1) in levels:
                 ended.append(last.group(1))
                 body = body[: last.start()]
             still_open += [(i, levels[i]) for i in ended]  # the last ended is outermost
@@ -438,7 +444,7 @@ def assemble(parts: list[bytes], continued: list[bool] | None = None) -> dict[st
             pieces = []
         if index == len(bodies):
             break
-        if _ENDS_WITH_TABLE.search(joined[-1]) and _STARTS_WITH_TABLE.match(bodies[index]):
+        if _at_end(_ENDS_WITH_TABLE, joined[-1]) and _STARTS_WITH_TABLE.match(bodies[index]):
             bodies[index] = _TABLE_SEPARATOR + bodies[index]
         joined.append(bodies[index])
     entries = package.finished()
